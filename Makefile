@@ -1,0 +1,70 @@
+# Fit for Work: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEMO_CASES ?= 300
+DEMO_SEED ?= 1
+CHROMIUM ?= /usr/bin/chromium
+export FFW_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: run serve install install-test test test-fast lint format bench worker demo chromium clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[test,lint]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: install, migrate the embedded database, load demo data the first time, serve.
+run: export DEBUG ?= true
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py service_models load
+	@if [ ! -f $(FFW_VAR_DIR)/.demo-loaded ]; then \
+		$(PY) manage.py demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) && touch $(FFW_VAR_DIR)/.demo-loaded; \
+	fi
+	$(PY) manage.py demo --print-sign-ins
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make worker: run the background task worker (sends messages from the outbox).
+worker: export DEBUG ?= true
+worker: $(VENV)/.installed
+	$(PY) manage.py db_worker
+
+## make chromium: Debian's Chromium for the end-to-end tests, where it is missing.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "Installing Chromium from Debian for the end-to-end tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+## make test: everything, unit to end-to-end, on DATABASE_URL (SQLite by default).
+test: $(VENV)/.installed-test chromium
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed-test
+	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy fitforwork config
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## make bench: benchmarks at national scale on PostgreSQL (BENCH_DATABASE_URL).
+bench: $(VENV)/.installed-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

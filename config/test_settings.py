@@ -1,0 +1,27 @@
+"""Settings for the test suite: the real settings with a throwaway key and fast password hashing.
+
+The database is still the one DATABASE_URL names (SQLite by default), so CI runs the same suite on
+PostgreSQL by setting it.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-deployment-0123456789")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+os.environ.setdefault("FFW_PLAIN_STATIC", "true")
+
+from config.settings import *  # noqa: E402,F403
+from config.settings import VAR_DIR  # noqa: E402
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Argon2 is the real hasher; tests that check it ask for it. The rest use a fast one.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+OUTBOX_FILE_DIR = VAR_DIR / "test-outbox"
+AXES_FAILURE_LIMIT = 5

@@ -1,0 +1,41 @@
+"""The URL table. Every URL needs sign-in unless its view is marked `login_not_required`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+
+
+@login_not_required
+def admin_sign_in(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """Administrators sign in through the service's own sign-in, with two-factor authentication."""
+    return redirect(f"{reverse('accounts:sign-in')}?next={request.GET.get('next', reverse('admin:index'))}")
+
+
+def admin_has_permission(request: HttpRequest) -> bool:
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    return not user.needs_two_factor or user.is_verified()  # type: ignore[union-attr]
+
+
+admin.site.login = admin_sign_in  # type: ignore[method-assign]
+admin.site.has_permission = admin_has_permission  # type: ignore[method-assign]
+admin.site.site_header = "Fit for Work administration"
+admin.site.site_title = "Fit for Work administration"
+
+urlpatterns = [
+    path("", include("fitforwork.core.urls")),
+    path("", include("fitforwork.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "fitforwork.core.views.bad_request"
+handler403 = "fitforwork.core.views.permission_denied"
+handler404 = "fitforwork.core.views.page_not_found"
+handler500 = "fitforwork.core.views.server_error"

@@ -1,0 +1,94 @@
+"""People who sign in: staff of the service and external users at partner organisations."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+from fitforwork.organisations.models import Organisation, Site, Team
+
+
+class Role(models.TextChoices):
+    """Every role in DESIGN.md that signs in. Clients use links, not accounts."""
+
+    GP = "gp", "GP or practice staff"
+    EMPLOYER = "employer", "Employer"
+    JOBCENTRE = "jobcentre", "Jobcentre work coach"
+    COMMUNITY = "community", "Community service"
+    ADVICE_ADVISER = "advice_adviser", "Advice line adviser"
+    CASE_MANAGER = "case_manager", "Case manager"
+    PRACTITIONER = "practitioner", "Practitioner"
+    TEAM_LEAD = "team_lead", "Team lead"
+    COMMISSIONER = "commissioner", "Commissioner or evaluator"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+STAFF_ROLES = frozenset(
+    {Role.ADVICE_ADVISER, Role.CASE_MANAGER, Role.PRACTITIONER, Role.TEAM_LEAD, Role.ADMINISTRATOR}
+)
+EXTERNAL_ROLES = frozenset(set(Role) - STAFF_ROLES)
+
+
+class EmailUserManager(UserManager["User"]):
+    def _create_user_object(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def]
+        email = self.normalize_email(email or username)
+        user = self.model(username=email, email=email, **extra_fields)
+        user.password = ""
+        if password is not None:
+            user.set_password(password)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        user = self._create_user_object(email, email, password, **extra_fields)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Signs in with an email address. One role each; staff roles need two-factor authentication."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField("email address", unique=True)
+    role = models.CharField(max_length=32, choices=Role.choices)
+    job_title = models.CharField(max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    teams = models.ManyToManyField(Team, blank=True, related_name="members")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = EmailUserManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # The username mirrors the email so Django's own tools keep working.
+        self.username = self.email
+        super().save(*args, **kwargs)
+
+    @property
+    def is_service_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def needs_two_factor(self) -> bool:
+        from django.conf import settings
+
+        return self.is_service_staff and not settings.DEMO_ONLY_DISABLE_TWO_FACTOR

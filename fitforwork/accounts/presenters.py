@@ -1,0 +1,45 @@
+"""What each role sees in the header, and where each lands after signing in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fitforwork.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    url_name: str
+
+
+HOME_URL_NAMES: dict[str, str] = {role.value: f"accounts:home-{role.value.replace('_', '-')}" for role in Role}
+
+NAVIGATION: dict[str, list[NavItem]] = {
+    Role.GP: [NavItem("Home", HOME_URL_NAMES[Role.GP])],
+    Role.EMPLOYER: [NavItem("Home", HOME_URL_NAMES[Role.EMPLOYER])],
+    Role.JOBCENTRE: [NavItem("Home", HOME_URL_NAMES[Role.JOBCENTRE])],
+    Role.COMMUNITY: [NavItem("Home", HOME_URL_NAMES[Role.COMMUNITY])],
+    Role.ADVICE_ADVISER: [NavItem("Home", HOME_URL_NAMES[Role.ADVICE_ADVISER])],
+    Role.CASE_MANAGER: [NavItem("Home", HOME_URL_NAMES[Role.CASE_MANAGER])],
+    Role.PRACTITIONER: [NavItem("Home", HOME_URL_NAMES[Role.PRACTITIONER])],
+    Role.TEAM_LEAD: [NavItem("Home", HOME_URL_NAMES[Role.TEAM_LEAD])],
+    Role.COMMISSIONER: [NavItem("Home", HOME_URL_NAMES[Role.COMMISSIONER])],
+    Role.ADMINISTRATOR: [
+        NavItem("Home", HOME_URL_NAMES[Role.ADMINISTRATOR]),
+        NavItem("Administration", "admin:index"),
+    ],
+}
+
+HOME_PAGE_TEXT: dict[str, str] = {
+    Role.GP: "Refer patients who are off work or struggling at work, and follow what happens to them.",
+    Role.EMPLOYER: "Refer employees who have agreed to it, and see the plans they have chosen to share with you.",
+    Role.JOBCENTRE: "Refer people you support who have a health condition affecting work, and see their status.",
+    Role.COMMUNITY: "Refer people you support who have a health condition affecting work, and see their status.",
+    Role.ADVICE_ADVISER: "Log calls and web chats, record the advice given, and turn a call into a referral.",
+    Role.CASE_MANAGER: "Your caseload, your tasks, and the people waiting for first contact.",
+    Role.PRACTITIONER: "The cases you are part of as a member of the care team.",
+    Role.TEAM_LEAD: "Your team's cases, allocation, time standard breaches and break-glass reviews.",
+    Role.COMMISSIONER: "How the service is doing: referrals, time standards and outcomes, with small numbers hidden.",
+    Role.ADMINISTRATOR: "Sites, teams, service models, the directory of interventions and user accounts.",
+}

@@ -1,0 +1,139 @@
+"""Signing in and out, two-factor authentication, and each role's home page."""
+
+from __future__ import annotations
+
+import base64
+import time
+from io import BytesIO
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from fitforwork.accounts import services
+from fitforwork.accounts.forms import SignInForm, TokenForm
+from fitforwork.accounts.middleware import SIGNED_IN_AT, TIMED_OUT
+from fitforwork.accounts.presenters import HOME_PAGE_TEXT, HOME_URL_NAMES
+from fitforwork.core.audit.services import audit_record
+
+TIMEOUT_MESSAGES = {
+    "idle": "You were signed out because you had not done anything for 30 minutes.",
+    "absolute": "You were signed out because you had been signed in for 12 hours.",
+}
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid() and form.user is not None:
+        login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[SIGNED_IN_AT] = time.time()
+        audit_record(actor=form.user, action="accounts.sign_in", obj=form.user, request=request)
+        return HttpResponseRedirect(_safe_next(request, reverse("accounts:home")))
+    timed_out = request.session.pop(TIMED_OUT, None)
+    return render(
+        request,
+        "accounts/sign_in.jinja",
+        {"form": form, "next": _safe_next(request, ""), "timeout_message": TIMEOUT_MESSAGES.get(timed_out or "")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    device = services.confirmed_device(user=user)  # type: ignore[arg-type]
+    if device is None:
+        return redirect("accounts:two-factor-setup")
+    form = TokenForm(device, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        otp_login(request, device)
+        audit_record(actor=user, action="accounts.two_factor_verified", obj=user, request=request)
+        return HttpResponseRedirect(_safe_next(request, reverse("accounts:home")))
+    return render(
+        request, "accounts/two_factor.jinja", {"form": form, "next": _safe_next(request, "")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if services.confirmed_device(user=user) is not None:  # type: ignore[arg-type]
+        return redirect("accounts:two-factor")
+    device = services.pending_device(user=user)  # type: ignore[arg-type]
+    form = TokenForm(device, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.device_confirm(device=device, actor=user)  # type: ignore[arg-type]
+        otp_login(request, device)
+        return HttpResponseRedirect(_safe_next(request, reverse("accounts:home")))
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    context: dict[str, Any] = {
+        "form": form,
+        "next": _safe_next(request, ""),
+        "qr_data_uri": "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode(),
+        "secret": services.readable_secret(device),
+    }
+    return render(request, "accounts/two_factor_setup.jinja", context, status=400 if form.errors else 200)
+
+
+# Signing out takes a POST from the header's sign-out button, whose form carries no CSRF token.
+# The session cookie is SameSite=Lax, so another site cannot post here with it: no forced sign-out.
+@csrf_exempt
+@login_not_required
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(actor=request.user, action="accounts.sign_out", obj=request.user, request=request)
+    logout(request)
+    return redirect("accounts:signed-out")
+
+
+@login_not_required
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signed_out.jinja")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to their own role's home page."""
+    url_name = HOME_URL_NAMES.get(request.user.role)  # type: ignore[union-attr]
+    if url_name is None:
+        raise PermissionDenied("This account has no role. Ask an administrator to give it one.")
+    return redirect(url_name)
+
+
+def role_home(request: HttpRequest, role: str) -> HttpResponse:
+    if request.user.role != role:  # type: ignore[union-attr]
+        raise PermissionDenied("This page is for another role.")
+    return render(
+        request,
+        "accounts/home.jinja",
+        {"role_label": request.user.get_role_display(), "intro": HOME_PAGE_TEXT[role]},  # type: ignore[union-attr]
+    )
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """What django-axes shows after too many failed sign-ins."""
+    return render(request, "accounts/locked_out.jinja", status=403)

@@ -1,0 +1,71 @@
+"""Writing to the audit trail. Every write and every read of identifiable data comes through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from fitforwork.core.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+
+
+def _label(actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    return str(getattr(actor, "email", "") or actor)
+
+
+def _client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Append one event, chained to the newest; the head row's lock puts concurrent appends in order."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    event = AuditEvent(
+        seq=head.last_seq + 1,
+        occurred_at=timezone.now(),
+        actor_id=actor.pk if authenticated else None,
+        actor_label=_label(actor),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        reason=reason,
+        data=data or {},
+        ip_address=_client_ip(request),
+        prev_hash=head.last_hash,
+    )
+    event.hash = event.compute_hash()
+    event.save(force_insert=True)
+    head.last_seq, head.last_hash = event.seq, event.hash
+    head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+def audit_read(*, request: HttpRequest, obj: models.Model, reason: str = "") -> AuditEvent:
+    """Log that the signed-in user looked at an identifiable record."""
+    return audit_record(
+        actor=request.user,
+        action=f"{obj._meta.label_lower}.viewed",
+        obj=obj,
+        reason=reason,
+        data={"path": request.path},
+        request=request,
+    )

@@ -1,0 +1,134 @@
+"""Organisations, the sites that run a service, their teams, and versioned service models."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fitforwork.core.calendar import Nation
+from fitforwork.core.models import BaseModel
+
+
+class Organisation(BaseModel):
+    class Kind(models.TextChoices):
+        NHS_TRUST = "nhs_trust", "NHS trust"
+        GP_PRACTICE = "gp_practice", "GP practice"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        JOBCENTRE = "jobcentre", "Jobcentre"
+        OH_PROVIDER = "oh_provider", "Occupational health provider"
+        EMPLOYER = "employer", "Employer"
+        VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary sector organisation"
+        COMMISSIONER = "commissioner", "Commissioner"
+
+    class SizeBand(models.TextChoices):
+        # The UK's business size bands by number of employees.
+        MICRO = "micro", "Micro (1 to 9 employees)"
+        SMALL = "small", "Small (10 to 49 employees)"
+        MEDIUM = "medium", "Medium (50 to 249 employees)"
+        LARGE = "large", "Large (250 employees or more)"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=10,
+        blank=True,
+        help_text="Organisation Data Service code, required for GP practices",
+    )
+    size_band = models.CharField(max_length=10, choices=SizeBand.choices, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    nation = models.CharField(max_length=20, choices=Nation.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ods_code"],
+                condition=~models.Q(ods_code=""),
+                name="organisation_ods_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="gp_practice") | ~models.Q(ods_code=""),
+                name="gp_practice_has_ods_code",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="employer") | models.Q(size_band=""),
+                name="only_employers_have_size_band",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ods_code})" if self.ods_code else self.name
+
+
+class ServiceModel(BaseModel):
+    """A way of running the service (national Fit for Work, WorkWell, ...). Its rules live in versions."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    source = models.TextField(blank=True, help_text="Where the rules come from")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current_version(self) -> ServiceModelVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class ServiceModelVersion(BaseModel):
+    """One immutable set of rules. Editing a service model adds a version; none is ever changed."""
+
+    service_model = models.ForeignKey(ServiceModel, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    config = models.JSONField()
+    change_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["service_model", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_model", "number"], name="service_model_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_model.name}, version {self.number}"
+
+
+class Site(BaseModel):
+    """A place the service runs: one nation, an area, and the service model it follows."""
+
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(max_length=200, unique=True)
+    nation = models.CharField(max_length=20, choices=Nation.choices)
+    service_model = models.ForeignKey(ServiceModel, on_delete=models.PROTECT, related_name="sites")
+    gp_practices = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="covered_by_sites",
+        limit_choices_to={"kind": Organisation.Kind.GP_PRACTICE},
+    )
+    postcode_districts = models.JSONField(
+        default=list, blank=True, help_text="Outward codes covered, such as LE1 or DD2"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(BaseModel):
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["site", "name"]
+        constraints = [models.UniqueConstraint(fields=["site", "name"], name="team_name_unique_in_site")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.site.name}"
