@@ -8,7 +8,7 @@ DEMO_SEED ?= 1
 CHROMIUM ?= /usr/bin/chromium
 export FFW_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install install-test test test-fast lint format bench worker demo chromium clean
+.PHONY: run install test test-fast screenshots lint format bench worker chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ chromium:
 ## make test: everything, unit to end-to-end, on DATABASE_URL (SQLite by default).
 test: $(VENV)/.installed-test chromium
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+## make screenshots: re-take the user guide's pictures while the end-to-end tests run.
+screenshots: $(VENV)/.installed-test chromium
+	FFW_SCREENSHOTS=1 $(PY) -m pytest -p no:cacheprovider tests/e2e -q
 
 test-fast: $(VENV)/.installed-test
 	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)

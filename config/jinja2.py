@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
@@ -41,7 +40,6 @@ def environment(**options: Any) -> Environment:
         {
             "static": static,
             "url": url,
-            "csrf_token": get_token,
             "get_messages": get_messages,
             "form_error_list": form_error_list,
             "SERVICE_NAME": settings.SERVICE_NAME,

@@ -14,7 +14,7 @@ os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("FFW_PLAIN_STATIC", "true")
 
 from config.settings import *  # noqa: E402,F403
-from config.settings import VAR_DIR  # noqa: E402
+from config.settings import STATIC_ROOT, VAR_DIR  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Argon2 is the real hasher; tests that check it ask for it. The rest use a fast one.
@@ -25,3 +25,4 @@ PASSWORD_HASHERS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 OUTBOX_FILE_DIR = VAR_DIR / "test-outbox"
 AXES_FAILURE_LIMIT = 5
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ def admin_has_permission(request: HttpRequest) -> bool:
     user = request.user
     if not (user.is_active and user.is_staff):
         return False
-    return not user.needs_two_factor or user.is_verified()  # type: ignore[union-attr]
+    return user.two_factor_done  # type: ignore[union-attr]
 
 
 admin.site.login = admin_sign_in  # type: ignore[method-assign]

@@ -1,12 +1,38 @@
 import pytest
 from django_otp.oath import totp
 
+from tests.audit_guard import disable_guard, enable_guard
+
 
 @pytest.fixture(autouse=True)
 def _outbox_dir(settings, tmp_path):
     settings.OUTBOX_FILE_DIR = tmp_path / "outbox"
 
 
+@pytest.fixture(autouse=True)
+def _audit_guard(request):
+    """Keep the audit table append-only during every database test, and let the clean-up empty it after."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    marked_transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if "transactional_db" in names or "live_server" in names or marked_transactional:
+        request.getfixturevalue("transactional_db")
+        enable_guard()
+        yield
+        disable_guard()
+    elif "db" in names or marker is not None:
+        request.getfixturevalue("db")
+        enable_guard()
+        yield
+    else:
+        yield
+
+
 def current_token(device) -> str:
     """The code an authenticator app would show now for this device."""
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def next_token(device) -> str:
+    """The code for the next 30-second step, which the one-step tolerance accepts."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0 - device.step, digits=device.digits):06d}"

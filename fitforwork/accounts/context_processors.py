@@ -14,12 +14,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "account_items": []}
-    verified = not user.needs_two_factor or user.is_verified()
-    items = NAVIGATION.get(user.role, []) if verified else []
+    items = NAVIGATION.get(user.role, []) if user.two_factor_done else []
     path = request.path
     nav_items = [
-        {"text": item.text, "href": reverse(item.url_name), "current": path == reverse(item.url_name)}
-        for item in items
+        {"text": item.text, "href": reverse(item.url_name), "current": path == reverse(item.url_name)} for item in items
     ]
     account_items = [
         {"text": str(user), "icon": True},

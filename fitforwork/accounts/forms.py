@@ -66,6 +66,11 @@ class TokenForm(forms.Form):
         token = "".join(self.cleaned_data["token"].split())
         if not token.isdigit():
             raise forms.ValidationError("The security code must be 6 numbers")
+        allowed, _ = self.device.verify_is_allowed()
+        if not allowed:
+            raise forms.ValidationError(
+                "You have entered a wrong code too many times. Wait a minute, then enter the newest code"
+            )
         if not self.device.verify_token(token):
             raise forms.ValidationError("The security code is not right or has expired. Try the newest code")
         return token

@@ -56,7 +56,7 @@ class StaffTwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or not getattr(view_func, "login_required", True):
             return None
-        if not user.needs_two_factor or user.is_verified():
+        if user.two_factor_done:
             return None
         match = request.resolver_match
         if match is not None and match.view_name in TWO_FACTOR_EXEMPT:

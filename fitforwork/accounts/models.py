@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.http import HttpRequest
 
 from fitforwork.organisations.models import Organisation, Site, Team
 
@@ -25,9 +27,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-STAFF_ROLES = frozenset(
-    {Role.ADVICE_ADVISER, Role.CASE_MANAGER, Role.PRACTITIONER, Role.TEAM_LEAD, Role.ADMINISTRATOR}
-)
+STAFF_ROLES = frozenset({Role.ADVICE_ADVISER, Role.CASE_MANAGER, Role.PRACTITIONER, Role.TEAM_LEAD, Role.ADMINISTRATOR})
 EXTERNAL_ROLES = frozenset(set(Role) - STAFF_ROLES)
 
 
@@ -68,7 +68,7 @@ class User(AbstractUser):
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # noqa: RUF012 - Django reads it as a class attribute
 
     objects = EmailUserManager()  # type: ignore[misc]
 
@@ -89,6 +89,16 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        from django.conf import settings
-
         return self.is_service_staff and not settings.DEMO_ONLY_DISABLE_TWO_FACTOR
+
+    @property
+    def two_factor_done(self) -> bool:
+        """True when this session has passed two-factor authentication, or none is needed."""
+        is_verified = getattr(self, "is_verified", None)  # set on request.user by django-otp's middleware
+        return not self.needs_two_factor or bool(is_verified and is_verified())
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The type of request a signed-in view receives (every view not marked public)."""
+
+    user: User

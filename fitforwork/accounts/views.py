@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from fitforwork.accounts import services
 from fitforwork.accounts.forms import SignInForm, TokenForm
 from fitforwork.accounts.middleware import SIGNED_IN_AT, TIMED_OUT
+from fitforwork.accounts.models import AuthenticatedHttpRequest, User
 from fitforwork.accounts.presenters import HOME_PAGE_TEXT, HOME_URL_NAMES
 from fitforwork.core.audit.services import audit_record
 
@@ -54,15 +55,19 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/sign_in.jinja",
-        {"form": form, "next": _safe_next(request, ""), "timeout_message": TIMEOUT_MESSAGES.get(timed_out or "")},
+        {
+            "form": form,
+            "next": _safe_next(request, ""),
+            "timeout_message": TIMEOUT_MESSAGES.get(timed_out or ""),
+        },
         status=400 if form.errors else 200,
     )
 
 
 @require_http_methods(["GET", "POST"])
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    device = services.confirmed_device(user=user)  # type: ignore[arg-type]
+    device = services.confirmed_device(user=user)
     if device is None:
         return redirect("accounts:two-factor-setup")
     form = TokenForm(device, data=request.POST or None)
@@ -71,20 +76,22 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         audit_record(actor=user, action="accounts.two_factor_verified", obj=user, request=request)
         return HttpResponseRedirect(_safe_next(request, reverse("accounts:home")))
     return render(
-        request, "accounts/two_factor.jinja", {"form": form, "next": _safe_next(request, "")},
+        request,
+        "accounts/two_factor.jinja",
+        {"form": form, "next": _safe_next(request, "")},
         status=400 if form.errors else 200,
     )
 
 
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if services.confirmed_device(user=user) is not None:  # type: ignore[arg-type]
+    if services.confirmed_device(user=user) is not None:
         return redirect("accounts:two-factor")
-    device = services.pending_device(user=user)  # type: ignore[arg-type]
+    device = services.pending_device(user=user)
     form = TokenForm(device, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.device_confirm(device=device, actor=user)  # type: ignore[arg-type]
+        services.device_confirm(device=device, actor=user)
         otp_login(request, device)
         return HttpResponseRedirect(_safe_next(request, reverse("accounts:home")))
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
@@ -105,8 +112,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        audit_record(actor=request.user, action="accounts.sign_out", obj=request.user, request=request)
+    user = request.user
+    if isinstance(user, User):
+        audit_record(actor=user, action="accounts.sign_out", obj=user, request=request)
     logout(request)
     return redirect("accounts:signed-out")
 
@@ -116,21 +124,21 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.jinja")
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send each person to their own role's home page."""
-    url_name = HOME_URL_NAMES.get(request.user.role)  # type: ignore[union-attr]
+    url_name = HOME_URL_NAMES.get(request.user.role)
     if url_name is None:
         raise PermissionDenied("This account has no role. Ask an administrator to give it one.")
     return redirect(url_name)
 
 
-def role_home(request: HttpRequest, role: str) -> HttpResponse:
-    if request.user.role != role:  # type: ignore[union-attr]
+def role_home(request: AuthenticatedHttpRequest, role: str) -> HttpResponse:
+    if request.user.role != role:
         raise PermissionDenied("This page is for another role.")
     return render(
         request,
         "accounts/home.jinja",
-        {"role_label": request.user.get_role_display(), "intro": HOME_PAGE_TEXT[role]},  # type: ignore[union-attr]
+        {"role_label": request.user.get_role_display(), "intro": HOME_PAGE_TEXT[role]},
     )
 
 

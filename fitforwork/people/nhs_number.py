@@ -37,9 +37,7 @@ def validate_nhs_number(value: str) -> None:
     if not digits.isdigit() or len(digits) != 10:
         raise ValidationError("NHS number must be 10 digits", code="nhs_number_length")
     if not is_valid_nhs_number(digits):
-        raise ValidationError(
-            "Enter a valid NHS number: the one given does not exist", code="nhs_number_check_digit"
-        )
+        raise ValidationError("Enter a valid NHS number: the one given does not exist", code="nhs_number_check_digit")
 
 
 def format_nhs_number(value: str | None) -> str:

@@ -26,9 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         with_device = factory.Trait(
-            device=factory.RelatedFactory(
-                "tests.accounts.factories.TOTPDeviceFactory", factory_related_name="user"
-            )
+            device=factory.RelatedFactory("tests.accounts.factories.TOTPDeviceFactory", factory_related_name="user")
         )
 
 

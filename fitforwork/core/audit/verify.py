@@ -35,12 +35,18 @@ def verify_chain() -> tuple[int, list[Problem]]:
         if event.compute_hash() != event.hash:
             problems.append(Problem("edited", event.seq, f"Event {event.seq} was changed after it was written."))
         if event.seq != previous_seq + 1:
-            missing = f"{previous_seq + 1}" if event.seq == previous_seq + 2 else f"{previous_seq + 1} to {event.seq - 1}"
+            missing = (
+                f"{previous_seq + 1}" if event.seq == previous_seq + 2 else f"{previous_seq + 1} to {event.seq - 1}"
+            )
             problems.append(Problem("deleted", event.seq, f"Events {missing} are missing."))
         elif event.prev_hash != previous_hash:
             if event.prev_hash in known_hashes:
                 problems.append(
-                    Problem("reordered", event.seq, f"Event {event.seq} is out of order: it was written after another event.")
+                    Problem(
+                        "reordered",
+                        event.seq,
+                        f"Event {event.seq} is out of order: it was written after another event.",
+                    )
                 )
             else:
                 problems.append(
@@ -51,8 +57,14 @@ def verify_chain() -> tuple[int, list[Problem]]:
     if head is not None and (head.last_seq != previous_seq or head.last_hash != previous_hash):
         if head.last_seq > previous_seq:
             problems.append(
-                Problem("deleted", previous_seq + 1, f"Events {previous_seq + 1} to {head.last_seq} at the end are missing.")
+                Problem(
+                    "deleted",
+                    previous_seq + 1,
+                    f"Events {previous_seq + 1} to {head.last_seq} at the end are missing.",
+                )
             )
         else:
-            problems.append(Problem("edited", previous_seq, "The newest event does not match the chain's record of it."))
+            problems.append(
+                Problem("edited", previous_seq, "The newest event does not match the chain's record of it.")
+            )
     return checked, problems

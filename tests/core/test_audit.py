@@ -1,0 +1,115 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from fitforwork.core.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from fitforwork.core.audit.services import audit_record
+from fitforwork.core.audit.verify import verify_chain
+from tests.accounts.factories import UserFactory
+from tests.audit_guard import disable_guard
+
+pytestmark = pytest.mark.django_db
+
+TABLE = AuditEvent._meta.db_table
+
+
+def _write_events(count: int = 5) -> list[AuditEvent]:
+    user = UserFactory()
+    return [
+        audit_record(actor=user, action="test.thing_done", obj=user, data={"n": i}, reason=f"reason {i}")
+        for i in range(count)
+    ]
+
+
+def _execute(sql: str, params: list | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+
+
+def test_events_are_chained_each_to_the_one_before():
+    events = _write_events(3)
+    assert events[0].prev_hash == GENESIS_HASH
+    assert events[1].prev_hash == events[0].hash
+    assert events[2].prev_hash == events[1].hash
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert AuditChainHead.objects.get().last_hash == events[2].hash
+
+
+def test_an_untouched_trail_verifies_and_the_command_says_so(capsys):
+    _write_events(4)
+    checked, problems = verify_chain()
+    assert (checked, problems) == (4, [])
+    call_command("audit", "verify")
+    assert "intact: 4 events checked" in capsys.readouterr().out
+
+
+def test_the_database_refuses_to_update_or_delete_an_event():
+    _write_events(2)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _execute(f"UPDATE {TABLE} SET reason = 'changed' WHERE seq = 1")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _execute(f"DELETE FROM {TABLE} WHERE seq = 2")
+    assert AuditEvent.objects.count() == 2
+    assert AuditEvent.objects.get(seq=1).reason == "reason 0"
+
+
+def test_an_edited_event_is_reported_as_edited():
+    _write_events(5)
+    disable_guard()
+    _execute(f"UPDATE {TABLE} SET reason = 'nothing to see here' WHERE seq = 3")
+    _, problems = verify_chain()
+    assert [(p.kind, p.seq) for p in problems] == [("edited", 3)]
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("audit", "verify")
+
+
+def test_a_deleted_event_is_reported_as_deleted():
+    _write_events(5)
+    disable_guard()
+    _execute(f"DELETE FROM {TABLE} WHERE seq = 2")
+    _, problems = verify_chain()
+    assert [(p.kind, p.seq) for p in problems] == [("deleted", 3)]
+
+
+def test_a_deleted_event_with_renumbering_to_hide_the_gap_is_still_reported():
+    _write_events(5)
+    disable_guard()
+    _execute(f"DELETE FROM {TABLE} WHERE seq = 2")
+    for seq in (3, 4, 5):
+        _execute(f"UPDATE {TABLE} SET seq = %s WHERE seq = %s", [seq - 1, seq])
+    _execute("UPDATE audit_auditchainhead SET last_seq = 4")
+    _, problems = verify_chain()
+    assert ("deleted", 2) in [(p.kind, p.seq) for p in problems]
+    assert not [p for p in problems if p.kind == "edited"]
+
+
+def test_deleting_the_newest_events_is_reported():
+    _write_events(5)
+    disable_guard()
+    _execute(f"DELETE FROM {TABLE} WHERE seq >= 4")
+    _, problems = verify_chain()
+    assert [(p.kind, p.seq) for p in problems] == [("deleted", 4)]
+
+
+def test_swapped_events_are_reported_as_reordered_not_edited():
+    _write_events(5)
+    disable_guard()
+    _execute(f"UPDATE {TABLE} SET seq = -1 WHERE seq = 2")
+    _execute(f"UPDATE {TABLE} SET seq = 2 WHERE seq = 3")
+    _execute(f"UPDATE {TABLE} SET seq = 3 WHERE seq = -1")
+    _, problems = verify_chain()
+    kinds = {p.kind for p in problems}
+    assert kinds == {"reordered"}
+    assert {p.seq for p in problems} >= {2, 3}
+
+
+def test_events_record_who_did_what_to_which_object():
+    user = UserFactory(email="dpo.check@example.org")
+    event = audit_record(actor=user, action="people.person.viewed", obj=user, reason="checking")
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.actor_id == user.pk
+    assert stored.actor_label == "dpo.check@example.org"
+    assert stored.object_type == "accounts.user"
+    assert stored.object_id == str(user.pk)
+    assert stored.compute_hash() == stored.hash

@@ -1,0 +1,78 @@
+"""Every URL needs sign-in unless its view is declared public with `login_not_required`."""
+
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# The only public pages. Adding one is a decision: add it here on purpose.
+DECLARED_PUBLIC = {
+    "core:start",
+    "core:accessibility",
+    "core:health",
+    "accounts:sign-in",
+    "accounts:sign-out",
+    "accounts:signed-out",
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), f"{namespace}{entry.name}" if entry.name else None, entry
+
+
+ALL_URLS = list(_walk(get_resolver().url_patterns))
+
+
+def _is_admin(route: str) -> bool:
+    return route.startswith("admin/")
+
+
+def test_the_url_table_has_pages_to_check():
+    assert len(ALL_URLS) > 20
+
+
+def test_only_the_declared_pages_are_public():
+    public = {
+        name
+        for route, name, pattern in ALL_URLS
+        if not _is_admin(route) and not getattr(pattern.callback, "login_required", True)
+    }
+    assert public == DECLARED_PUBLIC
+
+
+def _sample_path(route: str) -> str:
+    """A concrete path for a route, with made-up values for its parameters."""
+    path = route
+    for converter, value in (
+        ("<uuid:", str(uuid.uuid4())),
+        ("<int:", "1"),
+        ("<slug:", "sample"),
+        ("<path:", "sample/path"),
+        ("<str:", "sample"),
+        ("<", "sample"),
+    ):
+        while converter in path:
+            start = path.index(converter)
+            end = path.index(">", start)
+            path = path[:start] + value + path[end + 1 :]
+    return "/" + path.lstrip("^").rstrip("$").replace("\\Z", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [route for route, name, _ in ALL_URLS if name not in DECLARED_PUBLIC])
+def test_a_signed_out_visitor_is_sent_to_sign_in_from_every_private_url(client, route):
+    response = client.get(_sample_path(route))
+    assert response.status_code in (301, 302), f"{route} answered {response.status_code} without sign-in"
+    location = response["Location"]
+    assert location.startswith(reverse("accounts:sign-in")) or location.startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(DECLARED_PUBLIC - {"accounts:sign-out"}))
+def test_public_pages_open_without_signing_in(client, name):
+    assert client.get(reverse(name)).status_code == 200
