@@ -64,3 +64,24 @@ def readable_secret(device: TOTPDevice) -> str:
     """The secret in groups of four, for people who type it into their app instead of scanning."""
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@transaction.atomic
+def user_save_from_admin(*, user: User, actor: User, created: bool) -> User:
+    """Save an administrator's edit; administrators get the Django admin, nobody else does."""
+    user.is_staff = user.role == "administrator" or user.is_superuser
+    user.save()
+    audit_record(
+        actor=actor,
+        action="accounts.user_created" if created else "accounts.user_changed",
+        obj=user,
+        data={"role": user.role},
+    )
+    return user
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, actor: User) -> None:
+    """Remove a person's authenticator devices, for a lost phone; they enrol again at next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action="accounts.two_factor_reset", obj=user)
