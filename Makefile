@@ -36,6 +36,8 @@ run: $(VENV)/.installed
 ## make worker: run the background task worker (sends messages from the outbox).
 worker: export DEBUG ?= true
 worker: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py outbox send-pending
 	$(PY) manage.py db_worker
 
 ## make chromium: Debian's Chromium for the end-to-end tests, where it is missing.

@@ -15,6 +15,7 @@ def _production_env(**overrides):
         for key, value in os.environ.items()
         if key not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE"}
         and key not in {"CSRF_COOKIE_SECURE", "FFW_PLAIN_STATIC", "DEMO_ONLY_DISABLE_TWO_FACTOR"}
+        and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     env.update(
         {
