@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from fitforwork.core.calendar import Nation
@@ -46,14 +48,17 @@ class Organisation(BaseModel):
                 fields=["ods_code"],
                 condition=~models.Q(ods_code=""),
                 name="organisation_ods_code_unique",
+                violation_error_message="Another organisation already has this ODS code",
             ),
             models.CheckConstraint(
                 condition=~models.Q(kind="gp_practice") | ~models.Q(ods_code=""),
                 name="gp_practice_has_ods_code",
+                violation_error_message="Enter the GP practice's ODS code",
             ),
             models.CheckConstraint(
                 condition=models.Q(kind="employer") | models.Q(size_band=""),
                 name="only_employers_have_size_band",
+                violation_error_message="Only employers have a size band",
             ),
         ]
 
@@ -92,10 +97,21 @@ class ServiceModelVersion(BaseModel):
         ordering = ["service_model", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["service_model", "number"], name="service_model_version_unique"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="service_model_version_from_one"),
         ]
 
     def __str__(self) -> str:
         return f"{self.service_model.name}, version {self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Not a side effect but the invariant itself: a version is written once and never changed.
+        if not self._state.adding:
+            raise ImmutableVersionError(f"{self} cannot be changed: add a new version instead")
+        super().save(*args, **kwargs)
+
+
+class ImmutableVersionError(Exception):
+    """Raised on any attempt to change a saved service model version."""
 
 
 class Site(BaseModel):

@@ -58,7 +58,10 @@ class Person(BaseModel):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["nhs_number"], condition=~models.Q(nhs_number=""), name="person_nhs_number_unique"
+                fields=["nhs_number"],
+                condition=~models.Q(nhs_number=""),
+                name="person_nhs_number_unique",
+                violation_error_message="Another person already has this NHS number",
             ),
         ]
         indexes = [
@@ -106,18 +109,24 @@ class Employment(BaseModel):
                 condition=models.Q(hours_per_week__isnull=True)
                 | (models.Q(hours_per_week__gte=0) & models.Q(hours_per_week__lte=100)),
                 name="employment_hours_in_range",
+                violation_error_message="Hours per week must be between 0 and 100",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="employed_off_sick") | models.Q(absence_start__isnull=False),
                 name="off_sick_has_absence_start",
+                violation_error_message="Enter the first day off sick",
             ),
             models.UniqueConstraint(
-                fields=["person"], condition=models.Q(is_current=True), name="one_current_employment"
+                fields=["person"],
+                condition=models.Q(is_current=True),
+                name="one_current_employment",
+                violation_error_message="This person already has a current employment",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()}: {self.job_title or ''} {self.employer or self.employer_name}".strip()
+        where = self.employer or self.employer_name
+        return f"{self.get_status_display()}: {self.job_title or ''} {where}".strip()
 
 
 class Condition(BaseModel):

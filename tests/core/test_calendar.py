@@ -87,9 +87,7 @@ def test_calendar_days_are_at_least_working_days(start, n, nation):
 @given(a=days, b=days, c=days, nation=nations)
 def test_working_days_between_adds_up_over_consecutive_spans(a, b, c, nation):
     a, b, c = sorted([a, b, c])
-    assert working_days_between(a, c, nation) == working_days_between(a, b, nation) + working_days_between(
-        b, c, nation
-    )
+    assert working_days_between(a, c, nation) == working_days_between(a, b, nation) + working_days_between(b, c, nation)
 
 
 @given(day=days, nation=nations)

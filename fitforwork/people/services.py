@@ -1,0 +1,154 @@
+"""Every write to a person's record: identity, contact details, employment and conditions.
+
+Audit events name the fields that changed, never their values: the audit trail must not become a
+second copy of personal data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+
+from fitforwork.core.audit.services import audit_record
+from fitforwork.people.models import Condition, Employment, Person
+from fitforwork.people.nhs_number import normalise_nhs_number
+
+PERSON_FIELDS = (
+    "nhs_number",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "email",
+    "phone",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "preferred_contact_method",
+    "ok_to_leave_voicemail",
+    "preferred_language",
+    "needs_interpreter",
+    "communication_needs",
+    "gp_practice",
+)
+EMPLOYMENT_FIELDS = (
+    "status",
+    "employer",
+    "employer_name",
+    "job_title",
+    "hours_per_week",
+    "absence_start",
+    "work_ended_on",
+    "is_current",
+)
+CONDITION_FIELDS = ("category", "description", "is_main", "onset")
+
+
+def _only(fields: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+    return fields
+
+
+def _changed(obj: Model, fields: tuple[str, ...]) -> list[str]:
+    """The fields whose values differ from the stored row, however the new values were set."""
+    stored = type(obj)._default_manager.get(pk=obj.pk)
+    return [name for name in fields if getattr(stored, name) != getattr(obj, name)]
+
+
+def _tidy(person: Person) -> None:
+    """Store NHS numbers as ten digits and postcodes in capitals, whatever was typed."""
+    person.nhs_number = normalise_nhs_number(person.nhs_number)
+    person.postcode = " ".join(person.postcode.upper().split())
+
+
+@transaction.atomic
+def person_create(*, actor: Any, **fields: Any) -> Person:
+    """Create a person; the NHS number, if given, must pass its check digit and not belong to another."""
+    person = Person(**_only(fields, PERSON_FIELDS))
+    _tidy(person)
+    person.stamp(actor)
+    person.full_clean()
+    person.save(force_insert=True)
+    audit_record(actor=actor, action="people.person_created", obj=person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
+    """Change a person's details; fields may come as keywords or already set on `person`."""
+    for name, value in _only(fields, PERSON_FIELDS).items():
+        setattr(person, name, value)
+    _tidy(person)
+    changed = _changed(person, PERSON_FIELDS)
+    person.stamp(actor)
+    person.full_clean()
+    person.save()
+    audit_record(actor=actor, action="people.person_updated", obj=person, data={"changed": changed})
+    return person
+
+
+def _end_other_current(*, actor: Any, employment: Employment) -> None:
+    """Only one employment is current: recording a new current one ends the one before."""
+    if not employment.is_current:
+        return
+    others = Employment.objects.select_for_update().filter(person_id=employment.person_id, is_current=True)
+    for other in others.exclude(pk=employment.pk):
+        other.is_current = False
+        other.stamp(actor)
+        other.save(update_fields=["is_current", "modified_at", "modified_by"])
+        audit_record(actor=actor, action="people.employment_updated", obj=other, data={"changed": ["is_current"]})
+
+
+@transaction.atomic
+def employment_add(*, actor: Any, person: Person, **fields: Any) -> Employment:
+    """Record a job (or being out of work); a new current one replaces the current one."""
+    employment = Employment(person=person, **_only(fields, EMPLOYMENT_FIELDS))
+    employment.stamp(actor)
+    employment.full_clean(exclude=["person"], validate_constraints=False)
+    _end_other_current(actor=actor, employment=employment)
+    employment.validate_constraints()
+    employment.save(force_insert=True)
+    audit_record(actor=actor, action="people.employment_added", obj=employment, data={"status": employment.status})
+    return employment
+
+
+@transaction.atomic
+def employment_update(*, actor: Any, employment: Employment, **fields: Any) -> Employment:
+    for name, value in _only(fields, EMPLOYMENT_FIELDS).items():
+        setattr(employment, name, value)
+    changed = _changed(employment, EMPLOYMENT_FIELDS)
+    employment.stamp(actor)
+    employment.full_clean(exclude=["person"], validate_constraints=False)
+    _end_other_current(actor=actor, employment=employment)
+    employment.validate_constraints()
+    employment.save()
+    audit_record(actor=actor, action="people.employment_updated", obj=employment, data={"changed": changed})
+    return employment
+
+
+@transaction.atomic
+def condition_add(*, actor: Any, person: Person, **fields: Any) -> Condition:
+    condition = Condition(person=person, **_only(fields, CONDITION_FIELDS))
+    condition.stamp(actor)
+    condition.full_clean(exclude=["person"])
+    condition.save(force_insert=True)
+    audit_record(actor=actor, action="people.condition_added", obj=condition, data={"category": condition.category})
+    return condition
+
+
+@transaction.atomic
+def condition_update(*, actor: Any, condition: Condition, **fields: Any) -> Condition:
+    for name, value in _only(fields, CONDITION_FIELDS).items():
+        setattr(condition, name, value)
+    changed = _changed(condition, CONDITION_FIELDS)
+    condition.stamp(actor)
+    condition.full_clean(exclude=["person"])
+    condition.save()
+    audit_record(actor=actor, action="people.condition_updated", obj=condition, data={"changed": changed})
+    return condition
