@@ -63,3 +63,19 @@ def test_switching_two_factor_off_is_refused_in_production():
     result = _check(_production_env(DEMO_ONLY_DISABLE_TWO_FACTOR="true"))
     assert result.returncode != 0
     assert "fitforwork.E001" in result.stderr + result.stdout
+
+
+def test_static_files_collect_with_hashed_names_for_production(tmp_path):
+    env = _production_env(FFW_VAR_DIR=str(tmp_path))
+    result = subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "-m", "fitforwork", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "nhsuk/nhsuk-frontend.min.css" in manifest
+    assert "core/init.js" in manifest
