@@ -22,7 +22,7 @@ def test_each_demo_role_signs_in_reaches_home_and_signs_out(browsing, demo_servi
     browsing.screenshot("start-page")
 
     # When they sign in with their email address and password
-    page.get_by_role("link", name="Sign in").click()
+    page.get_by_role("button", name="Sign in").click()
     browsing.check_accessibility()
     page.get_by_label("Email address").fill(demo_user.email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
