@@ -22,9 +22,7 @@ class Person(BaseModel):
         EMAIL = "email", "Email"
         LETTER = "letter", "Letter"
 
-    nhs_number = models.CharField(
-        "NHS number", max_length=10, blank=True, validators=[validate_nhs_number], db_index=True
-    )
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True, validators=[validate_nhs_number])
     given_name = models.CharField("first name", max_length=100)
     family_name = models.CharField("last name", max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)

@@ -1,0 +1,88 @@
+"""Loading the demonstration service for a number of clients and a seed.
+
+The demo is the platform's one bulk loader. Real writes go through each app's services, one row at
+a time, validated and audited; the demo writes organisations, sites and clients straight to their
+tables (bulk_create, or COPY on PostgreSQL), because a million audited single-row writes would take
+hours and every row here is synthetic. Only the users come through `user_create`, so sign-ins are
+made and audited exactly as an administrator's would be.
+
+Everything is drawn from `random.Random(seed)`, with dates relative to a fixed reference day, so a
+seed always gives the same organisations, people, NHS numbers and relations. Until cases exist (a
+later issue adds referrals and cases), each "case" is a client: a Person with a current Employment
+and a main Condition.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from fitforwork.core.audit.services import audit_record
+from fitforwork.demo.clients import CONDITION_COLUMNS, EMPLOYMENT_COLUMNS, PERSON_COLUMNS, ClientGenerator
+from fitforwork.demo.staff import create_extra_staff, ensure_demo_users
+from fitforwork.demo.structure import StructureBuilder, demo_already_loaded
+from fitforwork.demo.writers import indexes_rebuilt_after, writer_for_connection
+from fitforwork.organisations.services import load_presets
+from fitforwork.people.models import Condition, Employment, Person
+
+CHUNK_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    already_loaded: bool
+    clients: int = 0
+    sites: int = 0
+    organisations: int = 0
+    sign_ins_created: int = 0
+    staff_created: int = 0
+
+
+def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int = CHUNK_SIZE) -> DemoResult:
+    """Load the demo service with `cases` clients, all or nothing; if it is already loaded, only add
+    any missing demo sign-ins."""
+    load_presets(actor=None)
+    if demo_already_loaded():
+        return DemoResult(already_loaded=True, sign_ins_created=ensure_demo_users())
+    master = random.Random(seed)
+    structure_rng, staff_rng, client_rng = (random.Random(master.getrandbits(64)) for _ in range(3))
+    now = timezone.now()
+    with transaction.atomic():
+        builder = StructureBuilder(rng=structure_rng, cases=cases, now=now)
+        plans = builder.build()
+        sign_ins = ensure_demo_users()
+        staff = create_extra_staff(rng=staff_rng, plans=plans)
+        generator = ClientGenerator(rng=client_rng, plans=plans, now=now)
+        with indexes_rebuilt_after([Person, Employment, Condition]):
+            writer = writer_for_connection()
+            try:
+                with tqdm(total=cases, unit=" clients", disable=not progress, smoothing=0.1) as bar:
+                    for chunk in generator.chunks(cases, chunk_size):
+                        writer.write(
+                            [
+                                (Person, PERSON_COLUMNS, chunk.persons),
+                                (Employment, EMPLOYMENT_COLUMNS, chunk.employments),
+                                (Condition, CONDITION_COLUMNS, chunk.conditions),
+                            ]
+                        )
+                        bar.update(len(chunk.persons))
+            finally:
+                writer.close()
+        # One event for the whole load, so the audit trail says where these rows came from.
+        audit_record(
+            actor=None,
+            action="demo.loaded",
+            data={"cases": cases, "seed": seed, "organisations": len(builder.organisations), "staff": staff},
+        )
+    return DemoResult(
+        already_loaded=False,
+        clients=cases,
+        sites=len(plans),
+        organisations=len(builder.organisations),
+        sign_ins_created=sign_ins,
+        staff_created=staff,
+    )

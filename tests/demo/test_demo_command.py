@@ -1,0 +1,128 @@
+"""The `demo` command: determinism, safe re-runs, refusal outside a demonstration, sign-ins."""
+
+import pytest
+from django.core.management import CommandError
+from django.db import connection, transaction
+
+from fitforwork.accounts.models import Role, User
+from fitforwork.accounts.services import user_create
+from fitforwork.core.audit.models import AuditEvent
+from fitforwork.demo.accounts import DEMO_PASSWORD, DEMO_USERS
+from fitforwork.organisations.models import Organisation, Site
+from fitforwork.people.models import Condition, Employment, Person
+from tests.demo.conftest import run_demo
+
+pytestmark = pytest.mark.django_db
+
+TIMESTAMPS = {"created_at", "modified_at"}
+
+
+def _rows(model):
+    names = [field.attname for field in model._meta.concrete_fields if field.attname not in TIMESTAMPS]
+    return list(model.objects.order_by("pk").values_list(*names))
+
+
+def _load_into_empty_database(seed):
+    """Load a demo, read back its clients, and roll it all back so the next load starts from empty."""
+    with transaction.atomic():
+        run_demo(cases=60, seed=seed, allow_production=True)
+        rows = {model.__name__: _rows(model) for model in (Person, Employment, Condition, Organisation)}
+        transaction.set_rollback(True)
+    return rows
+
+
+def test_the_same_seed_gives_the_same_people_nhs_numbers_and_relations():
+    first = _load_into_empty_database(seed=3)
+    second = _load_into_empty_database(seed=3)
+    other = _load_into_empty_database(seed=4)
+
+    assert len(first["Person"]) == 60
+    assert first == second
+    assert {row[0] for row in first["Person"]}.isdisjoint({row[0] for row in other["Person"]})
+
+
+def test_running_again_neither_fails_nor_duplicates_the_demo_sign_ins():
+    run_demo(cases=40, seed=1, allow_production=True)
+    people = Person.objects.count()
+
+    output = run_demo(cases=40, seed=1, allow_production=True)
+
+    assert "already loaded" in output
+    assert Person.objects.count() == people
+    assert Site.objects.count() == 6
+    for demo in DEMO_USERS:
+        assert User.objects.filter(email=demo.email).count() == 1
+
+
+def test_demo_sign_ins_made_before_the_demo_are_kept_and_the_rest_are_added():
+    existing = user_create(
+        actor=None, email=DEMO_USERS[-1].email, password="their own password 123", role=Role.ADMINISTRATOR
+    )
+
+    run_demo(cases=20, seed=1, allow_production=True)
+
+    existing.refresh_from_db()
+    assert existing.check_password("their own password 123")
+    assert User.objects.filter(email__in=[demo.email for demo in DEMO_USERS]).count() == len(DEMO_USERS)
+
+
+def test_refuses_to_load_when_debug_is_off_unless_allowed(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        run_demo(cases=20, seed=1)
+
+    assert not Person.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_loads_without_the_flag_in_a_debug_demonstration(settings):
+    settings.DEBUG = True
+
+    output = run_demo(cases=20, seed=1)
+
+    assert "Loaded 20 clients" in output
+    assert Person.objects.count() == 20
+
+
+def test_print_sign_ins_lists_every_demo_user_and_creates_nothing():
+    output = run_demo(print_sign_ins=True)
+
+    for demo in DEMO_USERS:
+        line = next(line for line in output.splitlines() if demo.email in line)
+        assert Role(demo.role).label in line
+        assert DEMO_PASSWORD in line
+    assert "two-factor authentication on first sign-in with an authenticator app" in output
+    assert not User.objects.exists()
+    assert not Organisation.objects.exists()
+
+
+def _schema_of(tables):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "UNION ALL SELECT conname || pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid::regclass::text = ANY(%s)",
+            [tables, tables],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def test_a_postgresql_load_puts_back_every_index_and_foreign_key_it_set_aside():
+    if connection.vendor != "postgresql":
+        pytest.skip("Indexes are set aside only on PostgreSQL")
+    tables = [model._meta.db_table for model in (Person, Employment, Condition)]
+    before = _schema_of(tables)
+
+    run_demo(cases=30, seed=1, allow_production=True)
+
+    assert len(before) > 10
+    assert _schema_of(tables) == before
+
+
+def test_the_bulk_load_leaves_one_audit_event_naming_its_size_and_seed():
+    run_demo(cases=25, seed=9, allow_production=True)
+
+    event = AuditEvent.objects.get(action="demo.loaded")
+    assert event.data["cases"] == 25
+    assert event.data["seed"] == 9
