@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
                 ('modified_at', models.DateTimeField(auto_now=True)),
-                ('nhs_number', models.CharField(blank=True, db_index=True, max_length=10, validators=[fitforwork.people.nhs_number.validate_nhs_number], verbose_name='NHS number')),
+                ('nhs_number', models.CharField(blank=True, max_length=10, validators=[fitforwork.people.nhs_number.validate_nhs_number], verbose_name='NHS number')),
                 ('given_name', models.CharField(max_length=100, verbose_name='first name')),
                 ('family_name', models.CharField(max_length=100, verbose_name='last name')),
                 ('preferred_name', models.CharField(blank=True, max_length=100)),
