@@ -11,7 +11,10 @@ export FFW_VAR_DIR ?= $(CURDIR)/var
 .PHONY: run install test test-fast screenshots lint format bench worker chromium clean
 
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Fit for Work needs Python 3.11 or newer: set PYTHON=python3.12 (or similar)"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || \
+		{ echo "Could not create a virtual environment. On Debian or Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
 	touch $@
@@ -27,13 +30,12 @@ run: export DEBUG ?= true
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py service_models load
-	@if [ ! -f $(FFW_VAR_DIR)/.demo-loaded ]; then \
-		$(PY) manage.py demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) && touch $(FFW_VAR_DIR)/.demo-loaded; \
-	fi
+	$(PY) manage.py demo --cases $(DEMO_CASES) --seed $(DEMO_SEED)
 	$(PY) manage.py demo --print-sign-ins
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## make worker: run the background task worker (sends messages from the outbox).
+## make worker: on a developer's machine, the background task worker (sends messages from the outbox).
+## In production run `fitforwork outbox send-pending` then `fitforwork db_worker` with production settings.
 worker: export DEBUG ?= true
 worker: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input -v0

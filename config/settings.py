@@ -170,10 +170,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Lockout: 5 failed sign-ins for one email address from one address lock that pair for 30 minutes.
+# Lockout: 5 failed sign-ins for one email address from one network address lock that pair for 30
+# minutes; 20 for one email address from any addresses lock the account, so guessing cannot simply move
+# between addresses, while one person's typos behind a shared NHS network address lock nobody else out.
+# An administrator can unlock either sooner.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+ACCOUNT_LOCKOUT_LIMIT = int(os.environ.get("ACCOUNT_LOCKOUT_LIMIT", "20"))
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "fitforwork.accounts.views.locked_out"
@@ -182,6 +186,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # Two-factor authentication is required for every staff role. Only a demonstration may switch it
 # off, and the setting says so; a system check refuses it when DEBUG is off.
 DEMO_ONLY_DISABLE_TWO_FACTOR = env_bool("DEMO_ONLY_DISABLE_TWO_FACTOR")
+if DEMO_ONLY_DISABLE_TWO_FACTOR and not DEBUG:
+    raise ImproperlyConfigured(
+        "DEMO_ONLY_DISABLE_TWO_FACTOR is for a local demonstration only: it cannot be on with DEBUG off."
+    )
 OTP_TOTP_ISSUER = SERVICE_NAME
 
 # Sessions: 30 minutes idle, 12 hours at most.

@@ -9,17 +9,23 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
+from django.utils.http import urlencode
+
+from fitforwork.accounts.models import Role
 
 
 @login_not_required
 def admin_sign_in(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
     """Administrators sign in through the service's own sign-in, with two-factor authentication."""
-    return redirect(f"{reverse('accounts:sign-in')}?next={request.GET.get('next', reverse('admin:index'))}")
+    return redirect(
+        f"{reverse('accounts:sign-in')}?{urlencode({'next': request.GET.get('next', reverse('admin:index'))})}"
+    )
 
 
 def admin_has_permission(request: HttpRequest) -> bool:
+    """Only administrators, and only once this session has passed two-factor authentication."""
     user = request.user
-    if not (user.is_active and user.is_staff):
+    if not (user.is_active and user.is_staff and getattr(user, "role", None) == Role.ADMINISTRATOR):
         return False
     return user.two_factor_done  # type: ignore[union-attr]
 

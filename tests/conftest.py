@@ -1,5 +1,7 @@
 import pytest
+from django.urls import reverse
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.audit_guard import disable_guard, enable_guard
 
@@ -36,3 +38,16 @@ def current_token(device) -> str:
 def next_token(device) -> str:
     """The code for the next 30-second step, which the one-step tolerance accepts."""
     return f"{totp(device.bin_key, step=device.step, t0=device.t0 - device.step, digits=device.digits):06d}"
+
+
+@pytest.fixture
+def verified_admin_client(client):
+    """A test client signed in as an administrator who has passed two-factor authentication."""
+    from fitforwork.accounts.models import Role
+    from tests.accounts.factories import PASSWORD, UserFactory
+
+    admin = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, with_device=True)
+    client.post(reverse("accounts:sign-in"), {"username": admin.email, "password": PASSWORD})
+    client.post(reverse("accounts:two-factor"), {"token": current_token(TOTPDevice.objects.get(user=admin))})
+    client.admin = admin
+    return client

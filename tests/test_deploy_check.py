@@ -62,7 +62,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_switching_two_factor_off_is_refused_in_production():
     result = _check(_production_env(DEMO_ONLY_DISABLE_TWO_FACTOR="true"))
     assert result.returncode != 0
-    assert "fitforwork.E001" in result.stderr + result.stdout
+    assert "DEMO_ONLY_DISABLE_TWO_FACTOR is for a local demonstration only" in result.stderr
 
 
 def test_static_files_collect_with_hashed_names_for_production(tmp_path):

@@ -7,10 +7,11 @@ from typing import Any
 from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from fitforwork.accounts import services
 from fitforwork.accounts.models import User
@@ -49,8 +50,31 @@ class UserAdmin(DjangoUserAdmin):
     )
     actions = ("reset_two_factor", "unlock_sign_in")
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Accounts are deactivated, never deleted, so the audit trail always knows who acted.
+        return False
+
     def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm[Any], change: bool) -> None:
         services.user_save_from_admin(user=obj, actor=request.user, created=not change)  # type: ignore[arg-type]
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm[Any], formsets: Any, change: bool) -> None:
+        before = set(form.instance.teams.values_list("pk", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.teams.values_list("pk", flat=True))
+        if before != after:
+            services.audit_record(
+                actor=request.user,
+                action="accounts.user_teams_changed",
+                obj=form.instance,
+                data={"added": sorted(map(str, after - before)), "removed": sorted(map(str, before - after))},
+            )
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            services.audit_record(actor=request.user, action="accounts.password_set_by_administrator", obj=user)
+        return response
 
     @admin.action(description="Reset two-factor authentication (they set it up again at next sign-in)")
     def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 SIGNED_IN_AT = "ffw_signed_in_at"
 LAST_SEEN = "ffw_last_seen"
@@ -65,4 +66,4 @@ class StaffTwoFactorMiddleware:
 
         has_device = any(True for _ in devices_for_user(user, confirmed=True))
         target = "accounts:two-factor" if has_device else "accounts:two-factor-setup"
-        return HttpResponseRedirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

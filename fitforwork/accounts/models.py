@@ -35,8 +35,9 @@ class EmailUserManager(UserManager["User"]):
     def _create_user_object(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def]
         email = self.normalize_email(email or username)
         user = self.model(username=email, email=email, **extra_fields)
-        user.password = ""
-        if password is not None:
+        if password is None:
+            user.set_unusable_password()
+        else:
             user.set_password(password)
         return user
 
@@ -74,6 +75,14 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        constraints = [
+            # The Django admin is for administrators only, whatever flags someone ticks.
+            models.CheckConstraint(
+                condition=models.Q(role="administrator") | (models.Q(is_staff=False) & models.Q(is_superuser=False)),
+                name="only_administrators_use_admin",
+                violation_error_message="Only administrators can use the administration pages",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -89,7 +98,9 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        return self.is_service_staff and not settings.DEMO_ONLY_DISABLE_TWO_FACTOR
+        # The demo-only switch has no effect unless DEBUG is on (and settings refuse it otherwise).
+        switched_off = settings.DEMO_ONLY_DISABLE_TWO_FACTOR and settings.DEBUG
+        return self.is_service_staff and not switched_off
 
     @property
     def two_factor_done(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -24,8 +25,13 @@ def user_create(
     last_name: str = "",
     **fields: object,
 ) -> User:
-    """Create a user; administrators and the demo both come through here so each creation is audited."""
+    """Create a user; administrators and the demo both come through here so each creation is audited.
+
+    A given password must meet the password rules; with none, the account cannot sign in until one is set.
+    """
     is_admin = role == "administrator"
+    if password is not None:
+        validate_password(password, User(email=email, first_name=first_name, last_name=last_name))
     user = User.objects.create_user(
         email=email.lower(),
         password=password,
@@ -69,7 +75,8 @@ def readable_secret(device: TOTPDevice) -> str:
 @transaction.atomic
 def user_save_from_admin(*, user: User, actor: User, created: bool) -> User:
     """Save an administrator's edit; administrators get the Django admin, nobody else does."""
-    user.is_staff = user.role == "administrator" or user.is_superuser
+    user.is_staff = user.role == "administrator"
+    user.is_superuser = user.is_superuser and user.is_staff
     user.save()
     audit_record(
         actor=actor,

@@ -25,6 +25,7 @@ from fitforwork.accounts.forms import SignInForm, TokenForm
 from fitforwork.accounts.middleware import SIGNED_IN_AT, TIMED_OUT
 from fitforwork.accounts.models import AuthenticatedHttpRequest, User
 from fitforwork.accounts.presenters import HOME_PAGE_TEXT, HOME_URL_NAMES
+from fitforwork.accounts.selectors import account_is_locked
 from fitforwork.core.audit.services import audit_record
 
 TIMEOUT_MESSAGES = {
@@ -45,6 +46,8 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:home")
+    if request.method == "POST" and account_is_locked(email=request.POST.get("username", "")):
+        return locked_out(request)
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid() and form.user is not None:
         login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")

@@ -90,6 +90,14 @@ class PersonAdmin(admin.ModelAdmin):
                 audit_read(request=request, obj=person, reason="Opened in administration")
         return response
 
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200:
+            person = self.get_object(request, unquote(object_id))
+            if person is not None:
+                audit_read(request=request, obj=person, reason="Opened the change history in administration")
+        return response
+
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
         if response.status_code == 200:

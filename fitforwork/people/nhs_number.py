@@ -7,6 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 
 _SEPARATORS = re.compile(r"[\s-]")
+_TEN_DIGITS = re.compile(r"[0-9]{10}")  # ASCII digits only: str.isdigit() also accepts other scripts
 
 
 def normalise_nhs_number(value: str) -> str:
@@ -27,14 +28,14 @@ def check_digit(first_nine: str) -> int | None:
 
 def is_valid_nhs_number(value: str) -> bool:
     digits = normalise_nhs_number(value)
-    if len(digits) != 10 or not digits.isdigit():
+    if not _TEN_DIGITS.fullmatch(digits):
         return False
     return check_digit(digits[:9]) == int(digits[9])
 
 
 def validate_nhs_number(value: str) -> None:
     digits = normalise_nhs_number(value)
-    if not digits.isdigit() or len(digits) != 10:
+    if not _TEN_DIGITS.fullmatch(digits):
         raise ValidationError("NHS number must be 10 digits", code="nhs_number_length")
     if not is_valid_nhs_number(digits):
         raise ValidationError("Enter a valid NHS number: the one given does not exist", code="nhs_number_check_digit")

@@ -7,18 +7,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from fitforwork.accounts.models import Role, User
 from fitforwork.core.audit.models import AuditEvent
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import current_token
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def verified_admin_client(client):
-    admin = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, with_device=True)
-    client.post(reverse("accounts:sign-in"), {"username": admin.email, "password": PASSWORD})
-    client.post(reverse("accounts:two-factor"), {"token": current_token(TOTPDevice.objects.get(user=admin))})
-    client.admin = admin
-    return client
 
 
 def test_an_administrator_creates_a_user_with_a_role_and_it_is_audited(verified_admin_client):
@@ -80,3 +70,41 @@ def test_unlocking_lets_a_locked_out_person_sign_in_again(verified_admin_client)
     )
     assert not AccessAttempt.objects.filter(username=member.email).exists()
     assert other.post(reverse("accounts:sign-in"), {"username": member.email, "password": PASSWORD}).status_code == 302
+
+
+def test_creating_a_user_with_a_weak_password_through_the_service_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from fitforwork.accounts.services import user_create
+
+    with pytest.raises(ValidationError):
+        user_create(actor=None, email="weak.service@example.org", password="too short", role=Role.GP)
+    assert not User.objects.filter(email="weak.service@example.org").exists()
+
+
+def test_a_user_created_without_a_password_cannot_sign_in(client):
+    from fitforwork.accounts.services import user_create
+
+    user = user_create(actor=None, email="no.password@example.org", password=None, role=Role.GP)
+    assert not user.has_usable_password()
+    response = client.post(reverse("accounts:sign-in"), {"username": user.email, "password": ""})
+    assert response.status_code == 400
+
+
+def test_an_administrator_setting_a_password_is_audited(verified_admin_client):
+    member = UserFactory(role=Role.GP)
+    response = verified_admin_client.post(
+        reverse("admin:auth_user_password_change", args=[member.pk]),
+        {"password1": "a brand new password 7", "password2": "a brand new password 7", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("a brand new password 7")
+    assert AuditEvent.objects.filter(action="accounts.password_set_by_administrator", object_id=str(member.pk)).exists()
+
+
+def test_accounts_cannot_be_deleted_in_the_admin(verified_admin_client):
+    member = UserFactory(role=Role.GP)
+    response = verified_admin_client.post(reverse("admin:accounts_user_delete", args=[member.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert User.objects.filter(pk=member.pk).exists()

@@ -65,6 +65,19 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(client
     assert "_auth_user_id" not in client.session
 
 
+def test_twenty_wrong_passwords_from_many_addresses_lock_the_account_everywhere(client):
+    user = UserFactory(role=Role.GP)
+    for number in range(19):
+        client.post(
+            SIGN_IN, {"username": user.email, "password": "wrong password guess"}, REMOTE_ADDR=f"203.0.113.{number}"
+        )
+    assert sign_in(client, user.email, REMOTE_ADDR="198.51.100.7").status_code == 302
+    client.post(reverse("accounts:sign-out"))
+    client.post(SIGN_IN, {"username": user.email, "password": "wrong password guess"}, REMOTE_ADDR="203.0.113.99")
+    response = client.post(SIGN_IN, {"username": user.email, "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 403
+
+
 def test_a_lockout_for_one_email_does_not_lock_another(client):
     victim, other = UserFactory(role=Role.GP), UserFactory(role=Role.GP)
     for _ in range(5):

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -118,11 +119,26 @@ def test_the_admin_login_page_sends_people_to_the_service_sign_in(client):
     assert response["Location"].startswith(reverse("accounts:sign-in"))
 
 
-def test_the_demo_only_setting_switches_two_factor_off(client, settings):
+def test_the_demo_only_setting_switches_two_factor_off_on_a_debug_machine(client, settings):
     settings.DEMO_ONLY_DISABLE_TWO_FACTOR = True
+    settings.DEBUG = True
     user = UserFactory(role=Role.CASE_MANAGER)
     sign_in(client, user)
     assert client.get(reverse("accounts:home-case-manager")).status_code == 200
+
+
+def test_the_demo_only_setting_has_no_effect_with_debug_off(client, settings):
+    settings.DEMO_ONLY_DISABLE_TWO_FACTOR = True
+    settings.DEBUG = False
+    user = UserFactory(role=Role.CASE_MANAGER)
+    sign_in(client, user)
+    assert client.get(reverse("accounts:home-case-manager")).status_code == 302
+
+
+@pytest.mark.parametrize("role", sorted(set(Role) - {Role.ADMINISTRATOR}))
+def test_only_administrators_can_be_given_the_admin(role):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(role=role, is_staff=True, is_superuser=True)
 
 
 def test_the_demo_only_setting_fails_the_deploy_check_when_debug_is_off(settings):

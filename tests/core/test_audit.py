@@ -1,3 +1,6 @@
+import uuid
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -113,3 +116,30 @@ def test_events_record_who_did_what_to_which_object():
     assert stored.object_type == "accounts.user"
     assert stored.object_id == str(user.pk)
     assert stored.compute_hash() == stored.hash
+
+
+def test_values_the_database_normalises_still_verify():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", REMOTE_ADDR="2001:DB8:0:0:0:0:0:1")
+    user = UserFactory()
+    audit_record(
+        actor=user,
+        action="test.normalised",
+        obj=user,
+        data={"counts": {2: 1, 10: 1}, "when": date(2026, 11, 22), "id": uuid.UUID(int=7)},
+        request=request,
+    )
+    stored = AuditEvent.objects.get(action="test.normalised")
+    assert stored.ip_address == "2001:db8::1"
+    assert stored.data["counts"] == {"2": 1, "10": 1}
+    assert verify_chain() == (1, [])
+
+
+def test_the_chain_head_only_moves_forward_one_event_at_a_time():
+    _write_events(3)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _execute("UPDATE audit_auditchainhead SET last_seq = 1")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _execute("DELETE FROM audit_auditchainhead")
+    assert AuditChainHead.objects.get().last_seq == 3

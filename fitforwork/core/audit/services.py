@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,9 +21,19 @@ def _label(actor: Any) -> str:
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
+    """The address as the database will store it (IPv6 shortened), so the hash matches what is read back."""
+    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    if not address:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def _as_stored(data: dict[str, Any] | None) -> dict[str, Any]:
+    """The data as JSON will give it back (string keys, dates as text), so the hash covers what is kept."""
+    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
 
 
 @transaction.atomic
@@ -48,7 +61,7 @@ def audit_record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         reason=reason,
-        data=data or {},
+        data=_as_stored(data),
         ip_address=_client_ip(request),
         prev_hash=head.last_hash,
     )
