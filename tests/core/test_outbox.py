@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from fitforwork.accounts.models import Role
 from fitforwork.core.outbox.backends import FileBackend, NotifyBackend, get_backend
 from fitforwork.core.outbox.models import Message
 from fitforwork.core.outbox.services import (
@@ -250,8 +251,37 @@ def test_a_send_interrupted_by_a_crash_is_failed_for_a_person_to_check_not_sent_
 
     assert outcome["interrupted"] == 1
     message.refresh_from_db()
-    assert (message.status, message.last_error) == (Message.Status.FAILED, INTERRUPTED_ERROR)
+    assert (message.status, message.last_error, message.unconfirmed) == (Message.Status.FAILED, INTERRUPTED_ERROR, True)
     assert not (settings.OUTBOX_FILE_DIR / f"{message.pk}.json").exists()
+
+
+def test_an_unconfirmed_message_already_written_is_recorded_as_sent_without_writing_it_again(settings):
+    message = _queue()
+    path = FileBackend(settings.OUTBOX_FILE_DIR).path_for(message)
+    FileBackend(settings.OUTBOX_FILE_DIR).send(message)
+    path.write_text("the earlier attempt's file", encoding="utf-8")
+    Message.objects.filter(pk=message.pk).update(unconfirmed=True)
+
+    result = deliver(message.pk)
+
+    assert result is not None
+    assert (result.status, result.provider_id, result.unconfirmed) == (
+        Message.Status.SENT,
+        f"local-{message.pk}",
+        False,
+    )
+    assert path.read_text(encoding="utf-8") == "the earlier attempt's file"
+
+
+def test_an_unconfirmed_message_with_no_file_is_written(settings):
+    message = _queue()
+    Message.objects.filter(pk=message.pk).update(unconfirmed=True)
+
+    result = deliver(message.pk)
+
+    assert result is not None
+    assert result.status == Message.Status.SENT
+    assert _written(settings, message)["id"] == str(message.pk)
 
 
 @pytest.mark.parametrize(
@@ -286,7 +316,7 @@ def test_backend_is_notify_only_when_an_api_key_is_set(settings):
 def test_admin_shows_messages_but_cannot_add_change_or_delete_them():
     model_admin = admin_site._registry[Message]
     request = RequestFactory().get("/admin/outbox/message/")
-    request.user = UserFactory(is_superuser=True, is_staff=True)
+    request.user = UserFactory(role=Role.ADMINISTRATOR, is_superuser=True, is_staff=True)
     message = _queue()
 
     assert model_admin.has_view_permission(request, message)
@@ -295,4 +325,4 @@ def test_admin_shows_messages_but_cannot_add_change_or_delete_them():
     assert not model_admin.has_delete_permission(request, message)
     readonly = set(model_admin.get_readonly_fields(request, message))
     assert {"status", "recipient", "personalisation"} <= readonly
-    assert model_admin.list_filter == ["status", "channel"]
+    assert model_admin.list_filter == ["status", "unconfirmed", "channel"]

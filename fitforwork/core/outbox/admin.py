@@ -20,10 +20,12 @@ class MessageAdmin(admin.ModelAdmin):
         "template_name",
         "reference",
         "attempts",
+        "unconfirmed",
         "next_attempt_at",
         "sent_at",
     ]
-    list_filter = ["status", "channel"]
+    # Failed and unconfirmed: the messages a person must check with the provider.
+    list_filter = ["status", "unconfirmed", "channel"]
     search_fields = ["reference", "provider_id"]
     ordering = ["status", "-created_at"]
     date_hierarchy = "created_at"

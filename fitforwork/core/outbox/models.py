@@ -13,7 +13,9 @@ class Message(BaseModel):
     """One email, text message or letter, from queued to sent or failed.
 
     `next_attempt_at` is when a queued message is next due; while a message is being sent it is
-    the end of the sender's lease, after which the send is treated as interrupted.
+    the end of the sender's lease, after which the send is treated as interrupted. `unconfirmed`
+    marks a message an attempt may have delivered without our learning so: it is looked up at the
+    provider before it is sent again.
     """
 
     class Channel(models.TextChoices):
@@ -36,13 +38,22 @@ class Message(BaseModel):
         max_length=320, blank=True, help_text="Email address or phone number; letters use address lines."
     )
     personalisation = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    reference = models.CharField(max_length=100, blank=True, help_text="Our reference, such as a referral id.")
+    reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Our reference, such as a referral id. Notify is given the message's id as its reference instead.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     provider_id = models.CharField(max_length=100, blank=True, help_text="The provider's id for the message.")
     sent_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    unconfirmed = models.BooleanField(
+        default=False,
+        help_text="An attempt may have reached the provider without an answer we could read; "
+        "the provider is asked whether it has the message before it is sent again.",
+    )
 
     class Meta:
         indexes = [

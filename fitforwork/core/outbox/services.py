@@ -3,7 +3,13 @@
 A message is saved in the same transaction as the change that causes it, and a task to send it is
 enqueued only once that transaction commits. `send_pending` sweeps up anything whose task was lost.
 Sending happens outside any long transaction: a short one claims the message, the provider is
-called, and a second short one records the result, so a message is never sent twice.
+called, and a second short one records the result, so two senders never both send a message.
+
+A message is resent only when the provider certainly does not have it. When an attempt's outcome is
+unknown (Notify timed out after receiving the request, or answered in a way we cannot read) the
+message is marked `unconfirmed`, and before it is sent again the provider is asked whether it has a
+message with our reference: if so, that is recorded as sent; if the provider cannot be asked, the
+message is failed for a person to check. Nothing is ever sent twice on a guess.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
 
-from fitforwork.core.outbox.backends import SendError, get_backend
+from fitforwork.core.outbox.backends import SendError, SendUnconfirmed, get_backend
 from fitforwork.core.outbox.models import Message
 
 logger = logging.getLogger(__name__)
@@ -36,6 +42,9 @@ SENDING_LEASE = timedelta(minutes=10)
 INTERRUPTED_ERROR = (
     "Sending was interrupted before the result was recorded, so the message may or may not have "
     "been delivered. Check with the provider before sending it again."
+)
+UNCONFIRMED_ERROR = (
+    "The provider may or may not have this message: {reason}. Check with the provider before sending it again."
 )
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]{6,19}")
 _ADDRESS_LINES = [f"address_line_{n}" for n in range(1, 8)]
@@ -124,39 +133,72 @@ def _record_sent(message: Message, provider_id: str, now: datetime) -> None:
     message.provider_id = provider_id
     message.sent_at = now
     message.last_error = ""
-    message.save(update_fields=["status", "provider_id", "sent_at", "last_error", "modified_at"])
+    message.unconfirmed = False
+    message.save(update_fields=["status", "provider_id", "sent_at", "last_error", "unconfirmed", "modified_at"])
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def _record_failure(message: Message, error: Exception, now: datetime) -> None:
+    """Queue the message to try again after a back-off, or fail it for good.
+
+    A message whose attempt went unconfirmed stays so: its next attempt asks the provider first.
+    """
     permanent = isinstance(error, SendError) and error.permanent
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    unconfirmed = isinstance(error, SendUnconfirmed)
+    message.last_error = _describe(error)[:2000]
+    message.unconfirmed = message.unconfirmed or unconfirmed
     if permanent or message.attempts >= MAX_ATTEMPTS:
         message.status = Message.Status.FAILED
+        if unconfirmed:
+            reason = f"the last attempt went unconfirmed ({_describe(error)})"
+            message.last_error = UNCONFIRMED_ERROR.format(reason=reason)[:2000]
     else:
         message.status = Message.Status.QUEUED
         message.next_attempt_at = now + BACKOFF[min(message.attempts, len(BACKOFF)) - 1]
         transaction.on_commit(partial(_enqueue_send, message.pk, message.next_attempt_at), robust=True)
-    message.save(update_fields=["status", "last_error", "next_attempt_at", "modified_at"])
+    message.save(update_fields=["status", "last_error", "unconfirmed", "next_attempt_at", "modified_at"])
+
+
+def _record_lookup_failure(message: Message, error: Exception) -> None:
+    """Fail a message whose earlier attempt went unconfirmed when the provider cannot say if it has it."""
+    reason = f"an earlier attempt went unconfirmed and asking the provider failed ({_describe(error)})"
+    message.status = Message.Status.FAILED
+    message.last_error = UNCONFIRMED_ERROR.format(reason=reason)[:2000]
+    message.save(update_fields=["status", "last_error", "modified_at"])
 
 
 def deliver(message_id: UUID | str, *, now: datetime | None = None) -> Message | None:
     """Send one due message at most once; a failure is retried later with back-off, then given up.
 
-    Not atomic on purpose: the provider is called between two short transactions so that no lock
-    is held during a network call. Returns the message as it ended, or None if there was nothing
-    to do (not due, already sent or failed, or another sender has it).
+    An unconfirmed message is first looked up at the provider, and sent only if the provider does
+    not have it. Not atomic on purpose: the provider is called between two short transactions so
+    that no lock is held during a network call. Returns the message as it ended, or None if there
+    was nothing to do (not due, already sent or failed, or another sender has it).
     """
     now = now or timezone.now()
     message = _claim(UUID(str(message_id)), now)
     if message is None:
         return None
-    try:
-        provider_id = get_backend().send(message)
-    except Exception as error:  # any failure to send is recorded on the message, never lost
-        logger.warning("Message %s attempt %s failed: %s", message.pk, message.attempts, type(error).__name__)
-        with transaction.atomic():
-            _record_failure(message, error, now)
-        return message
+    provider_id = None
+    if message.unconfirmed:
+        try:
+            provider_id = get_backend().find(message)
+        except Exception as error:  # cannot tell whether it was delivered: a person must check
+            logger.warning("Message %s could not be looked up: %s", message.pk, type(error).__name__)
+            with transaction.atomic():
+                _record_lookup_failure(message, error)
+            return message
+    if provider_id is None:
+        try:
+            provider_id = get_backend().send(message)
+        except Exception as error:  # any failure to send is recorded on the message, never lost
+            logger.warning("Message %s attempt %s failed: %s", message.pk, message.attempts, type(error).__name__)
+            with transaction.atomic():
+                _record_failure(message, error, now)
+            return message
     with transaction.atomic():
         _record_sent(message, provider_id, now)
     return message
@@ -166,7 +208,7 @@ def deliver(message_id: UUID | str, *, now: datetime | None = None) -> Message |
 def _expire_interrupted(now: datetime) -> int:
     """Fail messages whose sender stopped mid-send: resending might deliver them twice."""
     return Message.objects.filter(status=Message.Status.SENDING, next_attempt_at__lte=now).update(
-        status=Message.Status.FAILED, last_error=INTERRUPTED_ERROR, modified_at=timezone.now()
+        status=Message.Status.FAILED, last_error=INTERRUPTED_ERROR, unconfirmed=True, modified_at=timezone.now()
     )
 
 
