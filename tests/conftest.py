@@ -4,6 +4,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.audit_guard import disable_guard, enable_guard
+from tests.organisations.version_guard import disable_version_guard, enable_version_guard
 
 
 @pytest.fixture(autouse=True)
@@ -13,18 +14,22 @@ def _outbox_dir(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _audit_guard(request):
-    """Keep the audit table append-only during every database test, and let the clean-up empty it after."""
+    """Keep the append-only tables (audit, service model versions) guarded in every database test, and let the
+    clean-up of transactional tests empty them after."""
     names = request.fixturenames
     marker = request.node.get_closest_marker("django_db")
     marked_transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     if "transactional_db" in names or "live_server" in names or marked_transactional:
         request.getfixturevalue("transactional_db")
         enable_guard()
+        enable_version_guard()
         yield
         disable_guard()
+        disable_version_guard()
     elif "db" in names or marker is not None:
         request.getfixturevalue("db")
         enable_guard()
+        enable_version_guard()
         yield
     else:
         yield

@@ -117,6 +117,9 @@ class ServiceModelForm(forms.ModelForm):
         required=False,
         help_text="Say what changed and why. Required when you edit a service model.",
     )
+    # The version this page showed. If another administrator saves meanwhile, this edit is refused
+    # rather than silently undoing theirs.
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ServiceModel
@@ -127,6 +130,7 @@ class ServiceModelForm(forms.ModelForm):
         self.current = self.instance.current_version if self.instance.pk else None
         if self.current is not None:
             self.initial["config"] = pretty_json(self.current.config)
+            self.initial["based_on_version"] = self.current.number
             self.fields["change_note"].required = True
         else:
             self.initial.setdefault("config", pretty_json(PRESETS[0].config))
@@ -146,6 +150,12 @@ class ServiceModelForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean() or {}
+        if self.current is not None and cleaned.get("based_on_version") != self.current.number:
+            self.add_error(
+                None,
+                services.stale_edit_message(self.instance, self.current.number, cleaned.get("based_on_version")),
+            )
+            return cleaned
         config = cleaned.get("config")
         if self.current is None or config is None:
             return cleaned
@@ -204,7 +214,8 @@ class ServiceModelAdmin(admin.ModelAdmin):
         return initial
 
     def get_fieldsets(self, request: HttpRequest, obj: ServiceModel | None = None) -> Any:
-        return [(None, {"fields": ["key", "name", "description", "source", "config", "change_note"]})]
+        fields = ["key", "name", "description", "source", "config", "change_note", "based_on_version"]
+        return [(None, {"fields": fields})]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ServiceModel | None = None) -> Any:
         # Demo data, tests and sites find a model by its key, so it is fixed once made.
@@ -235,8 +246,14 @@ class ServiceModelAdmin(admin.ModelAdmin):
                 source=data["source"],
             )
         if form.current is None or canonical_config(form.current.config) != data["config"]:
+            # The form checked the version it was based on; the service checks again under a lock,
+            # so an edit saved in between still cannot be overwritten.
             services.service_model_new_version(
-                actor=request.user, service_model=obj, config=data["config"], change_note=data["change_note"]
+                actor=request.user,
+                service_model=obj,
+                config=data["config"],
+                change_note=data["change_note"],
+                based_on=data["based_on_version"] if form.current is not None else None,
             )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

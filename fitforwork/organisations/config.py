@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, Union
 
 from fitforwork.core.calendar import Nation
+from fitforwork.core.choices import EmploymentStatus
 
 SCHEMA_VERSION = 1
 
@@ -34,10 +35,7 @@ class ReferralSource:
 
 
 def _employment_statuses() -> list[str]:
-    # Imported here, not at the top, so organisations never imports people at load time.
-    from fitforwork.people.models import Employment
-
-    return list(Employment.Status.values)
+    return list(EmploymentStatus.values)
 
 
 def _size_bands() -> list[str]:

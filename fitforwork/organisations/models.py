@@ -86,7 +86,11 @@ class ServiceModel(BaseModel):
 
 
 class ServiceModelVersion(BaseModel):
-    """One immutable set of rules. Editing a service model adds a version; none is ever changed."""
+    """One immutable set of rules. Editing a service model adds a version; none is ever changed or deleted.
+
+    `save()` and `delete()` refuse here, and database triggers (migration 0003) refuse any UPDATE or
+    DELETE that goes around the model, such as `QuerySet.update()`, `QuerySet.delete()` or raw SQL.
+    """
 
     service_model = models.ForeignKey(ServiceModel, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -108,6 +112,10 @@ class ServiceModelVersion(BaseModel):
         if not self._state.adding:
             raise ImmutableVersionError(f"{self} cannot be changed: add a new version instead")
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        # The database refuses too (migration 0003), as it does QuerySet.update() and .delete().
+        raise ImmutableVersionError(f"{self} cannot be deleted: referrals and cases may be decided under it")
 
 
 class ImmutableVersionError(Exception):

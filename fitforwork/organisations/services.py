@@ -77,15 +77,26 @@ def service_model_update_details(
 
 @transaction.atomic
 def service_model_new_version(
-    *, actor: Any, service_model: ServiceModel, config: dict[str, Any], change_note: str
+    *,
+    actor: Any,
+    service_model: ServiceModel,
+    config: dict[str, Any],
+    change_note: str,
+    based_on: int | None = None,
 ) -> ServiceModelVersion:
-    """Add the next version of a model's rules; the versions before it stay exactly as they were."""
+    """Add the next version of a model's rules; the versions before it stay exactly as they were.
+
+    `based_on` is the version number the editor started from. If someone else has added a version
+    since, the edit is refused rather than silently undoing theirs.
+    """
     if not change_note.strip():
         raise ValidationError({"change_note": ["Enter a change note saying what changed and why"]})
     canonical = _checked_config(config)
     # Lock the model row so two simultaneous edits cannot both claim the same number.
     locked = ServiceModel.objects.select_for_update().get(pk=service_model.pk)
     current = locked.versions.order_by("-number").first()
+    if based_on is not None:
+        check_based_on(locked, current, based_on)
     if current is not None and canonical_config(current.config) == canonical:
         raise ValidationError({"config": ["The rules are the same as the current version's: nothing to save"]})
     number = current.number + 1 if current is not None else 1
@@ -102,6 +113,25 @@ def service_model_new_version(
         data={"service_model": locked.key, "number": number},
     )
     return version
+
+
+def stale_edit_message(service_model: ServiceModel, current_number: int | None, based_on: int | None) -> str:
+    """What to tell an editor whose form started from a version that is no longer the newest."""
+    if current_number is None or based_on is None:
+        return (
+            f"{service_model.name} has changed since this page was loaded: reload the page and make your change again."
+        )
+    return (
+        f"Someone else saved version {current_number} of {service_model.name} while you were editing "
+        f"version {based_on}. Reload the page to see their changes, then make yours again."
+    )
+
+
+def check_based_on(service_model: ServiceModel, current: ServiceModelVersion | None, based_on: int) -> None:
+    """Refuse an edit started from any version but the newest (a ValidationError saying who won)."""
+    current_number = current.number if current is not None else None
+    if current_number != based_on:
+        raise ValidationError(stale_edit_message(service_model, current_number, based_on), code="stale")
 
 
 def _version_insert(

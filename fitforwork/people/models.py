@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from fitforwork.core.choices import EmploymentStatus
 from fitforwork.core.models import BaseModel
 from fitforwork.organisations.models import Organisation
 from fitforwork.people.nhs_number import validate_nhs_number
@@ -77,11 +78,8 @@ class Person(BaseModel):
 
 
 class Employment(BaseModel):
-    class Status(models.TextChoices):
-        EMPLOYED_AT_WORK = "employed_at_work", "Employed and at work"
-        EMPLOYED_OFF_SICK = "employed_off_sick", "Employed and off sick"
-        SELF_EMPLOYED = "self_employed", "Self-employed"
-        UNEMPLOYED = "unemployed", "Not in work"
+    # Shared with the service model rules, which must not import this app.
+    Status = EmploymentStatus
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
     status = models.CharField(max_length=20, choices=Status.choices)

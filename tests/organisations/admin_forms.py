@@ -1,6 +1,19 @@
-"""Submit a Django admin form the way a browser would: every field as the page rendered it."""
+"""Use the Django admin the way a browser would: sign in with two factors, submit forms as rendered."""
 
 from html.parser import HTMLParser
+
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.accounts.factories import PASSWORD
+from tests.conftest import current_token
+
+
+def sign_in_with_two_factor(client, user):
+    """Sign `user` (who has an authenticator device) in with password and code, as staff must."""
+    client.post(reverse("accounts:sign-in"), {"username": user.email, "password": PASSWORD})
+    client.post(reverse("accounts:two-factor"), {"token": current_token(TOTPDevice.objects.get(user=user))})
+    return client
 
 
 class _FormFields(HTMLParser):

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from fitforwork.accounts.models import Role
@@ -8,7 +9,7 @@ from fitforwork.core.audit.models import AuditEvent
 from fitforwork.organisations import services
 from fitforwork.organisations.models import Organisation, ServiceModel, Site
 from tests.accounts.factories import UserFactory
-from tests.organisations.admin_forms import admin_form_data
+from tests.organisations.admin_forms import admin_form_data, sign_in_with_two_factor
 from tests.organisations.factories import OrganisationFactory, ServiceModelFactory, SiteFactory, valid_config
 
 pytestmark = pytest.mark.django_db
@@ -16,15 +17,24 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def administrator():
-    return UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    return UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, with_device=True)
 
 
 @pytest.fixture
-def admin_browser(client, settings, administrator):
-    # Staff need two-factor authentication; these tests are about the admin, not sign-in.
-    settings.DEMO_ONLY_DISABLE_TWO_FACTOR = True
-    client.force_login(administrator)
-    return client
+def admin_browser(client, administrator):
+    # Staff need two-factor authentication, so sign in as an administrator really would.
+    return sign_in_with_two_factor(client, administrator)
+
+
+@pytest.fixture
+def another_admin_browser():
+    """Another administrator in another browser: call it for a (client, user) pair."""
+
+    def make():
+        user = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, with_device=True)
+        return sign_in_with_two_factor(Client(), user), user
+
+    return make
 
 
 def change_form(client, model: ServiceModel) -> tuple[str, dict]:
@@ -53,6 +63,108 @@ def test_editing_rules_in_admin_adds_version_two_and_leaves_version_one(admin_br
     event = AuditEvent.objects.get(action="organisations.service_model_version_created")
     assert event.actor_id == administrator.pk
     assert event.reason == "Local standard is 3 working days"
+
+
+def test_the_form_records_which_version_it_was_based_on(admin_browser, administrator):
+    model = ServiceModelFactory()
+    config = valid_config()
+    config["reopen_window_days"] = 60
+    services.service_model_new_version(actor=administrator, service_model=model, config=config, change_note="x")
+    _, data = change_form(admin_browser, model)
+    assert data["based_on_version"] == "2"
+
+
+def _changed_rules(data: dict, **time_standards) -> str:
+    config = json.loads(data["config"])
+    config["time_standards"].update(time_standards)
+    return json.dumps(config)
+
+
+def test_two_administrators_editing_at_once_cannot_overwrite_each_other(admin_browser, another_admin_browser):
+    model = ServiceModelFactory()
+    other_browser, other = another_admin_browser()
+    url, mine = change_form(admin_browser, model)
+    _, theirs = change_form(other_browser, model)
+    theirs.update(config=_changed_rules(theirs, first_contact_working_days=3), change_note="Theirs")
+    assert other_browser.post(url, theirs).status_code == 302
+
+    mine.update(config=_changed_rules(mine, face_to_face_working_days=7), change_note="Mine")
+    response = admin_browser.post(url, mine)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        f"Someone else saved version 2 of {model.name} while you were editing version 1. "
+        "Reload the page to see their changes, then make yours again."
+    ]
+    assert "Someone else saved version 2" in response.content.decode()
+    assert [v.number for v in model.versions.all()] == [2, 1]
+    current = model.current_version
+    assert current.created_by == other
+    assert current.config["time_standards"]["first_contact_working_days"] == 3
+    original = valid_config()["time_standards"]["face_to_face_working_days"]
+    assert current.config["time_standards"]["face_to_face_working_days"] == original
+
+    # Reloading shows their version, and the edit can then be made on top of it.
+    _, reloaded = change_form(admin_browser, model)
+    assert reloaded["based_on_version"] == "2"
+    reloaded.update(config=_changed_rules(reloaded, face_to_face_working_days=7), change_note="Mine")
+    assert admin_browser.post(url, reloaded).status_code == 302
+    newest = model.current_version
+    assert newest.number == 3
+    assert newest.config["time_standards"]["first_contact_working_days"] == 3
+    assert newest.config["time_standards"]["face_to_face_working_days"] == 7
+
+
+def test_renaming_from_a_stale_page_cannot_put_back_the_old_rules(admin_browser, another_admin_browser):
+    # The stale page still holds version 1's rules, which differ from the newest: saving them would
+    # silently add a version undoing the other administrator's change.
+    model = ServiceModelFactory()
+    other_browser, _ = another_admin_browser()
+    url, mine = change_form(admin_browser, model)
+    _, theirs = change_form(other_browser, model)
+    theirs.update(config=_changed_rules(theirs, first_contact_working_days=3), change_note="Theirs")
+    assert other_browser.post(url, theirs).status_code == 302
+
+    mine.update(name="Renamed", change_note="Clearer name")
+    response = admin_browser.post(url, mine)
+
+    assert response.status_code == 200
+    assert "Someone else saved version 2" in response.context["adminform"].form.non_field_errors()[0]
+    model.refresh_from_db()
+    assert model.name != "Renamed"
+    assert model.current_version.number == 2
+    assert model.current_version.config["time_standards"]["first_contact_working_days"] == 3
+
+
+def test_a_form_without_the_version_it_was_based_on_is_refused(admin_browser):
+    model = ServiceModelFactory()
+    url, data = change_form(admin_browser, model)
+    del data["based_on_version"]
+    data.update(config=_changed_rules(data, first_contact_working_days=3), change_note="No base")
+    response = admin_browser.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        f"{model.name} has changed since this page was loaded: reload the page and make your change again."
+    ]
+    assert model.versions.count() == 1
+
+
+def test_the_admin_passes_the_version_it_was_based_on_to_the_service(admin_browser, monkeypatch):
+    # The form's check runs before the save; the service checks again under a lock in case another
+    # administrator saves in between, so the admin must hand it the version the page showed.
+    model = ServiceModelFactory()
+    calls = []
+    real = services.service_model_new_version
+
+    def spy(**kwargs):
+        calls.append(kwargs["based_on"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "service_model_new_version", spy)
+    url, data = change_form(admin_browser, model)
+    data.update(config=_changed_rules(data, first_contact_working_days=3), change_note="Spied")
+    assert admin_browser.post(url, data).status_code == 302
+    assert calls == [1]
 
 
 def test_invalid_rules_are_shown_on_the_field_and_nothing_is_saved(admin_browser):

@@ -1,10 +1,14 @@
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 
-from fitforwork.organisations.models import Organisation, ServiceModelVersion
+from fitforwork.organisations.models import ImmutableVersionError, Organisation, ServiceModel, ServiceModelVersion
 from tests.organisations.factories import OrganisationFactory, ServiceModelFactory
+from tests.organisations.version_guard import disable_version_guard, enable_version_guard
 
 pytestmark = pytest.mark.django_db
+
+VERSIONS = ServiceModelVersion._meta.db_table
 
 
 def test_database_refuses_a_gp_practice_without_an_ods_code():
@@ -36,7 +40,91 @@ def test_database_refuses_two_versions_with_one_number():
 
 
 def test_database_refuses_version_zero():
-    model = ServiceModelFactory(version={})
-    model.versions.all().delete()
+    model = ServiceModel.objects.create(key="no-versions-yet", name="No versions yet")
     with pytest.raises(IntegrityError), transaction.atomic():
         ServiceModelVersion.objects.create(service_model=model, number=0, config={})
+
+
+# Versions are append-only in the database itself, whatever goes around ServiceModelVersion.save().
+
+
+def _execute(sql: str, params: list | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+
+
+def _unchanged(version: ServiceModelVersion) -> bool:
+    stored = ServiceModelVersion.objects.filter(pk=version.pk).values("number", "config", "change_note").first()
+    return stored == {"number": version.number, "config": version.config, "change_note": version.change_note}
+
+
+def test_database_refuses_a_queryset_update_of_a_version():
+    version = ServiceModelFactory().current_version
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ServiceModelVersion.objects.filter(pk=version.pk).update(config={"rewritten": True})
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ServiceModelVersion.objects.filter(pk=version.pk).update(change_note="Quietly changed")
+    assert _unchanged(version)
+
+
+def test_database_refuses_a_queryset_delete_of_a_version():
+    version = ServiceModelFactory().current_version
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ServiceModelVersion.objects.filter(pk=version.pk).delete()
+    assert _unchanged(version)
+
+
+def test_database_refuses_raw_sql_that_changes_or_removes_a_version():
+    version = ServiceModelFactory().current_version
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _execute(f"UPDATE {VERSIONS} SET number = 7 WHERE id = %s", [version.pk.hex])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _execute(f"UPDATE {VERSIONS} SET number = 7")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _execute(f"DELETE FROM {VERSIONS}")
+    assert _unchanged(version)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
+def test_database_refuses_to_truncate_the_versions():
+    version = ServiceModelFactory().current_version
+    connection.check_constraints()  # else PostgreSQL refuses first for the insert's pending foreign key check
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _execute(f"TRUNCATE {VERSIONS} CASCADE")
+    assert _unchanged(version)
+
+
+def test_deleting_a_version_object_is_refused_before_it_reaches_the_database():
+    version = ServiceModelFactory().current_version
+    with pytest.raises(ImmutableVersionError):
+        version.delete()
+    assert _unchanged(version)
+
+
+def test_a_service_model_with_versions_cannot_be_deleted():
+    model = ServiceModelFactory()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        model.delete()
+    assert model.versions.count() == 1
+
+
+def test_adding_versions_is_still_allowed_and_the_guard_can_be_lifted_by_the_database_owner():
+    model = ServiceModelFactory()
+    ServiceModelVersion.objects.create(service_model=model, number=2, config={})
+    disable_version_guard()
+    try:
+        ServiceModelVersion.objects.filter(service_model=model, number=2).update(change_note="owner's fix")
+        assert model.versions.get(number=2).change_note == "owner's fix"
+    finally:
+        enable_version_guard()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ServiceModelVersion.objects.filter(service_model=model, number=2).update(change_note="again")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_test_can_still_be_emptied_after_adding_versions():
+    # Transactional tests empty every table at teardown, which the guard refuses; the `_audit_guard`
+    # fixture in tests/conftest.py lifts it (with version_guard) just for that clean-up.
+    version = ServiceModelFactory().current_version
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ServiceModelVersion.objects.filter(pk=version.pk).update(number=9)

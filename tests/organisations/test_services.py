@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from fitforwork.accounts.models import Role
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.organisations import services
+from fitforwork.organisations.config import canonical_config
 from fitforwork.organisations.models import (
     ImmutableVersionError,
     Organisation,
@@ -47,9 +48,9 @@ def test_load_presets_never_changes_a_model_an_administrator_has_edited(administ
     services.service_model_new_version(
         actor=administrator, service_model=workwell, config=changed, change_note="Local standard"
     )
-    workwell.versions.filter(number=1).delete()  # even a gap is not refilled
     assert services.load_presets() == 0
-    assert [v.number for v in workwell.versions.all()] == [2]
+    assert [v.number for v in workwell.versions.all()] == [2, 1]
+    assert workwell.current_version.config == changed
 
 
 def test_load_presets_fills_in_only_the_missing_ones():
@@ -156,6 +157,52 @@ def test_a_new_version_needs_a_change_note(administrator):
     with pytest.raises(ValidationError) as raised:
         services.service_model_new_version(actor=administrator, service_model=model, config=config, change_note=" ")
     assert "change_note" in raised.value.message_dict
+
+
+def test_a_new_version_based_on_the_current_one_is_saved(administrator):
+    model = ServiceModelFactory()
+    config = valid_config()
+    config["reopen_window_days"] = 60
+    version = services.service_model_new_version(
+        actor=administrator, service_model=model, config=config, change_note="Longer", based_on=1
+    )
+    assert version.number == 2
+
+
+def test_a_new_version_based_on_an_older_one_is_refused_naming_the_newer(administrator):
+    model = ServiceModelFactory()
+    theirs = valid_config()
+    theirs["reopen_window_days"] = 60
+    services.service_model_new_version(
+        actor=administrator, service_model=model, config=theirs, change_note="Theirs", based_on=1
+    )
+    mine = valid_config()
+    mine["case_length"]["max_weeks"] = 10
+
+    with pytest.raises(ValidationError) as raised:
+        services.service_model_new_version(
+            actor=administrator, service_model=model, config=mine, change_note="Mine", based_on=1
+        )
+
+    assert raised.value.code == "stale"
+    assert raised.value.messages == [
+        f"Someone else saved version 2 of {model.name} while you were editing version 1. "
+        "Reload the page to see their changes, then make yours again."
+    ]
+    assert [v.number for v in model.versions.all()] == [2, 1]
+    assert model.current_version.config == canonical_config(theirs)
+    assert AuditEvent.objects.filter(action="organisations.service_model_version_created").count() == 1
+
+
+def test_a_new_version_based_on_a_version_that_does_not_exist_yet_is_refused(administrator):
+    model = ServiceModelFactory()
+    config = valid_config()
+    config["reopen_window_days"] = 60
+    with pytest.raises(ValidationError, match="Someone else saved version 1 .* editing version 5"):
+        services.service_model_new_version(
+            actor=administrator, service_model=model, config=config, change_note="x", based_on=5
+        )
+    assert model.versions.count() == 1
 
 
 def test_a_saved_version_can_never_be_changed():
