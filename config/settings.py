@@ -181,7 +181,10 @@ ACCOUNT_LOCKOUT_LIMIT = int(os.environ.get("ACCOUNT_LOCKOUT_LIMIT", "20"))
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "fitforwork.accounts.views.locked_out"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Where the client's address is: REMOTE_ADDR, or behind a load balancer the header it sets (and overwrites,
+# so a client cannot forge it), for example HTTP_X_REAL_IP. Lockouts and the audit trail both use it.
+CLIENT_IP_META = os.environ.get("CLIENT_IP_META", "REMOTE_ADDR")
+AXES_IPWARE_META_PRECEDENCE_ORDER = [CLIENT_IP_META, "REMOTE_ADDR"]
 
 # Two-factor authentication is required for every staff role. Only a demonstration may switch it
 # off, and the setting says so; a system check refuses it when DEBUG is off.

@@ -143,3 +143,13 @@ def test_the_chain_head_only_moves_forward_one_event_at_a_time():
     with pytest.raises(DatabaseError), transaction.atomic():
         _execute("DELETE FROM audit_auditchainhead")
     assert AuditChainHead.objects.get().last_seq == 3
+
+
+def test_behind_a_load_balancer_the_configured_header_gives_the_client_address(settings):
+    from django.test import RequestFactory
+
+    settings.CLIENT_IP_META = "HTTP_X_REAL_IP"
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_REAL_IP="203.0.113.9")
+    user = UserFactory()
+    event = audit_record(actor=user, action="test.behind_proxy", obj=user, request=request)
+    assert AuditEvent.objects.get(pk=event.pk).ip_address == "203.0.113.9"

@@ -6,6 +6,7 @@ import ipaddress
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -22,7 +23,9 @@ def _label(actor: Any) -> str:
 
 def _client_ip(request: HttpRequest | None) -> str | None:
     """The address as the database will store it (IPv6 shortened), so the hash matches what is read back."""
-    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    if request is None:
+        return None
+    address = request.META.get(settings.CLIENT_IP_META) or request.META.get("REMOTE_ADDR")
     if not address:
         return None
     try:
