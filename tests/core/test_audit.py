@@ -10,7 +10,7 @@ from fitforwork.core.audit.models import GENESIS_HASH, AuditChainHead, AuditEven
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.audit.verify import verify_chain
 from tests.accounts.factories import UserFactory
-from tests.audit_guard import disable_guard
+from tests.conftest import disable_guards
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_the_database_refuses_to_update_or_delete_an_event():
 
 def test_an_edited_event_is_reported_as_edited():
     _write_events(5)
-    disable_guard()
+    disable_guards()
     _execute(f"UPDATE {TABLE} SET reason = 'nothing to see here' WHERE seq = 3")
     _, problems = verify_chain()
     assert [(p.kind, p.seq) for p in problems] == [("edited", 3)]
@@ -69,7 +69,7 @@ def test_an_edited_event_is_reported_as_edited():
 
 def test_a_deleted_event_is_reported_as_deleted():
     _write_events(5)
-    disable_guard()
+    disable_guards()
     _execute(f"DELETE FROM {TABLE} WHERE seq = 2")
     _, problems = verify_chain()
     assert [(p.kind, p.seq) for p in problems] == [("deleted", 3)]
@@ -77,7 +77,7 @@ def test_a_deleted_event_is_reported_as_deleted():
 
 def test_a_deleted_event_with_renumbering_to_hide_the_gap_is_still_reported():
     _write_events(5)
-    disable_guard()
+    disable_guards()
     _execute(f"DELETE FROM {TABLE} WHERE seq = 2")
     for seq in (3, 4, 5):
         _execute(f"UPDATE {TABLE} SET seq = %s WHERE seq = %s", [seq - 1, seq])
@@ -89,7 +89,7 @@ def test_a_deleted_event_with_renumbering_to_hide_the_gap_is_still_reported():
 
 def test_deleting_the_newest_events_is_reported():
     _write_events(5)
-    disable_guard()
+    disable_guards()
     _execute(f"DELETE FROM {TABLE} WHERE seq >= 4")
     _, problems = verify_chain()
     assert [(p.kind, p.seq) for p in problems] == [("deleted", 4)]
@@ -97,7 +97,7 @@ def test_deleting_the_newest_events_is_reported():
 
 def test_swapped_events_are_reported_as_reordered_not_edited():
     _write_events(5)
-    disable_guard()
+    disable_guards()
     _execute(f"UPDATE {TABLE} SET seq = -1 WHERE seq = 2")
     _execute(f"UPDATE {TABLE} SET seq = 2 WHERE seq = 3")
     _execute(f"UPDATE {TABLE} SET seq = 3 WHERE seq = -1")

@@ -9,7 +9,7 @@ from fitforwork.core.audit.models import AuditEvent
 from fitforwork.organisations import services
 from fitforwork.organisations.models import Organisation, ServiceModel, Site
 from tests.accounts.factories import UserFactory
-from tests.organisations.admin_forms import admin_form_data, sign_in_with_two_factor
+from tests.conftest import admin_form_data, sign_in_with_two_factor
 from tests.organisations.factories import OrganisationFactory, ServiceModelFactory, SiteFactory, valid_config
 
 pytestmark = pytest.mark.django_db

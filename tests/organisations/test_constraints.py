@@ -3,8 +3,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from fitforwork.organisations.models import ImmutableVersionError, Organisation, ServiceModel, ServiceModelVersion
+from tests.conftest import disable_guards, enable_guards
 from tests.organisations.factories import OrganisationFactory, ServiceModelFactory
-from tests.organisations.version_guard import disable_version_guard, enable_version_guard
 
 pytestmark = pytest.mark.django_db
 
@@ -111,20 +111,19 @@ def test_a_service_model_with_versions_cannot_be_deleted():
 def test_adding_versions_is_still_allowed_and_the_guard_can_be_lifted_by_the_database_owner():
     model = ServiceModelFactory()
     ServiceModelVersion.objects.create(service_model=model, number=2, config={})
-    disable_version_guard()
+    disable_guards()
     try:
         ServiceModelVersion.objects.filter(service_model=model, number=2).update(change_note="owner's fix")
         assert model.versions.get(number=2).change_note == "owner's fix"
     finally:
-        enable_version_guard()
+        enable_guards()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         ServiceModelVersion.objects.filter(service_model=model, number=2).update(change_note="again")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_transactional_test_can_still_be_emptied_after_adding_versions():
-    # Transactional tests empty every table at teardown, which the guard refuses; the `_audit_guard`
-    # fixture in tests/conftest.py lifts it (with version_guard) just for that clean-up.
+    # Teardown empties every table, which the guard refuses; `_append_only_guards` lifts it for that.
     version = ServiceModelFactory().current_version
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         ServiceModelVersion.objects.filter(pk=version.pk).update(number=9)

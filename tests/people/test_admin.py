@@ -5,7 +5,7 @@ from fitforwork.accounts.models import Role
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.people.models import Person
 from tests.accounts.factories import UserFactory
-from tests.organisations.admin_forms import admin_form_data, sign_in_with_two_factor
+from tests.conftest import admin_form_data, sign_in_with_two_factor
 from tests.organisations.factories import OrganisationFactory
 from tests.people.factories import ConditionFactory, EmploymentFactory, PersonFactory
 
