@@ -7,6 +7,7 @@ Every setting a deployment may change is an environment variable; nothing secret
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "fitforwork.organisations",
     "fitforwork.accounts",
     "fitforwork.people",
+    "fitforwork.referrals",
     "fitforwork.demo",
 ]
 
@@ -263,6 +265,8 @@ TASKS = {
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 OUTBOX_FILE_DIR = Path(os.environ.get("OUTBOX_FILE_DIR", VAR_DIR / "outbox"))
+# Our message names mapped to GOV.UK Notify template ids, as JSON: {"referral_received_referrer": "<uuid>", ...}.
+NOTIFY_TEMPLATES: dict[str, str] = json.loads(os.environ.get("NOTIFY_TEMPLATES", "{}"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,181 @@
+"""Referrals: every submission kept exactly as received, and the referral made from it."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from fitforwork.core.choices import EmploymentStatus
+from fitforwork.core.models import BaseModel
+from fitforwork.organisations.models import Organisation, ServiceModelVersion, Site
+from fitforwork.people.models import Condition, Person
+
+
+class Channel(models.TextChoices):
+    """How a referral reached us."""
+
+    SELF_FORM = "self_form", "Self-referral form"
+    GP_FORM = "gp_form", "GP referral form"
+    EMPLOYER_FORM = "employer_form", "Employer referral form"
+    JOBCENTRE_FORM = "jobcentre_form", "Jobcentre referral form"
+    COMMUNITY_FORM = "community_form", "Community service referral form"
+    ADVICE_LINE = "advice_line", "Advice line call"
+    FHIR = "fhir", "FHIR API"
+    BULK_FILE = "bulk_file", "Bulk file"
+
+
+class Source(models.TextChoices):
+    """Who referred, whatever the channel (the service model's referral routes)."""
+
+    GP = "gp", "GP practice"
+    EMPLOYER = "employer", "Employer"
+    SELF = "self", "Self-referral"
+    JOBCENTRE = "jobcentre", "Jobcentre"
+    COMMUNITY = "community", "Community service"
+    ADVICE_LINE = "advice_line", "Advice line"
+    NHS24_MSK = "nhs24_msk", "NHS 24 MSK triage"
+
+
+class Submission(models.Model):
+    """What someone sent, stored before anything else runs, so nothing that reached us is lost."""
+
+    class Outcome(models.TextChoices):
+        RECEIVED = "received", "Received, not yet processed"
+        REFERRAL = "referral", "Made a referral"
+        REFUSED = "refused", "Refused"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    payload = models.JSONField(help_text="Exactly what was sent")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A retry with the same key from the same sender gets the same referral.
+    idempotency_scope = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RECEIVED)
+    errors = models.JSONField(default=list, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_scope", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="submission_idempotency_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} at {self.received_at:%Y-%m-%d %H:%M}"
+
+
+class Referral(BaseModel):
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    class DuplicateStatus(models.TextChoices):
+        NONE = "", "Not a possible duplicate"
+        FLAGGED = "flagged", "Possible duplicate"
+        MERGED = "merged", "Merged into another referral"
+        NOT_DUPLICATE = "not_duplicate", "Checked: not a duplicate"
+
+    reference = models.CharField(max_length=12, unique=True)
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="referral")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    received_at = models.DateTimeField(db_index=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
+    # Fixed at referral: transfers later never move a referral between sites' figures.
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="referrals")
+    rules = models.ForeignKey(
+        ServiceModelVersion,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        help_text="The rule set it was decided under",
+    )
+    referrer_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    referrer_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    referrer_phone = models.CharField(max_length=20, blank=True)
+
+    reason = models.TextField(help_text="Why the person is being referred, in the referrer's words")
+    condition_category = models.CharField(max_length=20, choices=Condition.Category.choices)
+    employment_status = models.CharField(max_length=20, choices=EmploymentStatus.choices)
+    absence_start = models.DateField(null=True, blank=True)
+    expected_absence_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    employer_size_band = models.CharField(max_length=10, choices=Organisation.SizeBand.choices, blank=True)
+    consent_given = models.BooleanField(default=False)
+    written_consent_date = models.DateField(
+        null=True, blank=True, help_text="When the employee gave the employer written consent to refer"
+    )
+
+    eligible = models.BooleanField()
+    eligibility_failures = models.JSONField(default=list, blank=True)
+    first_contact_due = models.DateField(help_text="By the site's first-contact standard, in working days")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decline_reason = models.TextField(blank=True)
+
+    duplicate_status = models.CharField(max_length=15, choices=DuplicateStatus.choices, blank=True, default="")
+    possible_duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="possible_duplicates"
+    )
+
+    class Meta:
+        ordering = ["received_at"]
+        indexes = [
+            models.Index(fields=["site", "status", "received_at"], name="referral_triage_idx"),
+            models.Index(fields=["referrer_organisation", "-received_at"], name="referral_referrer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
+                name="declined_referral_has_reason",
+                violation_error_message="Give a reason for declining the referral",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="received") | models.Q(decided_at__isnull=False),
+                name="decided_referral_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source="employer") | models.Q(written_consent_date__isnull=False),
+                name="employer_referral_has_consent_date",
+                violation_error_message="Enter the date the employee gave written consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReferralStatusChange(models.Model):
+    """The history of a referral's status: who moved it, when and why. Appended, never changed."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -1,0 +1,81 @@
+"""Telling referrers and clients what happened to a referral, through the outbox.
+
+Called inside the transaction that makes the change, so a message exists exactly when the change does.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from fitforwork.core.outbox.services import message_enqueue
+from fitforwork.referrals.models import Referral
+
+
+def _template(name: str) -> str:
+    """The GOV.UK Notify template id for one of our messages (NOTIFY_TEMPLATES), or its name for the file backend."""
+    return str(settings.NOTIFY_TEMPLATES.get(name, name))
+
+
+def _referrer_email(referral: Referral) -> str:
+    if referral.referrer_email:
+        return referral.referrer_email
+    return referral.referrer_user.email if referral.referrer_user else ""
+
+
+def _to_referrer(referral: Referral, name: str, personalisation: dict[str, str]) -> None:
+    email = _referrer_email(referral)
+    if email:
+        message_enqueue(
+            channel="email",
+            template_id=_template(name),
+            template_name=name,
+            recipient=email,
+            personalisation={"reference": referral.reference, **personalisation},
+            reference=str(referral.pk),
+        )
+
+
+def _to_client(referral: Referral, name: str, personalisation: dict[str, str]) -> None:
+    person = referral.person
+    common = {"reference": referral.reference, "first_name": person.given_name, **personalisation}
+    extra: dict[str, str] = {}
+    if person.email:
+        channel, recipient = "email", person.email
+    elif person.phone and person.phone.replace(" ", "").lstrip("+").startswith(("07", "447")):
+        channel, recipient = "sms", person.phone
+    elif person.address_line_1 and person.town and person.postcode:
+        lines = [
+            f"{person.given_name} {person.family_name}",
+            person.address_line_1,
+            person.address_line_2,
+            person.town,
+            person.postcode,
+        ]
+        lines = [line for line in lines if line]
+        channel, recipient = "letter", lines[0]
+        extra = {f"address_line_{n}": line for n, line in enumerate(lines, start=1)}
+    else:
+        return  # no way to reach them in writing; the case manager phones
+    message_enqueue(
+        channel=channel,
+        template_id=_template(f"{name}_{channel}"),
+        template_name=f"{name}_{channel}",
+        recipient=recipient,
+        personalisation={**common, **extra},
+        reference=str(referral.pk),
+    )
+
+
+def referral_received(referral: Referral) -> None:
+    _to_referrer(referral, "referral_received_referrer", {"site": referral.site.name})
+    _to_client(referral, "referral_received_client", {"site": referral.site.name})
+
+
+def referral_accepted(referral: Referral) -> None:
+    _to_referrer(referral, "referral_accepted_referrer", {"site": referral.site.name})
+    _to_client(referral, "referral_accepted_client", {"site": referral.site.name})
+
+
+def referral_declined(referral: Referral) -> None:
+    _to_referrer(referral, "referral_declined_referrer", {"reason": referral.decline_reason})
+    _to_client(referral, "referral_declined_client", {"reason": referral.decline_reason})
