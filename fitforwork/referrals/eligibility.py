@@ -134,16 +134,10 @@ def evaluate(config: ServiceModelConfig, facts: ReferralFacts) -> Decision:
                 needed += f", or expected by their GP to be off for at least {rules.min_absence_weeks} weeks"
             fail("absence_length", f"The person must be {needed}. They have been off for {weeks_off} weeks.")
 
+    return_limit = rules.return_expected_within_months
     expected_return = facts.return_expected_within_months
-    if (
-        rules.return_expected_within_months
-        and expected_return
-        and expected_return > rules.return_expected_within_months
-    ):
-        fail(
-            "return_expected",
-            f"There must be a reasonable chance of a return to work within {rules.return_expected_within_months} months.",
-        )
+    if return_limit and expected_return and expected_return > return_limit:
+        fail("return_expected", f"There must be a reasonable chance of a return to work within {return_limit} months.")
 
     if _employer_too_big(rules.max_employer_size_band, facts):
         band_words = SIZE_BAND_WORDS[rules.max_employer_size_band or "large"]
