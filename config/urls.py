@@ -38,6 +38,9 @@ admin.site.site_title = "Fit for Work administration"
 urlpatterns = [
     path("", include("fitforwork.core.urls")),
     path("", include("fitforwork.accounts.urls")),
+    path("referrals/", include("fitforwork.referrals.web.urls")),
+    path("refer-yourself/", include("fitforwork.referrals.self_referral.urls")),
+    path("fhir/R4/", include("fitforwork.api.fhir.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,3 @@
+app_name = "self_referral"
+
+urlpatterns: list = []
