@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -21,7 +22,7 @@ from fitforwork.accounts.models import User
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.calendar import add_working_days
 from fitforwork.organisations.config import ServiceModelConfig
-from fitforwork.organisations.models import Organisation
+from fitforwork.organisations.models import Organisation, ServiceModelVersion
 from fitforwork.people import services as people_services
 from fitforwork.people.models import Person
 from fitforwork.referrals import notifications
@@ -174,7 +175,7 @@ def referral_from_submission(*, submission: Submission, data: ReferralInput) -> 
     rules = site.service_model.current_version
     if rules is None:
         raise ReferralRefused([FieldError("site", f"{site.name} has no service model rules yet.")])
-    config = ServiceModelConfig.from_dict(rules.config)
+    config = rules_config(rules)
     received_at = locked.received_at
     received_on = timezone.localdate(received_at)
 
@@ -248,6 +249,16 @@ def referral_from_submission(*, submission: Submission, data: ReferralInput) -> 
     )
     notifications.referral_received(referral)
     return referral
+
+
+@lru_cache(maxsize=256)
+def _parsed_config(version_id: Any) -> ServiceModelConfig:
+    return ServiceModelConfig.from_dict(ServiceModelVersion.objects.get(pk=version_id).config)
+
+
+def rules_config(version: ServiceModelVersion) -> ServiceModelConfig:
+    """A version's rules, parsed once per process: versions never change, so the cache cannot go stale."""
+    return _parsed_config(version.pk)
 
 
 def _person_for(data: ReferralInput, *, actor: User | None) -> Person:
