@@ -1,3 +1,17 @@
+"""The FHIR R4 facade, mounted at /fhir/R4/. Every view here is listed in the CapabilityStatement."""
+
+from django.urls import path
+
+from fitforwork.api.fhir import views
+
 app_name = "fhir"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("metadata", views.metadata, name="metadata"),
+    path("ServiceRequest", views.service_request_type, name="servicerequest-type"),
+    path("ServiceRequest/<str:resource_id>", views.service_request_instance, name="servicerequest-instance"),
+    path("Task", views.task_type, name="task-type"),
+    path("Task/<str:resource_id>", views.task_instance, name="task-instance"),
+    path("Patient/<str:resource_id>", views.patient_instance, name="patient-instance"),
+]

@@ -1,0 +1,61 @@
+"""Issuing, finding and revoking API clients' tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from fitforwork.api.models import ApiClient
+from fitforwork.core.audit.services import audit_record
+from fitforwork.organisations.models import Organisation
+
+TOKEN_PREFIX = "ffw_"  # noqa: S105 (a marker that makes leaked tokens easy to spot, not a secret)
+
+
+class ApiClientError(Exception):
+    pass
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def apiclient_create(*, name: str, ods_code: str) -> tuple[ApiClient, str]:
+    """A new client acting for the organisation with this ODS code, and its token (kept nowhere: show it once)."""
+    organisation = Organisation.objects.filter(ods_code__iexact=ods_code.strip()).first()
+    if organisation is None:
+        raise ApiClientError(f"No organisation has the ODS code {ods_code}")
+    if ApiClient.objects.filter(name=name).exists():
+        raise ApiClientError(f"An API client called {name} already exists")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(name=name, organisation=organisation, token_hash=token_hash(token))
+    audit_record(actor=None, action="api.apiclient.created", obj=client, data={"organisation": str(organisation)})
+    return client, token
+
+
+@transaction.atomic
+def apiclient_revoke(*, name: str) -> ApiClient:
+    client = ApiClient.objects.select_for_update().filter(name=name).first()
+    if client is None:
+        raise ApiClientError(f"No API client is called {name}")
+    if client.is_active:
+        client.is_active = False
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["is_active", "revoked_at", "modified_at"])
+        audit_record(actor=None, action="api.apiclient.revoked", obj=client)
+    return client
+
+
+def apiclient_for_token(token: str) -> ApiClient | None:
+    """The active client holding this token, or None."""
+    if not token:
+        return None
+    return (
+        ApiClient.objects.select_related("organisation")
+        .filter(token_hash=token_hash(token), is_active=True, organisation__is_active=True)
+        .first()
+    )
