@@ -1,0 +1,205 @@
+"""Benchmark: referral intake over HTTP on PostgreSQL with 16 concurrent clients.
+
+    .venv/bin/python bench/referral_intake.py [--clients 16] [--seconds 20] [--workers 4] [--target 200]
+
+Makes a fresh database (BENCH_DATABASE_URL's server), loads a small demo, creates an API client for a GP
+practice, serves the service with gunicorn (production settings, DEBUG off), and has N client threads POST
+FHIR ServiceRequests (each with its own Idempotency-Key) for a fixed time. Then the same clients POST to a
+bare Django view that inserts one row, on the same server and database, for the ratio. Prints one JSON
+line; exits 1 if any request failed or the rate is under the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from demo_load import admin, manage, server_url  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+EXT = "https://fitforwork.example.org/fhir/StructureDefinition"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def service_request(n: int) -> dict:
+    absence_start = (date.today() - timedelta(weeks=3)).isoformat()
+    return {
+        "resourceType": "ServiceRequest",
+        "status": "active",
+        "intent": "order",
+        "subject": {"reference": "#p"},
+        "contained": [
+            {
+                "resourceType": "Patient",
+                "id": "p",
+                "name": [{"family": f"Bench{n}", "given": ["Sam"]}],
+                "birthDate": (date(1970, 1, 1) + timedelta(days=n % 15000)).isoformat(),
+                "address": [{"postalCode": "LE1 6TP"}],
+                "telecom": [{"system": "email", "value": f"bench{n}@example.org"}],
+            }
+        ],
+        "reasonCode": [{"text": "Low back pain, off work."}],
+        "extension": [
+            {"url": f"{EXT}/employment-status", "valueCode": "employed_off_sick"},
+            {"url": f"{EXT}/condition-category", "valueCode": "musculoskeletal"},
+            {"url": f"{EXT}/consent", "valueBoolean": True},
+            {"url": f"{EXT}/absence-start", "valueDate": absence_start},
+        ],
+    }
+
+
+def hammer(url: str, headers: dict, body, clients: int, seconds: float) -> dict:
+    """POST from `clients` threads for `seconds`; count answers by status."""
+    counts: dict[str, int] = {}
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+    sequence = iter(range(10**9))
+
+    def client() -> None:
+        session = requests.Session()
+        while time.perf_counter() < stop_at:
+            with lock:
+                n = next(sequence)
+            try:
+                answer = session.post(
+                    url, json=body(n), headers={**headers, "Idempotency-Key": str(uuid.uuid4())}, timeout=30
+                )
+                key = str(answer.status_code)
+            except requests.RequestException as error:
+                key = type(error).__name__
+            with lock:
+                counts[key] = counts.get(key, 0) + 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    ok = counts.get("201", 0)
+    return {"per_second": round(ok / elapsed, 1), "answers": counts, "seconds": round(elapsed, 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--target", type=float, default=200)
+    options = parser.parse_args()
+
+    database = f"ffw_bench_intake_{int(time.time())}_{os.getpid()}"
+    admin(f'CREATE DATABASE "{database}"')
+    url = server_url(database)
+    server = None
+    try:
+        manage("migrate", "--no-input", "-v0", database_url=url)
+        manage("demo", "--cases", "200", "--seed", "1", "--no-progress", "--allow-production", database_url=url)
+        ods = subprocess.run(
+            [
+                "psql",
+                url,
+                "-Atc",
+                "SELECT o.ods_code FROM organisations_organisation o JOIN organisations_site_gp_practices "
+                "p ON p.organisation_id = o.id JOIN organisations_site s ON s.id = p.site_id "
+                "WHERE s.name LIKE 'WorkWell%' LIMIT 1",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "bench_site",
+            "PYTHONPATH": f"{ROOT / 'bench'}:{ROOT}",
+            "DEBUG": "false",
+            "SECRET_KEY": "benchmark-only-secret-key-never-used-for-a-service-0123456789",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "FFW_PLAIN_STATIC": "true",
+            "LOG_LEVEL": "WARNING",
+        }
+        created = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "apiclient", "create", "bench", "--organisation", ods],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        token = re.search(r"([A-Za-z0-9_\-]{30,})", created).group(1)
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(options.workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "4",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                requests.get(f"{base}/fhir/R4/metadata", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"}
+        hammer(f"{base}/fhir/R4/ServiceRequest", headers, service_request, options.clients, 3)  # warm up
+        intake = hammer(f"{base}/fhir/R4/ServiceRequest", headers, service_request, options.clients, options.seconds)
+        bare = hammer(f"{base}/bench/bare-insert/", {}, lambda n: {"n": n}, options.clients, options.seconds)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    errors = sum(count for key, count in intake["answers"].items() if key != "201")
+    result = {
+        "benchmark": "referral_intake",
+        "clients": options.clients,
+        "gunicorn_workers": options.workers,
+        "referrals_per_second": intake["per_second"],
+        "referral_answers": intake["answers"],
+        "bare_insert_per_second": bare["per_second"],
+        "ratio_to_bare_insert": round(intake["per_second"] / bare["per_second"], 3) if bare["per_second"] else None,
+        "target_per_second": options.target,
+        "within_target": errors == 0 and intake["per_second"] >= options.target,
+    }
+    print(json.dumps(result))
+    return 0 if result["within_target"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
