@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -40,7 +40,7 @@ def free_port() -> int:
 
 
 def service_request(n: int) -> dict:
-    absence_start = (date.today() - timedelta(weeks=3)).isoformat()
+    absence_start = (datetime.now(UTC).date() - timedelta(weeks=3)).isoformat()
     return {
         "resourceType": "ServiceRequest",
         "status": "active",
