@@ -5,6 +5,17 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+# The FHIR facade has no session sign-in: a bearer token instead. tests/api/test_auth.py proves each of these
+# answers 401 with an OperationOutcome without a valid token; fhir:metadata alone is open to all.
+FHIR_TOKEN_AUTHENTICATED = {
+    "fhir:root",
+    "fhir:servicerequest-type",
+    "fhir:servicerequest-instance",
+    "fhir:task-type",
+    "fhir:task-instance",
+    "fhir:patient-instance",
+}
+
 # The only public pages. Adding one is a decision: add it here on purpose.
 DECLARED_PUBLIC = {
     "core:start",
@@ -13,6 +24,30 @@ DECLARED_PUBLIC = {
     "accounts:sign-in",
     "accounts:sign-out",
     "accounts:signed-out",
+    "self_referral:start",
+    *(
+        f"self_referral:{slug}"
+        for slug in (
+            "postcode",
+            "gp-practice",
+            "name",
+            "date-of-birth",
+            "nhs-number",
+            "contact",
+            "work",
+            "off-sick",
+            "employer",
+            "left-work",
+            "condition",
+            "help",
+            "consent",
+        )
+    ),
+    "self_referral:check",
+    "self_referral:confirmation",
+    "self_referral:refused",
+    "fhir:metadata",
+    *FHIR_TOKEN_AUTHENTICATED,
 }
 
 
@@ -73,6 +108,6 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_from_every_private_url(client, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(DECLARED_PUBLIC - {"accounts:sign-out"}))
+@pytest.mark.parametrize("name", sorted(DECLARED_PUBLIC - {"accounts:sign-out"} - FHIR_TOKEN_AUTHENTICATED))
 def test_public_pages_open_without_signing_in(client, name):
     assert client.get(reverse(name)).status_code == 200

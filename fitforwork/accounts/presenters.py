@@ -15,15 +15,18 @@ class NavItem:
 
 HOME_URL_NAMES: dict[str, str] = {role.value: f"accounts:home-{role.value.replace('_', '-')}" for role in Role}
 
+REFERRER_ITEMS = [NavItem("Refer someone", "referrals:new"), NavItem("Your referrals", "referrals:list")]
+TRIAGE_ITEM = NavItem("Referrals to triage", "referrals:triage")
+
 NAVIGATION: dict[str, list[NavItem]] = {
-    Role.GP: [NavItem("Home", HOME_URL_NAMES[Role.GP])],
-    Role.EMPLOYER: [NavItem("Home", HOME_URL_NAMES[Role.EMPLOYER])],
-    Role.JOBCENTRE: [NavItem("Home", HOME_URL_NAMES[Role.JOBCENTRE])],
-    Role.COMMUNITY: [NavItem("Home", HOME_URL_NAMES[Role.COMMUNITY])],
+    Role.GP: [NavItem("Home", HOME_URL_NAMES[Role.GP]), *REFERRER_ITEMS],
+    Role.EMPLOYER: [NavItem("Home", HOME_URL_NAMES[Role.EMPLOYER]), *REFERRER_ITEMS],
+    Role.JOBCENTRE: [NavItem("Home", HOME_URL_NAMES[Role.JOBCENTRE]), *REFERRER_ITEMS],
+    Role.COMMUNITY: [NavItem("Home", HOME_URL_NAMES[Role.COMMUNITY]), *REFERRER_ITEMS],
     Role.ADVICE_ADVISER: [NavItem("Home", HOME_URL_NAMES[Role.ADVICE_ADVISER])],
-    Role.CASE_MANAGER: [NavItem("Home", HOME_URL_NAMES[Role.CASE_MANAGER])],
+    Role.CASE_MANAGER: [NavItem("Home", HOME_URL_NAMES[Role.CASE_MANAGER]), TRIAGE_ITEM],
     Role.PRACTITIONER: [NavItem("Home", HOME_URL_NAMES[Role.PRACTITIONER])],
-    Role.TEAM_LEAD: [NavItem("Home", HOME_URL_NAMES[Role.TEAM_LEAD])],
+    Role.TEAM_LEAD: [NavItem("Home", HOME_URL_NAMES[Role.TEAM_LEAD]), TRIAGE_ITEM],
     Role.COMMISSIONER: [NavItem("Home", HOME_URL_NAMES[Role.COMMISSIONER])],
     Role.ADMINISTRATOR: [
         NavItem("Home", HOME_URL_NAMES[Role.ADMINISTRATOR]),

@@ -120,13 +120,21 @@ def receive(
     idempotency_key: str = "",
 ) -> Referral:
     """Store, then parse and make the referral; raises ReferralRefused with field errors, having kept the submission."""
-    submission, _ = submission_store(
+    submission, created = submission_store(
         channel=channel,
         payload=payload,
         submitted_by=submitted_by,
         idempotency_scope=idempotency_scope,
         idempotency_key=idempotency_key,
     )
+    if not created:
+        # A retry gets the first attempt's answer, worked out from what was stored first, never from the retry.
+        existing = Referral.objects.filter(submission=submission).first()
+        if existing is not None:
+            return existing
+        if submission.outcome == Submission.Outcome.REFUSED:
+            raise ReferralRefused([FieldError(e["field"], e["message"]) for e in submission.errors])
+        payload = submission.payload
     try:
         data = parse(payload)
         return referral_from_submission(submission=submission, data=data)

@@ -138,3 +138,31 @@ def test_submission_store_commits_before_processing(workwell_site):
     assert again.pk == submission.pk
     assert again.payload == {"x": 1}
     assert date.today() - timedelta(days=1) <= submission.received_at.date()
+
+
+def test_a_retry_of_a_refused_submission_gets_the_same_refusal_even_with_new_content(workwell_site):
+    with pytest.raises(ReferralRefused):
+        _receive(workwell_site, key="retry-key", absence_start=None)
+    with pytest.raises(ReferralRefused) as again:
+        _receive(workwell_site, key="retry-key")  # now complete, but the key was already used
+    assert again.value.errors[0].field == "absence_start"
+    assert not Referral.objects.exists()
+    assert Submission.objects.count() == 1
+
+
+def test_a_retry_is_processed_from_what_was_stored_first(workwell_site):
+    submission, _ = submission_store(
+        channel="gp_form", payload={"given_name": "Stored"}, idempotency_scope="test", idempotency_key="k2"
+    )
+    seen = []
+
+    def parse(payload):
+        seen.append(payload)
+        return referral_input(workwell_site, given_name=payload["given_name"])
+
+    referral = receive(
+        channel="gp_form", payload={"given_name": "Retry"}, parse=parse, idempotency_scope="test", idempotency_key="k2"
+    )
+    assert seen == [{"given_name": "Stored"}]
+    assert referral.person.given_name == "Stored"
+    assert referral.submission_id == submission.pk

@@ -1,3 +1,14 @@
+from django.urls import path
+
+from fitforwork.referrals.web import views
+
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.referral_list, name="list"),
+    path("new/", views.refer, name="new"),
+    path("<uuid:pk>/", views.referral_detail, name="detail"),
+    path("<uuid:pk>/sent/", views.sent, name="sent"),
+    path("triage/", views.triage, name="triage"),
+    path("triage/<uuid:pk>/", views.triage_referral, name="triage-referral"),
+]

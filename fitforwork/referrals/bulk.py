@@ -1,0 +1,230 @@
+"""Referrals from a CSV file: each row goes through intake on its own, so one bad row never stops the rest.
+
+Each row's idempotency key is the file's SHA-256 and the row number, scoped to the site, so importing the
+same file again makes nothing new.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from fitforwork.core.choices import EmploymentStatus
+from fitforwork.organisations.models import Organisation, Site
+from fitforwork.people.models import Condition
+from fitforwork.people.nhs_number import is_valid_nhs_number, normalise_nhs_number
+from fitforwork.referrals.intake import FieldError, ReferralInput, ReferralRefused, receive
+from fitforwork.referrals.models import Channel, Source, Submission
+
+# The file's columns, in order, with what each holds; `required` ones must have a value on every row.
+COLUMNS: tuple[tuple[str, bool, str], ...] = (
+    ("source", True, "who referred: gp, employer, self, jobcentre, community or advice_line"),
+    ("given_name", True, "first name"),
+    ("family_name", True, "last name"),
+    ("date_of_birth", True, "YYYY-MM-DD or DD/MM/YYYY"),
+    ("nhs_number", False, "10 digits, spaces allowed"),
+    ("postcode", True, "home postcode, like LE1 6TP"),
+    ("gp_practice_code", False, "the GP practice's ODS code, like C82001"),
+    ("email", False, "the person's email address"),
+    ("phone", False, "the person's phone number"),
+    ("employment_status", True, "employed_at_work, employed_off_sick, self_employed or unemployed"),
+    ("absence_start", False, "first day off sick (needed when employed_off_sick)"),
+    ("unemployed_since", False, "date they left work"),
+    ("employer_name", False, "employer's name"),
+    ("employer_size_band", False, "micro, small, medium or large"),
+    ("condition_category", True, "musculoskeletal, mental_health, both or other"),
+    ("reason", True, "why the person is referred, in the referrer's words"),
+    ("consent", True, "yes if the person agreed to be referred, otherwise no"),
+    ("written_consent_date", False, "for employer referrals: when the employee gave written consent"),
+    ("referrer_name", False, "who referred"),
+    ("referrer_email", False, "their email address"),
+    ("referrer_phone", False, "their phone number"),
+)
+REQUIRED = [name for name, required, _ in COLUMNS if required]
+FIELD_WORDS = {
+    "source": "who referred",
+    "given_name": "first name",
+    "family_name": "last name",
+    "date_of_birth": "date of birth",
+    "postcode": "postcode",
+    "employment_status": "employment status",
+    "condition_category": "condition category",
+    "reason": "reason for referral",
+    "consent": "consent",
+}
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+
+
+class UnknownSite(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class RowResult:
+    row: int
+    outcome: str  # made, ineligible, refused, already imported
+    reference: str = ""
+    errors: tuple[FieldError, ...] = ()
+    note: str = ""
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    rows: list[RowResult] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+    @property
+    def problems(self) -> list[RowResult]:
+        return [row for row in self.rows if row.errors or row.note]
+
+    def as_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["row", "outcome", "reference", "field", "message"])
+        for row in self.rows:
+            if row.errors:
+                for error in row.errors:
+                    writer.writerow([row.row, row.outcome, row.reference, error.field, error.message])
+            else:
+                writer.writerow([row.row, row.outcome, row.reference, "site" if row.note else "", row.note])
+        return out.getvalue()
+
+
+def site_named(name: str) -> Site:
+    site = Site.objects.filter(name__iexact=name.strip()).first()
+    if site is None:
+        known = ", ".join(Site.objects.order_by("name").values_list("name", flat=True)) or "none yet"
+        raise UnknownSite(f'There is no site called "{name}". Sites: {known}.')
+    return site
+
+
+def import_file(
+    *, path: Path, site: Site, progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None
+) -> ImportReport:
+    """Send each row of the file through intake and say what became of it."""
+    content = path.read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    report = ImportReport(file_name=path.name)
+    scope = f"bulk:{site.name}"
+    numbered: Iterable[tuple[int, dict[str, str]]] = enumerate(rows, start=2)  # row 1 is the header
+    if progress is not None:
+        numbered = progress(numbered, len(rows))
+    for number, row in numbered:
+        report.rows.append(
+            _import_row(row, number=number, file_name=path.name, site=site, scope=scope, key=f"{digest}:{number}")
+        )
+    return report
+
+
+def _import_row(row: dict[str, str], *, number: int, file_name: str, site: Site, scope: str, key: str) -> RowResult:
+    earlier = Submission.objects.filter(idempotency_scope=scope, idempotency_key=key).select_related("referral").first()
+    if earlier is not None:
+        reference = earlier.referral.reference if earlier.outcome == Submission.Outcome.REFERRAL else ""
+        return RowResult(number, "already imported", reference=reference)
+    payload = {"file": file_name, "row": number, "values": {k or "": v for k, v in row.items()}}
+    try:
+        referral = receive(
+            channel=Channel.BULK_FILE,
+            payload=payload,
+            parse=parse_row,
+            idempotency_scope=scope,
+            idempotency_key=key,
+        )
+    except ReferralRefused as refused:
+        return RowResult(number, "refused", errors=tuple(refused.errors))
+    note = ""
+    if referral.site_id != site.pk:
+        note = f"Made at {referral.site.name}, not {site.name}: the GP practice or postcode is in its area"
+    outcome = "made" if referral.eligible else "ineligible"
+    failures = tuple(FieldError("eligibility", f["message"]) for f in referral.eligibility_failures)
+    return RowResult(number, outcome, reference=referral.reference, errors=failures, note=note)
+
+
+def parse_row(payload: dict[str, Any]) -> ReferralInput:
+    """One row as a referral, or every problem with it at once."""
+    values = {key.strip().lower(): (value or "").strip() for key, value in payload["values"].items() if key}
+    errors: list[FieldError] = []
+
+    def bad(column: str, message: str) -> None:
+        errors.append(FieldError(column, message))
+
+    for column in REQUIRED:
+        if not values.get(column) and column != "consent":
+            bad(column, f"Enter the {FIELD_WORDS.get(column, column)}")
+    if values.get("source") and values["source"] not in Source.values:
+        bad("source", f"Who referred must be one of {', '.join(Source.values)}")
+    status = values.get("employment_status", "")
+    if status and status not in EmploymentStatus.values:
+        bad("employment_status", f"Employment status must be one of {', '.join(EmploymentStatus.values)}")
+    category = values.get("condition_category", "")
+    if category and category not in Condition.Category.values:
+        bad("condition_category", f"Condition category must be one of {', '.join(Condition.Category.values)}")
+    band = values.get("employer_size_band", "")
+    if band and band not in Organisation.SizeBand.values:
+        bad("employer_size_band", f"Employer size must be one of {', '.join(Organisation.SizeBand.values)}")
+    consent = values.get("consent", "").lower()
+    if consent not in YES | NO:
+        bad("consent", "Consent must be yes or no")
+    nhs_number = normalise_nhs_number(values.get("nhs_number", ""))
+    if nhs_number and not is_valid_nhs_number(nhs_number):
+        bad("nhs_number", "Enter a valid NHS number: the one given does not exist")
+    dates = {name: _date(values.get(name, ""), name, bad) for name in (
+        "date_of_birth", "absence_start", "unemployed_since", "written_consent_date"
+    )}  # fmt: skip
+    if dates["date_of_birth"] and dates["date_of_birth"] >= timezone.localdate():
+        bad("date_of_birth", "Date of birth must be in the past")
+    practice = None
+    if code := values.get("gp_practice_code"):
+        practice = Organisation.objects.filter(kind=Organisation.Kind.GP_PRACTICE, ods_code__iexact=code).first()
+        if practice is None:
+            bad("gp_practice_code", f"There is no GP practice with the code {code}")
+    if errors:
+        raise ReferralRefused(errors)
+    return ReferralInput(
+        source=values["source"],
+        given_name=values["given_name"],
+        family_name=values["family_name"],
+        date_of_birth=dates["date_of_birth"],  # type: ignore[arg-type]
+        nhs_number=nhs_number,
+        postcode=values["postcode"].upper(),
+        gp_practice=practice,
+        email=values.get("email", ""),
+        phone=values.get("phone", ""),
+        employment_status=status,
+        absence_start=dates["absence_start"],
+        unemployed_since=dates["unemployed_since"],
+        employer_name=values.get("employer_name", ""),
+        employer_size_band=band,
+        condition_category=category,
+        reason=values["reason"],
+        consent_given=consent in YES,
+        written_consent_date=dates["written_consent_date"],
+        referrer_name=values.get("referrer_name", ""),
+        referrer_email=values.get("referrer_email", ""),
+        referrer_phone=values.get("referrer_phone", ""),
+    )
+
+
+def _date(text: str, column: str, bad: Callable[[str, str], None]) -> date | None:
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time of day
+        except ValueError:
+            continue
+    bad(column, f"{column.replace('_', ' ').capitalize()} must be a real date, like 2026-03-31 or 31/03/2026")
+    return None

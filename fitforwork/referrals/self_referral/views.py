@@ -1,0 +1,166 @@
+"""Refer yourself: one question a page, answers kept in the session, check your answers, then intake."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from fitforwork.referrals.intake import ReferralRefused, receive
+from fitforwork.referrals.models import Channel
+from fitforwork.referrals.self_referral.forms import (
+    PAGE_BY_SLUG,
+    PAGES,
+    WORK_DETAIL_PAGES,
+    bound_form,
+    field_kind,
+    first_unanswered,
+    page_sequence,
+    parse_answers,
+)
+
+JOURNEY = "self_referral"
+DONE = "self_referral_done"
+REFUSED = "self_referral_refused"
+IDEMPOTENCY_SCOPE = "self"
+
+
+def _journey(request: HttpRequest) -> dict[str, Any]:
+    """This person's answers so far and the token that makes submitting twice give one referral."""
+    journey: dict[str, Any] = request.session.get(JOURNEY) or {}
+    if "token" not in journey:
+        journey = {"token": uuid.uuid4().hex, "answers": {}}
+        request.session[JOURNEY] = journey
+    return journey
+
+
+def _question_url(slug: str, *, change: bool = False) -> str:
+    url = reverse(f"self_referral:{slug}")
+    return f"{url}?change=1" if change else url
+
+
+@login_not_required
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "referrals/self/start.jinja", {"first": _question_url(PAGES[0].slug)})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def question(request: HttpRequest, slug: str) -> HttpResponse:
+    journey = _journey(request)
+    answers = journey["answers"]
+    # A work page that does not fit the answer about work is still shown if asked for, but never sent.
+    sequence = page_sequence(answers) if slug in page_sequence(answers) else [*page_sequence(answers), slug]
+    change = request.GET.get("change") == "1"
+    if request.method == "POST":
+        form = PAGE_BY_SLUG[slug].form_class(data=request.POST)
+        if form.is_valid():
+            answers[slug] = {key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"}
+            if slug == "work":
+                for stale in WORK_DETAIL_PAGES - set(page_sequence(answers)):
+                    answers.pop(stale, None)
+            request.session.modified = True
+            return redirect(_next_url(slug, answers, change=change))
+    else:
+        form = bound_form(slug, answers)
+    index = sequence.index(slug)
+    back = reverse("self_referral:check") if change else (_question_url(sequence[index - 1]) if index else None)
+    fields = [(field, field_kind(field)) for field in form]
+    context = {"form": form, "fields": fields, "back": back or reverse("self_referral:start")}
+    return render(request, "referrals/self/question.jinja", context)
+
+
+def _next_url(slug: str, answers: dict[str, Any], *, change: bool) -> str:
+    missing = first_unanswered(answers)
+    if change or missing is None:
+        return _question_url(missing, change=change) if missing else reverse("self_referral:check")
+    sequence = page_sequence(answers)
+    if slug not in sequence:
+        return _question_url(missing)
+    return _question_url(sequence[sequence.index(slug) + 1])
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and not request.session.get(JOURNEY) and request.session.get(DONE):
+        return redirect("self_referral:confirmation")  # submitted already: the same referral, not another
+    journey = _journey(request)
+    answers = journey["answers"]
+    missing = first_unanswered(answers)
+    if missing is not None:
+        return _message(
+            request,
+            title="You have not answered all the questions yet",
+            text="Answer the rest of the questions, then you can check your answers and send your referral.",
+            button=("Continue your referral", _question_url(missing)),
+        )
+    if request.method == "POST":
+        return _submit(request, journey)
+    sections: list[tuple[str, str, str]] = []
+    for slug in page_sequence(answers):
+        form = bound_form(slug, answers)
+        form.is_valid()
+        sections.extend((label, value, _question_url(slug, change=True)) for label, value in form.summary())
+    return render(request, "referrals/self/check.jinja", {"rows": sections, "back": _question_url("consent")})
+
+
+def _submit(request: HttpRequest, journey: dict[str, Any]) -> HttpResponse:
+    try:
+        referral = receive(
+            channel=Channel.SELF_FORM,
+            payload={"answers": journey["answers"]},
+            parse=parse_answers,
+            idempotency_scope=IDEMPOTENCY_SCOPE,
+            idempotency_key=journey["token"],
+        )
+    except ReferralRefused as refused:
+        # The submission is kept as received; a corrected one is a new submission with a new token.
+        journey["token"] = uuid.uuid4().hex
+        request.session[JOURNEY] = journey
+        request.session[REFUSED] = [error.message for error in refused.errors]
+        return redirect("self_referral:refused")
+    request.session[DONE] = {
+        "reference": referral.reference,
+        "eligible": referral.eligible,
+        "reasons": [failure["message"] for failure in referral.eligibility_failures],
+        "site": referral.site.name,
+    }
+    request.session.pop(JOURNEY, None)
+    request.session.pop(REFUSED, None)
+    return redirect("self_referral:confirmation")
+
+
+@login_not_required
+def confirmation(request: HttpRequest) -> HttpResponse:
+    done = request.session.get(DONE)
+    if not done:
+        return _not_sent(request)
+    return render(request, "referrals/self/confirmation.jinja", {"done": done})
+
+
+@login_not_required
+def refused(request: HttpRequest) -> HttpResponse:
+    reasons = request.session.get(REFUSED)
+    if not reasons:
+        return _not_sent(request)
+    return render(request, "referrals/self/refused.jinja", {"reasons": reasons})
+
+
+def _not_sent(request: HttpRequest) -> HttpResponse:
+    return _message(
+        request,
+        title="You have not sent a referral yet",
+        text="Your referral is sent when you choose \u201cSend referral\u201d after checking your answers.",
+        button=("Refer yourself", reverse("self_referral:start")),
+    )
+
+
+def _message(request: HttpRequest, *, title: str, text: str, button: tuple[str, str]) -> HttpResponse:
+    context = {"title": title, "text": text, "button_text": button[0], "button_href": button[1]}
+    return render(request, "referrals/self/message.jinja", context)

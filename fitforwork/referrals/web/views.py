@@ -1,0 +1,163 @@
+"""Signed-in referrers refer and follow their referrals; the site's team triages them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fitforwork.accounts.models import AuthenticatedHttpRequest
+from fitforwork.core.audit.services import audit_read
+from fitforwork.referrals import intake, presenters, services
+from fitforwork.referrals.intake import ReferralRefused
+from fitforwork.referrals.models import Referral
+from fitforwork.referrals.rules import TRIAGE_ROLES, can_triage
+from fitforwork.referrals.selectors import referrals_visible_to, triage_queue
+from fitforwork.referrals.web.forms import REFERRERS, DeclineForm, ReferralForm, Referrer, parser_for
+
+LIST_LIMIT = 50
+TRIAGE_LIMIT = 100
+# Intake errors about routing are about where the person lives, which the form asks as the postcode.
+INTAKE_FIELD_ON_FORM = {"gp_practice": "postcode"}
+
+
+def _referrer(request: AuthenticatedHttpRequest) -> Referrer:
+    referrer = REFERRERS.get(request.user.role)
+    if referrer is None or request.user.organisation_id is None:
+        raise PermissionDenied("Only referrers at a partner organisation can do this.")
+    return referrer
+
+
+def _ensure_triage_role(request: AuthenticatedHttpRequest) -> None:
+    if request.user.role not in TRIAGE_ROLES or request.user.site_id is None:
+        raise PermissionDenied("Only a site's case managers and team leads triage referrals.")
+
+
+def _visible(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> Referral:
+    return get_object_or_404(referrals_visible_to(request.user), pk=pk)
+
+
+def _refused_form(request: AuthenticatedHttpRequest, referrer: Referrer, refused: ReferralRefused) -> ReferralForm:
+    form = ReferralForm(request.POST, source=referrer.source)
+    form.full_clean()
+    for error in refused.errors:
+        mapped = INTAKE_FIELD_ON_FORM.get(error.field, error.field)
+        name = mapped if mapped in form.fields else None
+        if error.message not in form.errors.get(name or "__all__", []):
+            form.add_error(name, error.message)
+    return form
+
+
+@require_http_methods(["GET", "POST"])
+def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
+    referrer = _referrer(request)
+    user = request.user
+    if request.method == "POST":
+        payload = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+        try:
+            referral = intake.receive(
+                channel=referrer.channel,
+                payload=payload,
+                parse=parser_for(source=referrer.source, user=user),
+                submitted_by=user,
+                idempotency_scope=f"user:{user.pk}",
+                idempotency_key=str(payload.get("idempotency_key", ""))[:200],
+            )
+            return redirect("referrals:sent", pk=referral.pk)
+        except ReferralRefused as refused:
+            form = _refused_form(request, referrer, refused)  # a fresh token: the corrected form is a new submission
+            token = str(uuid.uuid4())
+    else:
+        form = ReferralForm(source=referrer.source)
+        token = str(uuid.uuid4())
+    context = {"form": form, "heading": referrer.heading, "source": referrer.source, "idempotency_key": token}
+    return render(request, "referrals/web/refer.jinja", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def sent(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpResponse:
+    _referrer(request)
+    referral = _visible(request, pk)
+    audit_read(request=request, obj=referral, reason="confirmation of a referral made")
+    context = {"referral": referral, "reasons": presenters.eligibility_reasons(referral)}
+    return render(request, "referrals/web/sent.jinja", context)
+
+
+@require_GET
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _referrer(request)
+    referrals = list(referrals_visible_to(request.user).order_by("-received_at", "-id")[: LIST_LIMIT + 1])
+    context: dict[str, Any] = {
+        "rows": [(referral, presenters.status_tag(referral)) for referral in referrals[:LIST_LIMIT]],
+        "more": len(referrals) > LIST_LIMIT,
+        "limit": LIST_LIMIT,
+    }
+    return render(request, "referrals/web/list.jinja", context)
+
+
+@require_GET
+def referral_detail(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpResponse:
+    _referrer(request)
+    referral = _visible(request, pk)
+    audit_read(request=request, obj=referral)
+    context = {
+        "referral": referral,
+        "status": presenters.status_tag(referral),
+        "rows": presenters.referral_rows(referral),
+        "reasons": presenters.eligibility_reasons(referral),
+    }
+    return render(request, "referrals/web/detail.jinja", context)
+
+
+@require_GET
+def triage(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _ensure_triage_role(request)
+    referrals = list(triage_queue(request.user)[: TRIAGE_LIMIT + 1])
+    rows = [
+        (referral, presenters.first_contact_clock(referral), presenters.eligibility_reasons(referral))
+        for referral in referrals[:TRIAGE_LIMIT]
+    ]
+    context = {"rows": rows, "more": len(referrals) > TRIAGE_LIMIT, "limit": TRIAGE_LIMIT}
+    return render(request, "referrals/web/triage.jinja", context)
+
+
+@require_http_methods(["GET", "POST"])
+def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpResponse:
+    _ensure_triage_role(request)
+    referral = _visible(request, pk)
+    if not can_triage(request.user, referral):
+        raise PermissionDenied("Only the referral's site team can accept or decline it.")
+    form = DeclineForm(request.POST if request.POST.get("action") == "decline" else None)
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "accept":
+                services.referral_accept(referral=referral, actor=request.user)
+                messages.success(request, f"Referral {referral.reference} accepted")
+                return redirect("referrals:triage")
+            if form.is_valid():
+                services.referral_decline(
+                    referral=referral, actor=request.user, reason=form.cleaned_data["decline_reason"]
+                )
+                messages.success(request, f"Referral {referral.reference} declined")
+                return redirect("referrals:triage")
+        except services.InvalidTransition as invalid:
+            error = str(invalid)
+        referral = _visible(request, pk)
+    else:
+        audit_read(request=request, obj=referral, reason="triage")
+    context = {
+        "referral": referral,
+        "form": form,
+        "error": error,
+        "status": presenters.status_tag(referral),
+        "rows": presenters.referral_rows(referral),
+        "clock": presenters.first_contact_clock(referral),
+        "reasons": presenters.eligibility_reasons(referral),
+    }
+    return render(request, "referrals/web/triage_referral.jinja", context, status=400 if error or form.errors else 200)

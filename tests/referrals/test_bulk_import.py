@@ -1,0 +1,105 @@
+"""`import-referrals`: each row of a CSV through intake, with a row-by-row report; re-importing makes nothing new."""
+
+import csv
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from fitforwork.referrals.models import Referral, Submission
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "source", "given_name", "family_name", "date_of_birth", "nhs_number", "postcode", "gp_practice_code",
+    "email", "employment_status", "absence_start", "condition_category", "reason", "consent",
+]  # fmt: skip
+OFF_SINCE = (date.today() - timedelta(weeks=3)).isoformat()
+
+
+def _write(tmp_path, rows, name="referrals.csv"):
+    path = tmp_path / name
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def _row(**changes):
+    values = {
+        "source": "gp", "given_name": "Alex", "family_name": "Morgan", "date_of_birth": "1980-05-17",
+        "nhs_number": "", "postcode": "LE1 6TP", "gp_practice_code": "", "email": "alex@example.org",
+        "employment_status": "employed_off_sick", "absence_start": OFF_SINCE, "condition_category": "musculoskeletal",
+        "reason": "Back pain", "consent": "yes",
+    }  # fmt: skip
+    values.update(changes)
+    return [values[column] for column in HEADER]
+
+
+def _import(path, *args):
+    out = StringIO()
+    call_command("import_referrals", str(path), "--site", "WorkWell Leicester", "--no-progress", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_good_rows_make_referrals_through_the_bulk_file_channel(tmp_path, workwell_site):
+    path = _write(tmp_path, [_row(), _row(given_name="Jo", family_name="Bell", date_of_birth="02/03/1975")])
+    output = _import(path)
+    assert Referral.objects.filter(channel="bulk_file", site=workwell_site).count() == 2
+    payload = Submission.objects.get(payload__row=3).payload
+    assert payload["file"] == "referrals.csv"
+    assert payload["values"]["given_name"] == "Jo"
+    assert "2 rows from referrals.csv: 2 made, 0 ineligible, 0 refused, 0 already imported" in output
+
+
+def test_bad_rows_are_reported_with_row_field_and_reason_and_the_rest_still_import(tmp_path, workwell_site):
+    rows = [
+        _row(),
+        _row(date_of_birth="31/02/1980", employment_status="on holiday"),
+        _row(postcode="DD1 4HN", given_name="Kim"),
+    ]
+    report = tmp_path / "report.csv"
+    output = _import(_write(tmp_path, rows), "--report", str(report))
+    assert Referral.objects.count() == 1
+    assert "Row 3: refused: date_of_birth: Date of birth must be a real date" in output
+    assert "Row 3: refused: employment_status: Employment status must be one of" in output
+    assert "Row 4: refused: gp_practice: We do not run a service for this GP practice or postcode" in output
+    assert "3 rows from referrals.csv: 1 made, 0 ineligible, 2 refused, 0 already imported" in output
+    assert Submission.objects.filter(outcome="refused").count() == 2
+    written = list(csv.DictReader(report.open()))
+    assert {(line["row"], line["outcome"], line["field"]) for line in written[1:]} == {
+        ("3", "refused", "date_of_birth"),
+        ("3", "refused", "employment_status"),
+        ("4", "refused", "gp_practice"),
+    }
+    assert written[0]["outcome"] == "made"
+    assert written[0]["reference"] == Referral.objects.get().reference
+
+
+def test_importing_the_same_file_again_makes_nothing_new(tmp_path, workwell_site):
+    path = _write(tmp_path, [_row(), _row(postcode="DD1 4HN")])
+    _import(path)
+    output = _import(path)
+    assert Referral.objects.count() == 1
+    assert Submission.objects.count() == 2
+    assert "0 made, 0 ineligible, 0 refused, 2 already imported" in output
+
+
+def test_a_row_routed_to_another_site_is_reported(tmp_path, workwell_site):
+    from fitforwork.organisations.models import ServiceModel
+    from tests.organisations.factories import SiteFactory
+
+    other = SiteFactory(name="WorkWell Derby", service_model=ServiceModel.objects.get(key="workwell"),
+                        postcode_districts=["DE1"])  # fmt: skip
+    output = _import(_write(tmp_path, [_row(postcode="DE1 2AA")]))
+    assert Referral.objects.get().site == other
+    assert "Row 2: Made at WorkWell Derby, not WorkWell Leicester" in output
+
+
+def test_an_unknown_site_is_refused_with_the_names_of_the_sites(tmp_path, workwell_site):
+    path = _write(tmp_path, [_row()])
+    with pytest.raises(CommandError, match='There is no site called "Nowhere". Sites: WorkWell Leicester'):
+        call_command("import_referrals", str(path), "--site", "Nowhere", "--no-progress")
+    assert not Submission.objects.exists()
