@@ -37,13 +37,16 @@ def previous_referral_date(*, person: Person, before: datetime) -> date | None:
 
 
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
-    """Referrers see the referrals their organisation made; the service's staff see their site's."""
+    """Referrers see the referrals their organisation made, advisers their own; the site's staff see their site's."""
     base = Referral.objects.select_related("person", "site", "referrer_organisation")
     if user.role in {Role.GP, Role.EMPLOYER, Role.JOBCENTRE, Role.COMMUNITY}:
         if user.organisation_id is None:
             return base.none()
         return base.filter(referrer_organisation_id=user.organisation_id)
-    if user.role in {Role.CASE_MANAGER, Role.TEAM_LEAD, Role.ADVICE_ADVISER, Role.ADMINISTRATOR}:
+    if user.role == Role.ADVICE_ADVISER:
+        # Callers come from anywhere: an adviser follows the referrals they made themselves.
+        return base.filter(referrer_user=user)
+    if user.role in {Role.CASE_MANAGER, Role.TEAM_LEAD, Role.ADMINISTRATOR}:
         if user.site_id is None:
             return base.none()
         return base.filter(site_id=user.site_id)

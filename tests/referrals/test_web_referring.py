@@ -234,3 +234,20 @@ def test_the_list_shows_the_newest_fifty_with_a_note(referrer_client, workwell_s
         page = client.get(reverse("referrals:list")).content.decode()
     assert page.count('href="/referrals/') - page.count('href="/referrals/new/') == 50 + 1  # rows and nav link
     assert "These are the newest 50 referrals" in page
+
+
+def test_an_advice_line_adviser_turns_a_call_into_a_referral_and_follows_only_their_own(client, workwell_site):
+    from tests.conftest import sign_in_with_two_factor
+
+    adviser = UserFactory(role=Role.ADVICE_ADVISER, organisation=OrganisationFactory(), with_device=True)
+    sign_in_with_two_factor(client, adviser)
+    response = client.post(reverse("referrals:new"), form_data(postcode="LE2 7AB"))
+
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert (referral.source, referral.channel, referral.site) == ("advice_line", "advice_line", workwell_site)
+    assert referral.referrer_user == adviser
+    other = _refer(workwell_site, UserFactory(role=Role.GP, organisation=workwell_site.practice))
+    listed = client.get(reverse("referrals:list")).content.decode()
+    assert referral.reference in listed
+    assert other.reference not in listed

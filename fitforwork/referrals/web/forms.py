@@ -31,6 +31,8 @@ REFERRERS: dict[str, Referrer] = {
     Role.EMPLOYER: Referrer(Source.EMPLOYER, Channel.EMPLOYER_FORM, "Refer an employee"),
     Role.JOBCENTRE: Referrer(Source.JOBCENTRE, Channel.JOBCENTRE_FORM, "Refer someone you support"),
     Role.COMMUNITY: Referrer(Source.COMMUNITY, Channel.COMMUNITY_FORM, "Refer someone you support"),
+    # The advice line's adviser turns a call into a referral (the full advice line comes later).
+    Role.ADVICE_ADVISER: Referrer(Source.ADVICE_LINE, Channel.ADVICE_LINE, "Turn a call into a referral"),
 }
 
 IN_WORK = [EmploymentStatus.EMPLOYED_OFF_SICK, EmploymentStatus.EMPLOYED_AT_WORK]
@@ -152,7 +154,7 @@ class ReferralForm(forms.Form):
         else:
             del self.fields["written_consent"]
             del self.fields["written_consent_date"]
-        if source not in {Source.JOBCENTRE, Source.COMMUNITY}:
+        if source not in {Source.JOBCENTRE, Source.COMMUNITY, Source.ADVICE_LINE}:
             del self.fields["unemployed_since"]
 
     def clean_nhs_number(self) -> str:
