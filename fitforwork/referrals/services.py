@@ -61,3 +61,34 @@ def referral_decline(*, referral: Referral, actor: User, reason: str) -> Referra
     declined = _transition(referral=referral, to=Referral.Status.DECLINED, actor=actor, reason=reason.strip())
     notifications.referral_declined(declined)
     return declined
+
+
+@transaction.atomic
+def referral_not_duplicate(*, referral: Referral, actor: User) -> Referral:
+    """The team checked a flagged referral: it is a different person or a new episode, so it stays open."""
+    rules.ensure_can_triage(actor, referral)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.duplicate_status != Referral.DuplicateStatus.FLAGGED:
+        raise InvalidTransition(f"Referral {locked.reference} is not flagged as a possible duplicate.")
+    locked.duplicate_status = Referral.DuplicateStatus.NOT_DUPLICATE
+    locked.stamp(actor)
+    locked.save(update_fields=["duplicate_status", "modified_at", "modified_by"])
+    audit_record(actor=actor, action="referrals.referral.not_duplicate", obj=locked)
+    return locked
+
+
+@transaction.atomic
+def referral_merge_duplicate(*, referral: Referral, actor: User) -> Referral:
+    """Close a flagged referral as a duplicate of the earlier one; its referrer and the person are told why."""
+    rules.ensure_can_triage(actor, referral)
+    locked = Referral.objects.select_for_update().select_related("possible_duplicate_of").get(pk=referral.pk)
+    if locked.duplicate_status != Referral.DuplicateStatus.FLAGGED or locked.possible_duplicate_of is None:
+        raise InvalidTransition(f"Referral {locked.reference} is not flagged as a possible duplicate.")
+    original = locked.possible_duplicate_of
+    reason = f"This is the same person as referral {original.reference}, which we already have."
+    declined = _transition(referral=locked, to=Referral.Status.DECLINED, actor=actor, reason=reason)
+    declined.duplicate_status = Referral.DuplicateStatus.MERGED
+    declined.save(update_fields=["duplicate_status"])
+    audit_record(actor=actor, action="referrals.referral.merged", obj=declined, data={"into": str(original.pk)})
+    notifications.referral_declined(declined)
+    return declined

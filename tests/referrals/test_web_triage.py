@@ -168,3 +168,41 @@ def test_the_triage_list_query_count_does_not_grow_with_the_number_of_referrals(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("referrals:triage")).content.decode()
     assert page.count("/referrals/triage/") >= 16
+
+
+def test_a_possible_duplicate_is_closed_as_the_same_person_and_the_referrer_is_told(triager, workwell_site):
+    from fitforwork.core.outbox.models import Message
+
+    first = _refer(workwell_site, nhs_number="9434765919")
+    second = _refer(workwell_site, nhs_number="9434765919", referrer_email="another.gp@example.org")
+    assert second.duplicate_status == "flagged"
+    client = triager()
+    page = client.get(reverse("referrals:triage-referral", args=[second.pk])).content.decode()
+    assert "Same person: close as a duplicate" in page
+
+    client.post(reverse("referrals:triage-referral", args=[second.pk]), {"action": "merge"})
+
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert (second.status, second.duplicate_status) == ("declined", "merged")
+    assert first.reference in second.decline_reason
+    assert first.status == "received"
+    told = Message.objects.get(
+        reference=str(second.pk), recipient="another.gp@example.org", template_name__contains="declined"
+    )
+    assert told.personalisation["reason"] == second.decline_reason
+    assert AuditEvent.objects.filter(action="referrals.referral.merged", object_id=str(second.pk)).exists()
+
+
+def test_a_possible_duplicate_checked_as_a_different_person_stays_open(triager, workwell_site):
+    _refer(workwell_site, nhs_number="9434765919")
+    second = _refer(workwell_site, nhs_number="9434765919")
+    client = triager()
+
+    client.post(reverse("referrals:triage-referral", args=[second.pk]), {"action": "not_duplicate"})
+
+    second.refresh_from_db()
+    assert (second.status, second.duplicate_status) == ("received", "not_duplicate")
+    again = client.post(reverse("referrals:triage-referral", args=[second.pk]), {"action": "merge"})
+    assert again.status_code == 400
+    assert "not flagged as a possible duplicate" in again.content.decode()

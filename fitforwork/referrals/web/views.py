@@ -136,7 +136,16 @@ def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
     error = ""
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "accept":
+            action = request.POST.get("action")
+            if action == "not_duplicate":
+                services.referral_not_duplicate(referral=referral, actor=request.user)
+                messages.success(request, f"Referral {referral.reference} is not a duplicate")
+                return redirect("referrals:triage-referral", pk=referral.pk)
+            if action == "merge":
+                services.referral_merge_duplicate(referral=referral, actor=request.user)
+                messages.success(request, f"Referral {referral.reference} closed as a duplicate")
+                return redirect("referrals:triage")
+            if action == "accept":
                 services.referral_accept(referral=referral, actor=request.user)
                 messages.success(request, f"Referral {referral.reference} accepted")
                 return redirect("referrals:triage")
