@@ -10,7 +10,7 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from fhir.resources.R4B.task import Task
 
-from fitforwork.api.fhir import capability, mappers
+from fitforwork.api.fhir import capability, mappers, parsing
 from fitforwork.api.fhir import extensions as ext
 from fitforwork.api.fhir.mappers import FhirRefused, Issue
 from fitforwork.referrals.intake import receive
@@ -24,12 +24,12 @@ def referral(workwell_site):
     return receive(
         channel="fhir",
         payload=service_request_resource(),
-        parse=lambda payload: mappers.parse_service_request(payload, organisation=organisation),
+        parse=lambda payload: parsing.parse_service_request(payload, organisation=organisation),
     )
 
 
 def test_a_service_request_becomes_the_intakes_input(workwell_site):
-    data = mappers.parse_service_request(service_request_resource(), organisation=workwell_site.practice)
+    data = parsing.parse_service_request(service_request_resource(), organisation=workwell_site.practice)
     assert data.source == "gp"
     assert data.gp_practice == workwell_site.practice
     assert data.referrer_organisation == workwell_site.practice
@@ -51,12 +51,12 @@ def test_a_service_request_becomes_the_intakes_input(workwell_site):
 def test_a_source_extension_overrides_the_default(workwell_site):
     request = service_request_resource()
     request["extension"].append({"url": ext.REFERRAL_SOURCE, "valueCode": "community"})
-    assert mappers.parse_service_request(request, organisation=workwell_site.practice).source == "community"
+    assert parsing.parse_service_request(request, organisation=workwell_site.practice).source == "community"
 
 
 def test_the_referral_round_trips(referral):
     request = mappers.service_request(referral)
-    again = mappers.referral_input(
+    again = parsing.referral_input(
         request, mappers.patient(referral.person), organisation=referral.referrer_organisation
     )
     assert again.reason == referral.reason
@@ -140,7 +140,7 @@ def test_each_problem_names_its_path(workwell_site, change, expression, code):
     request = service_request_resource()
     change(request)
     with pytest.raises(FhirRefused) as refused:
-        mappers.parse_service_request(request, organisation=workwell_site.practice)
+        parsing.parse_service_request(request, organisation=workwell_site.practice)
     assert refused.value.status == 422
     assert (expression, code) in {(i.expression, i.code) for i in refused.value.issues}
 
@@ -148,21 +148,21 @@ def test_each_problem_names_its_path(workwell_site, change, expression, code):
 def test_every_problem_is_reported_at_once(workwell_site):
     request = service_request_resource(patient=patient_resource(name=[], birthDate=None), reasonCode=[])
     with pytest.raises(FhirRefused) as refused:
-        mappers.parse_service_request(request, organisation=workwell_site.practice)
+        parsing.parse_service_request(request, organisation=workwell_site.practice)
     assert len(refused.value.issues) >= 4
 
 
 def test_a_transaction_bundle_points_its_subject_at_the_patient_entry(workwell_site):
-    data = mappers.parse_transaction(transaction_bundle(), organisation=workwell_site.practice)
+    data = parsing.parse_transaction(transaction_bundle(), organisation=workwell_site.practice)
     assert data.family_name == "Morgan"
     bundle = transaction_bundle(subject={"reference": "urn:uuid:someone-else"})
     with pytest.raises(FhirRefused) as refused:
-        mappers.parse_transaction(bundle, organisation=workwell_site.practice)
+        parsing.parse_transaction(bundle, organisation=workwell_site.practice)
     assert refused.value.issues[0].expression == "Bundle.entry[1].resource.subject"
 
 
 def test_the_wrong_resource_is_a_400(workwell_site):
     with pytest.raises(FhirRefused) as refused:
-        mappers.parse_service_request({"resourceType": "Patient"}, organisation=workwell_site.practice)
+        parsing.parse_service_request({"resourceType": "Patient"}, organisation=workwell_site.practice)
     assert refused.value.status == 400
     assert refused.value.issues[0].expression == "ServiceRequest.resourceType"

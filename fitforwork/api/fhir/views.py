@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from fitforwork.api.fhir import capability, mappers
+from fitforwork.api.fhir import capability, mappers, parsing
 from fitforwork.api.fhir import extensions as ext
 from fitforwork.api.fhir.mappers import FHIR_JSON, FhirRefused, Issue
 from fitforwork.api.models import ApiClient
@@ -147,7 +147,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
 @fhir_endpoint({"POST"})
 def root(request: HttpRequest, client: ApiClient) -> HttpResponse:
     """A transaction Bundle with one Patient and one ServiceRequest (a referral), processed all or nothing."""
-    result = _create(request, client, mappers.parse_transaction)
+    result = _create(request, client, parsing.parse_transaction)
     if isinstance(result, HttpResponse):
         return result
     referral = result
@@ -180,7 +180,7 @@ def root(request: HttpRequest, client: ApiClient) -> HttpResponse:
 @fhir_endpoint({"GET", "POST"})
 def service_request_type(request: HttpRequest, client: ApiClient) -> HttpResponse:
     if request.method == "POST":
-        result = _create(request, client, mappers.parse_service_request)
+        result = _create(request, client, parsing.parse_service_request)
         if isinstance(result, HttpResponse):
             return result
         return fhir_response(
