@@ -81,7 +81,7 @@ def referral_not_duplicate(*, referral: Referral, actor: User) -> Referral:
 def referral_merge_duplicate(*, referral: Referral, actor: User) -> Referral:
     """Close a flagged referral as a duplicate of the earlier one; its referrer and the person are told why."""
     rules.ensure_can_triage(actor, referral)
-    locked = Referral.objects.select_for_update().select_related("possible_duplicate_of").get(pk=referral.pk)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if locked.duplicate_status != Referral.DuplicateStatus.FLAGGED or locked.possible_duplicate_of is None:
         raise InvalidTransition(f"Referral {locked.reference} is not flagged as a possible duplicate.")
     original = locked.possible_duplicate_of
