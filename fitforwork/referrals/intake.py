@@ -270,14 +270,26 @@ def rules_config(version: ServiceModelVersion) -> ServiceModelConfig:
 
 
 def _person_for(data: ReferralInput, *, actor: User | None) -> Person:
-    """The person with this NHS number if we know them, otherwise a new record (duplicates are flagged, not merged)."""
-    if data.nhs_number:
-        known = Person.objects.filter(nhs_number=data.nhs_number).first()
+    """The person we know with this NHS number, name and date of birth; otherwise a new record.
+
+    An NHS number alone never attaches a referral to an existing record: a mistyped or guessed number would
+    show a referrer someone else's details. A new record whose NHS number is already held keeps it only in
+    the stored submission, and the referral is flagged as a possible duplicate for the team to check.
+    """
+    nhs_number = data.nhs_number
+    if nhs_number:
+        known = Person.objects.filter(
+            nhs_number=nhs_number,
+            date_of_birth=data.date_of_birth,
+            family_name__iexact=data.family_name.strip(),
+        ).first()
         if known is not None:
             return known
+        if Person.objects.filter(nhs_number=nhs_number).exists():
+            nhs_number = ""
     person = people_services.person_create(
         actor=actor,
-        nhs_number=data.nhs_number,
+        nhs_number=nhs_number,
         given_name=data.given_name,
         family_name=data.family_name,
         date_of_birth=data.date_of_birth,

@@ -166,3 +166,18 @@ def test_a_retry_is_processed_from_what_was_stored_first(workwell_site):
     assert seen == [{"given_name": "Stored"}]
     assert referral.person.given_name == "Stored"
     assert referral.submission_id == submission.pk
+
+
+def test_an_nhs_number_alone_never_attaches_a_referral_to_someone_elses_record(workwell_site):
+    first = _receive(workwell_site, nhs_number="9434765919")
+    stranger = _receive(
+        workwell_site,
+        nhs_number="9434765919",
+        given_name="Mallory",
+        family_name="Guess",
+        date_of_birth=date(1990, 1, 1),
+    )
+    assert stranger.person_id != first.person_id
+    assert (stranger.person.given_name, stranger.person.nhs_number) == ("Mallory", "")
+    assert stranger.possible_duplicate_of == first
+    assert stranger.duplicate_status == Referral.DuplicateStatus.FLAGGED

@@ -76,3 +76,14 @@ def test_check_your_answers_before_finishing_sends_the_person_back_to_the_first_
     assert "You have not answered all the questions yet" in page
     assert f'href="{reverse("self_referral:gp-practice")}"' in page
     assert client.post(reverse("self_referral:check")).status_code == 200
+
+
+def test_an_impossibly_large_year_is_an_error_not_a_crash(client):
+    from django.urls import reverse as url_for
+
+    response = client.post(
+        url_for("self_referral:date-of-birth"),
+        {"date_of_birth_0": "1", "date_of_birth_1": "1", "date_of_birth_2": "99999999999"},
+    )
+    assert response.status_code in (200, 400)
+    assert "date of birth" in response.content.decode().lower()

@@ -206,3 +206,12 @@ def test_a_possible_duplicate_checked_as_a_different_person_stays_open(triager, 
     again = client.post(reverse("referrals:triage-referral", args=[second.pk]), {"action": "merge"})
     assert again.status_code == 400
     assert "not flagged as a possible duplicate" in again.content.decode()
+
+
+def test_seeing_the_triage_queue_is_audited_with_the_referrals_shown(triager, workwell_site):
+    referral = _refer(workwell_site)
+    client = triager()
+    client.get(reverse("referrals:triage"))
+    event = AuditEvent.objects.get(action="referrals.referral.triage_listed")
+    assert event.data["referrals"] == [str(referral.pk)]
+    assert event.actor_id == client.user.pk

@@ -345,6 +345,9 @@ def _search(
     return fhir_response(bundle)
 
 
+MAX_SEARCH_NUMBER = 1_000_000
+
+
 def _positive_int(value: str, name: str, *, minimum: int) -> int:
     try:
         number = int(value)
@@ -352,4 +355,6 @@ def _positive_int(value: str, name: str, *, minimum: int) -> int:
         raise SearchError(name, f"{name} must be a whole number") from None
     if number < minimum:
         raise SearchError(name, f"{name} must be at least {minimum}")
+    if number > MAX_SEARCH_NUMBER:
+        raise SearchError(name, f"{name} must be at most {MAX_SEARCH_NUMBER}")
     return number

@@ -58,7 +58,7 @@ class DateField(forms.MultiValueField):
         try:
             day, month, year = (int(part) for part in data_list)
             value = date(year, month, day)
-        except ValueError:
+        except (TypeError, ValueError, OverflowError):
             raise forms.ValidationError(f"{noun.capitalize()} must be a real date") from None
         if year < 1900:
             raise forms.ValidationError(f"{noun.capitalize()} must be a real date")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -26,6 +27,7 @@ from fitforwork.referrals.self_referral.forms import (
 
 JOURNEY = "self_referral"
 DONE = "self_referral_done"
+DONE_SHOWN_FOR_SECONDS = 30 * 60
 REFUSED = "self_referral_refused"
 IDEMPOTENCY_SCOPE = "self"
 
@@ -36,6 +38,7 @@ def _journey(request: HttpRequest) -> dict[str, Any]:
     if "token" not in journey:
         journey = {"token": uuid.uuid4().hex, "answers": {}}
         request.session[JOURNEY] = journey
+        request.session.pop(DONE, None)
     return journey
 
 
@@ -80,9 +83,10 @@ def _next_url(slug: str, answers: dict[str, Any], *, change: bool) -> str:
     if change or missing is None:
         return _question_url(missing, change=change) if missing else reverse("self_referral:check")
     sequence = page_sequence(answers)
-    if slug not in sequence:
+    position = sequence.index(slug) if slug in sequence else -1
+    if position < 0 or position + 1 >= len(sequence):
         return _question_url(missing)
-    return _question_url(sequence[sequence.index(slug) + 1])
+    return _question_url(sequence[position + 1])
 
 
 @login_not_required
@@ -130,6 +134,7 @@ def _submit(request: HttpRequest, journey: dict[str, Any]) -> HttpResponse:
         "eligible": referral.eligible,
         "reasons": [failure["message"] for failure in referral.eligibility_failures],
         "site": referral.site.name,
+        "at": time.time(),
     }
     request.session.pop(JOURNEY, None)
     request.session.pop(REFUSED, None)
@@ -139,6 +144,9 @@ def _submit(request: HttpRequest, journey: dict[str, Any]) -> HttpResponse:
 @login_not_required
 def confirmation(request: HttpRequest) -> HttpResponse:
     done = request.session.get(DONE)
+    if done and time.time() - done.get("at", 0) > DONE_SHOWN_FOR_SECONDS:
+        request.session.pop(DONE, None)  # a shared computer's next user must not see it
+        done = None
     if not done:
         return _not_sent(request)
     return render(request, "referrals/self/confirmation.jinja", {"done": done})

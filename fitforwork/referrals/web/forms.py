@@ -69,7 +69,7 @@ class DateField(forms.MultiValueField):
         try:
             day, month, year = (int(str(part).strip()) for part in data_list)
             value = date(year, month, day)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise forms.ValidationError(f"The {label} must be a real date, for example 27 3 2026") from None
         if year < 1900:
             raise forms.ValidationError(f"The {label} must be after 1900")

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest
-from fitforwork.core.audit.services import audit_read
+from fitforwork.core.audit.services import audit_read, audit_record
 from fitforwork.referrals import intake, presenters, services
 from fitforwork.referrals.intake import ReferralRefused
 from fitforwork.referrals.models import Referral
@@ -92,6 +92,7 @@ def sent(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpResponse:
 def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _referrer(request)
     referrals = list(referrals_visible_to(request.user).order_by("-received_at", "-id")[: LIST_LIMIT + 1])
+    _audit_list(request, referrals[:LIST_LIMIT], "referrals.referral.listed")
     context: dict[str, Any] = {
         "rows": [(referral, presenters.status_tag(referral)) for referral in referrals[:LIST_LIMIT]],
         "more": len(referrals) > LIST_LIMIT,
@@ -122,8 +123,20 @@ def triage(request: AuthenticatedHttpRequest) -> HttpResponse:
         (referral, presenters.first_contact_clock(referral), presenters.eligibility_reasons(referral))
         for referral in referrals[:TRIAGE_LIMIT]
     ]
+    _audit_list(request, referrals[:TRIAGE_LIMIT], "referrals.referral.triage_listed")
     context = {"rows": rows, "more": len(referrals) > TRIAGE_LIMIT, "limit": TRIAGE_LIMIT}
     return render(request, "referrals/web/triage.jinja", context)
+
+
+def _audit_list(request: AuthenticatedHttpRequest, referrals: list[Referral], action: str) -> None:
+    """A list of names is identifiable too: one event records who saw which referrals."""
+    if referrals:
+        audit_record(
+            actor=request.user,
+            action=action,
+            data={"path": request.path, "referrals": [str(referral.pk) for referral in referrals]},
+            request=request,
+        )
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,8 +171,7 @@ def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
         except services.InvalidTransition as invalid:
             error = str(invalid)
         referral = _visible(request, pk)
-    else:
-        audit_read(request=request, obj=referral, reason="triage")
+    audit_read(request=request, obj=referral, reason="triage")
     context = {
         "referral": referral,
         "form": form,
