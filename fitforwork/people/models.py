@@ -8,6 +8,7 @@ from fitforwork.core.choices import EmploymentStatus
 from fitforwork.core.models import BaseModel
 from fitforwork.organisations.models import Organisation
 from fitforwork.people.nhs_number import validate_nhs_number
+from fitforwork.people.postcodes import postcode_district
 
 
 class Person(BaseModel):
@@ -73,8 +74,7 @@ class Person(BaseModel):
     @property
     def postcode_district(self) -> str:
         """The outward code (LE1 of LE1 6TP), which is what a site's area is drawn in."""
-        compact = self.postcode.replace(" ", "").upper()
-        return compact[:-3] if len(compact) > 3 else compact
+        return postcode_district(self.postcode)
 
 
 class Employment(BaseModel):

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from fitforwork.organisations.models import Organisation, Site
-
-
-def postcode_district(postcode: str) -> str:
-    """The outward code: LE1 of LE1 6TP, DD11 of DD11 1AB."""
-    compact = postcode.replace(" ", "").upper()
-    return compact[:-3] if len(compact) > 3 else compact
+from fitforwork.people.postcodes import postcode_district
 
 
 def route_referral(*, gp_practice: Organisation | None, postcode: str) -> Site | None:

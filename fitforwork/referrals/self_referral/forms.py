@@ -14,10 +14,10 @@ from fitforwork.core.choices import EmploymentStatus
 from fitforwork.organisations.models import Organisation
 from fitforwork.people.models import Condition
 from fitforwork.people.nhs_number import normalise_nhs_number, validate_nhs_number
+from fitforwork.people.postcodes import normalise_postcode
 from fitforwork.referrals.intake import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.models import Source
 
-UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 UK_PHONE = re.compile(r"^(\+44|0)[0-9]{9,10}$")
 UK_MOBILE = re.compile(r"^(\+447|07)[0-9]{9}$")
 DONT_KNOW = "dont_know"
@@ -104,10 +104,10 @@ class PostcodeForm(QuestionForm):
     )
 
     def clean_postcode(self) -> str:
-        compact = self.cleaned_data["postcode"].replace(" ", "").upper()
-        if not UK_POSTCODE.match(compact):
+        postcode = normalise_postcode(self.cleaned_data["postcode"])
+        if postcode is None:
             raise forms.ValidationError("Enter a real postcode, like LE1 6TP")
-        return f"{compact[:-3]} {compact[-3:]}"
+        return postcode
 
 
 class GpPracticeForm(QuestionForm):

@@ -13,6 +13,7 @@ from fitforwork.accounts.models import Role, User
 from fitforwork.core.choices import EmploymentStatus
 from fitforwork.people.models import Condition
 from fitforwork.people.nhs_number import normalise_nhs_number, validate_nhs_number
+from fitforwork.people.postcodes import normalise_postcode
 from fitforwork.referrals.intake import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.models import Channel, Source
 
@@ -164,11 +165,10 @@ class ReferralForm(forms.Form):
         return value
 
     def clean_postcode(self) -> str:
-        value = " ".join(self.cleaned_data["postcode"].upper().split())
-        compact = value.replace(" ", "")
-        if not 5 <= len(compact) <= 7 or not compact[0].isalpha() or not compact[-3].isdigit():
+        postcode = normalise_postcode(self.cleaned_data["postcode"])
+        if postcode is None:
             raise forms.ValidationError("Enter a full UK postcode, like LE1 6TP")
-        return f"{compact[:-3]} {compact[-3:]}"
+        return postcode
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
