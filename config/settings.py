@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "fitforwork.accounts",
     "fitforwork.people",
     "fitforwork.referrals",
+    "fitforwork.cases",
     "fitforwork.api",
     "fitforwork.demo",
 ]

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from fitforwork.accounts.models import User
+from fitforwork.cases.models import Case
+from fitforwork.cases.services import case_open
 from fitforwork.core.audit.services import audit_record
 from fitforwork.referrals import notifications, rules
 from fitforwork.referrals.models import Referral, ReferralStatusChange
@@ -44,12 +46,13 @@ def _transition(*, referral: Referral, to: str, actor: User, reason: str = "") -
 
 
 @transaction.atomic
-def referral_accept(*, referral: Referral, actor: User) -> Referral:
-    """Accept a referral; its case opens with the case management work (issue 4)."""
+def referral_accept(*, referral: Referral, actor: User, case_manager: User | None = None) -> Case:
+    """Accept a referral and open its case in the same transaction; the site is fixed here for reporting."""
     rules.ensure_can_triage(actor, referral)
     accepted = _transition(referral=referral, to=Referral.Status.ACCEPTED, actor=actor)
+    case = case_open(referral=accepted, actor=actor, case_manager=case_manager)
     notifications.referral_accepted(accepted)
-    return accepted
+    return case
 
 
 @transaction.atomic

@@ -74,6 +74,7 @@ def test_a_case_manager_accepts_a_referral_and_the_referrer_sees_it(triager, wor
     assert response.status_code == 302
     referral.refresh_from_db()
     assert (referral.status, referral.decided_by) == ("accepted", client.user)
+    assert (referral.case.status, referral.case.site) == ("referred", workwell_site)
 
 
 def test_a_team_lead_declines_with_a_reason(triager, workwell_site):
