@@ -39,6 +39,38 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command line) of every process we can read (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        found.append((int(entry.name), int(stat.rsplit(")", 1)[1].split()[1]), command))
+    return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_used(server_pid: int, database: str) -> float:
+    """CPU seconds so far of the server, its workers, this load generator and PostgreSQL's backends for `database`."""
+    pids = {server_pid, os.getpid()}
+    for pid, parent, command in _processes():
+        if parent == server_pid or f" {database} " in command:
+            pids.add(pid)
+    return sum(_cpu_seconds(pid) for pid in pids)
+
+
 def service_request(n: int) -> dict:
     absence_start = (datetime.now(UTC).date() - timedelta(weeks=3)).isoformat()
     return {
@@ -95,8 +127,13 @@ def hammer(url: str, headers: dict, body, clients: int, seconds: float) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    ok = counts.get("201", 0)
+    ok = counts.get("201", 0)  # the bare view answers 201 too
     return {"per_second": round(ok / elapsed, 1), "answers": counts, "seconds": round(elapsed, 1)}
+
+
+def _per_answer(phase: dict) -> float | None:
+    answered = sum(phase["answers"].values())
+    return round(phase["cpu_seconds"] * 1000 / answered, 2) if answered else None
 
 
 def main() -> int:
@@ -104,6 +141,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--target", type=float, default=200)
     options = parser.parse_args()
 
@@ -162,7 +200,7 @@ def main() -> int:
                 "--worker-class",
                 "gthread",
                 "--threads",
-                "4",
+                str(options.threads),
                 "--log-level",
                 "warning",
             ],
@@ -178,8 +216,12 @@ def main() -> int:
                 time.sleep(0.2)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"}
         hammer(f"{base}/fhir/R4/ServiceRequest", headers, service_request, options.clients, 3)  # warm up
+        hammer(f"{base}/bench/bare-insert/", {}, lambda n: {"n": n}, options.clients, 1)
+        cpu = cpu_used(server.pid, database)
         intake = hammer(f"{base}/fhir/R4/ServiceRequest", headers, service_request, options.clients, options.seconds)
+        cpu, intake["cpu_seconds"] = cpu_used(server.pid, database), cpu_used(server.pid, database) - cpu
         bare = hammer(f"{base}/bench/bare-insert/", {}, lambda n: {"n": n}, options.clients, options.seconds)
+        bare["cpu_seconds"] = cpu_used(server.pid, database) - cpu
     finally:
         if server is not None:
             server.terminate()
@@ -190,10 +232,16 @@ def main() -> int:
         "benchmark": "referral_intake",
         "clients": options.clients,
         "gunicorn_workers": options.workers,
+        "gunicorn_threads": options.threads,
         "referrals_per_second": intake["per_second"],
         "referral_answers": intake["answers"],
         "bare_insert_per_second": bare["per_second"],
         "ratio_to_bare_insert": round(intake["per_second"] / bare["per_second"], 3) if bare["per_second"] else None,
+        # CPU time of the server, PostgreSQL and the load generator together, per answer: steadier than the
+        # rates when other work shares the machine, and `cpus * 1000 / ms` is the rate the machine could reach.
+        "cpu_ms_per_referral": _per_answer(intake),
+        "cpu_ms_per_bare_insert": _per_answer(bare),
+        "cpus": os.cpu_count(),
         "target_per_second": options.target,
         "within_target": errors == 0 and intake["per_second"] >= options.target,
     }

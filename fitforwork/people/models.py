@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Upper
 
 from fitforwork.core.choices import EmploymentStatus
 from fitforwork.core.models import BaseModel
@@ -65,7 +66,8 @@ class Person(BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["family_name", "given_name", "date_of_birth"], name="person_name_dob_idx"),
+            # Finding someone by name and date of birth (possible duplicates) ignores case.
+            models.Index(Upper("family_name"), "date_of_birth", name="person_family_dob_idx"),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fitforwork.accounts.models import User
-from fitforwork.core.audit.services import audit_record
+from fitforwork.core.audit.services import audit_batch, audit_record
 from fitforwork.core.calendar import add_working_days
 from fitforwork.organisations.config import ServiceModelConfig
 from fitforwork.organisations.models import Organisation, ServiceModelVersion
@@ -94,15 +94,19 @@ def submission_store(
     idempotency_key: str = "",
 ) -> tuple[Submission, bool]:
     """Keep what arrived, committed on its own; a repeat of an idempotency key returns the first one."""
+    submission = Submission(
+        channel=channel,
+        payload=payload,
+        submitted_by=submitted_by,
+        idempotency_scope=idempotency_scope if idempotency_key else "",
+        idempotency_key=idempotency_key,
+    )
     try:
-        with transaction.atomic():
-            submission = Submission.objects.create(
-                channel=channel,
-                payload=payload,
-                submitted_by=submitted_by,
-                idempotency_scope=idempotency_scope if idempotency_key else "",
-                idempotency_key=idempotency_key,
-            )
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                submission.save(force_insert=True)
+        else:
+            submission.save(force_insert=True)  # one statement, committed as it runs
         return submission, True
     except IntegrityError:
         if not idempotency_key:
@@ -137,10 +141,16 @@ def receive(
         payload = submission.payload
     try:
         data = parse(payload)
-        return referral_from_submission(submission=submission, data=data)
+        return referral_from_submission(submission=submission, data=data, first_attempt=created)
     except ReferralRefused as refused:
         submission_refuse(submission=submission, errors=refused.errors)
         raise
+    except IntegrityError:
+        # A retry of this submission made its referral while this attempt was working: answer with that one.
+        existing = Referral.objects.filter(submission=submission).first()
+        if existing is None:
+            raise
+        return existing
 
 
 @transaction.atomic
@@ -156,12 +166,30 @@ def submission_refuse(*, submission: Submission, errors: list[FieldError]) -> No
 
 
 @transaction.atomic
-def referral_from_submission(*, submission: Submission, data: ReferralInput) -> Referral:
-    """Make the referral for a stored submission, once; a concurrent retry waits here and gets the same one."""
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    existing = Referral.objects.filter(submission=locked).first()
-    if existing is not None:
-        return existing
+def referral_from_submission(*, submission: Submission, data: ReferralInput, first_attempt: bool = False) -> Referral:
+    """Make the referral for a stored submission, once; a concurrent retry waits here and gets the same one.
+
+    The submission's row is locked first, so attempts at the same submission take turns. A first attempt
+    takes the lock by recording the outcome (rolled back with everything else if it is refused); a retry
+    locks, then looks for a referral an earlier attempt made. Should a retry get in between a first
+    attempt's commit of the submission and its lock, the referral's unique submission makes the later of
+    the two fail, and `receive` answers it with the earlier one's referral.
+    """
+    with audit_batch():
+        return _make_referral(submission=submission, data=data, first_attempt=first_attempt)
+
+
+def _make_referral(*, submission: Submission, data: ReferralInput, first_attempt: bool) -> Referral:
+    now = timezone.now()
+    if first_attempt:
+        Submission.objects.filter(pk=submission.pk).update(outcome=Submission.Outcome.REFERRAL, processed_at=now)
+        locked = submission
+    else:
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        existing = Referral.objects.filter(submission=locked).first()
+        if existing is not None:
+            return existing
+        Submission.objects.filter(pk=submission.pk).update(outcome=Submission.Outcome.REFERRAL, processed_at=now)
 
     if data.employment_status == "employed_off_sick" and data.absence_start is None:
         raise ReferralRefused([FieldError("absence_start", "Enter the first day the person was off sick")])
@@ -180,7 +208,12 @@ def referral_from_submission(*, submission: Submission, data: ReferralInput) -> 
                 )
             ]
         )
-    rules = site.service_model.current_version
+    rules = (
+        ServiceModelVersion.objects.filter(service_model_id=site.service_model_id)
+        .select_related("service_model")
+        .order_by("-number")
+        .first()
+    )
     if rules is None:
         raise ReferralRefused([FieldError("site", f"{site.name} has no service model rules yet.")])
     config = rules_config(rules)
@@ -195,7 +228,7 @@ def referral_from_submission(*, submission: Submission, data: ReferralInput) -> 
         postcode=data.postcode,
         since=received_on,
     )
-    person = _person_for(data, actor=data.referrer_user)
+    person, is_new = _person_for(data, actor=data.referrer_user)
     facts = ReferralFacts(
         source=data.source,
         received_on=received_on,
@@ -205,10 +238,11 @@ def referral_from_submission(*, submission: Submission, data: ReferralInput) -> 
         employer_size_band=data.employer_size_band or (data.employer.size_band if data.employer else "") or None,
         nation=site.nation,
         in_area=True,  # routing found a site covering the person's GP practice or postcode
-        previous_referral_on=previous_referral_date(person=person, before=received_at),
+        # A person first recorded by this referral has no earlier ones.
+        previous_referral_on=None if is_new else previous_referral_date(person=person, before=received_at),
         consent_given=data.consent_given,
         written_consent_confirmed=data.written_consent_date is not None,
-        gp_has_referred=_gp_has_referred(person),
+        gp_has_referred=False if is_new else _gp_has_referred(person),
         unemployed_since=data.unemployed_since,
         fit_note_requested_or_at_risk=data.fit_note_requested_or_at_risk,
     )
@@ -246,9 +280,7 @@ def referral_from_submission(*, submission: Submission, data: ReferralInput) -> 
     ReferralStatusChange.objects.create(
         referral=referral, from_status="", to_status=Referral.Status.RECEIVED, actor=data.referrer_user
     )
-    locked.outcome = Submission.Outcome.REFERRAL
-    locked.processed_at = timezone.now()
-    locked.save(update_fields=["outcome", "processed_at"])
+    locked.outcome, locked.processed_at = Submission.Outcome.REFERRAL, now
     audit_record(
         actor=data.referrer_user,
         action="referrals.referral.received",
@@ -269,8 +301,8 @@ def rules_config(version: ServiceModelVersion) -> ServiceModelConfig:
     return _parsed_config(version.pk)
 
 
-def _person_for(data: ReferralInput, *, actor: User | None) -> Person:
-    """The person we know with this NHS number, name and date of birth; otherwise a new record.
+def _person_for(data: ReferralInput, *, actor: User | None) -> tuple[Person, bool]:
+    """The person we know with this NHS number, name and date of birth, or a new record; and whether it is new.
 
     An NHS number alone never attaches a referral to an existing record: a mistyped or guessed number would
     show a referrer someone else's details. A new record whose NHS number is already held keeps it only in
@@ -278,16 +310,14 @@ def _person_for(data: ReferralInput, *, actor: User | None) -> Person:
     """
     nhs_number = data.nhs_number
     if nhs_number:
-        known = Person.objects.filter(
-            nhs_number=nhs_number,
-            date_of_birth=data.date_of_birth,
-            family_name__iexact=data.family_name.strip(),
-        ).first()
-        if known is not None:
-            return known
-        if Person.objects.filter(nhs_number=nhs_number).exists():
+        holder = Person.objects.filter(nhs_number=nhs_number).first()
+        if holder is not None:
+            if holder.date_of_birth == data.date_of_birth and (
+                holder.family_name.strip().casefold() == data.family_name.strip().casefold()
+            ):
+                return holder, False
             nhs_number = ""
-    person = people_services.person_create(
+    person = people_services.person_register(
         actor=actor,
         nhs_number=nhs_number,
         given_name=data.given_name,
@@ -301,17 +331,15 @@ def _person_for(data: ReferralInput, *, actor: User | None) -> Person:
         town=data.town,
         postcode=data.postcode,
         gp_practice=data.gp_practice,
+        employment={
+            "status": data.employment_status,
+            "employer": data.employer,
+            "employer_name": data.employer_name if data.employer is None else "",
+            "job_title": data.job_title,
+            "absence_start": data.absence_start,
+        },
     )
-    people_services.employment_add(
-        actor=actor,
-        person=person,
-        status=data.employment_status,
-        employer=data.employer,
-        employer_name=data.employer_name if data.employer is None else "",
-        job_title=data.job_title,
-        absence_start=data.absence_start,
-    )
-    return person
+    return person, True
 
 
 def _gp_has_referred(person: Person) -> bool:

@@ -256,3 +256,11 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
     ):
         outcome(getattr(api, method)(path), 405, "not-supported")
     assert api.get("/fhir/R4/Patient").status_code == 404
+
+
+def test_a_new_referral_takes_a_small_fixed_number_of_queries(api, django_assert_max_num_queries):
+    """The intake is the busiest write path (issue 3 asks for 200 a second): this catches a change that adds
+    queries to it, such as a model check that looks something up, or an audit event appended on its own."""
+    created(api, identifier=[{"system": "https://example.org/first", "value": "1"}])
+    with django_assert_max_num_queries(19):
+        created(api, identifier=[{"system": "https://example.org/second", "value": "2"}])

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from fitforwork.core.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
-from fitforwork.core.audit.services import audit_record
+from fitforwork.core.audit.services import audit_batch, audit_record
 from fitforwork.core.audit.verify import verify_chain
 from tests.accounts.factories import UserFactory
 from tests.conftest import disable_guards
@@ -136,13 +136,56 @@ def test_values_the_database_normalises_still_verify():
     assert verify_chain() == (1, [])
 
 
-def test_the_chain_head_only_moves_forward_one_event_at_a_time():
-    _write_events(3)
+def test_the_chain_head_only_moves_forward_to_events_that_are_there():
+    events = _write_events(3)
     with pytest.raises(DatabaseError), transaction.atomic():
         _execute("UPDATE audit_auditchainhead SET last_seq = 1")
     with pytest.raises(DatabaseError), transaction.atomic():
         _execute("DELETE FROM audit_auditchainhead")
+    # Forward past events that do not exist, as if events had been appended and then removed.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _execute("UPDATE audit_auditchainhead SET last_seq = 5, last_hash = %s", [events[2].hash])
+    # Forward by one, but to a hash that is not the stored event's.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _execute("UPDATE audit_auditchainhead SET last_seq = 4, last_hash = %s", ["f" * 64])
     assert AuditChainHead.objects.get().last_seq == 3
+
+
+def test_a_batch_appends_its_events_in_order_in_one_step_and_the_chain_verifies():
+    user = UserFactory()
+    before = _write_events(1)[0]
+    with transaction.atomic(), audit_batch():
+        held = [audit_record(actor=user, action="test.batched", obj=user, data={"n": i}) for i in range(3)]
+        # Held until the batch ends: nothing is written, and the head has not moved.
+        assert not AuditEvent.objects.filter(action="test.batched").exists()
+        assert AuditChainHead.objects.get().last_seq == before.seq
+    stored = list(AuditEvent.objects.filter(action="test.batched").order_by("seq"))
+    assert [e.data["n"] for e in stored] == [0, 1, 2]
+    assert [e.seq for e in stored] == [before.seq + 1, before.seq + 2, before.seq + 3]
+    assert stored[0].prev_hash == before.hash
+    assert AuditChainHead.objects.get().last_hash == stored[-1].hash == held[-1].hash
+    assert verify_chain() == (4, [])
+
+
+def test_a_batch_that_fails_writes_no_events():
+    user = UserFactory()
+
+    def change_that_fails():
+        with transaction.atomic(), audit_batch():
+            audit_record(actor=user, action="test.batched", obj=user)
+            raise ValueError("the change failed")
+
+    with pytest.raises(ValueError, match="the change failed"):
+        change_that_fails()
+    assert not AuditEvent.objects.filter(action="test.batched").exists()
+    with transaction.atomic(), audit_batch():
+        audit_record(actor=user, action="test.after_failure", obj=user)
+    assert AuditEvent.objects.get(action="test.after_failure").seq == 1
+
+
+def test_a_batch_needs_a_transaction_to_belong_to(transactional_db):
+    with pytest.raises(RuntimeError, match="inside transaction.atomic"), audit_batch():
+        pass
 
 
 def test_behind_a_load_balancer_the_configured_header_gives_the_client_address(settings):

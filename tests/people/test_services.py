@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.people import services
@@ -107,3 +108,59 @@ def test_condition_add_and_update_are_audited(actor):
 def test_unknown_fields_are_refused_rather_than_ignored(actor):
     with pytest.raises(TypeError, match="favourite_colour"):
         services.person_create(actor=actor, favourite_colour="blue", **details())
+
+
+def test_person_register_records_a_new_person_with_their_job_and_audits_both(actor):
+    person = services.person_register(
+        actor=actor,
+        nhs_number="943 476 5919",
+        given_name="Ada",
+        family_name="Lovelace",
+        date_of_birth=datetime.date(1980, 12, 10),
+        postcode="le1 6tp",
+        employment={"status": "employed_off_sick", "absence_start": datetime.date(2026, 11, 2), "job_title": "Analyst"},
+    )
+    assert person.nhs_number == "9434765919"
+    assert person.postcode == "LE1 6TP"
+    job = Employment.objects.get(person=person)
+    assert (job.status, job.absence_start, job.is_current) == ("employed_off_sick", datetime.date(2026, 11, 2), True)
+    actions = set(
+        AuditEvent.objects.filter(object_id__in=[str(person.pk), str(job.pk)]).values_list("action", flat=True)
+    )
+    assert actions == {"people.person_created", "people.employment_added"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "employment", "field"),
+    [
+        ({"nhs_number": "9434765918"}, {"status": "employed_at_work"}, "nhs_number"),
+        ({}, {"status": "employed_off_sick"}, "absence_start"),
+        ({}, {"status": "employed_at_work", "hours_per_week": 120}, "hours_per_week"),
+        ({"date_of_birth": None}, {"status": "employed_at_work"}, "date_of_birth"),
+    ],
+)
+def test_person_register_refuses_bad_details_in_words_and_stores_nothing(actor, fields, employment, field):
+    values = {"given_name": "Ada", "family_name": "Lovelace", "date_of_birth": datetime.date(1980, 12, 10), **fields}
+    # person_register has no savepoint of its own: a failure fails the caller's transaction, here this block.
+    with pytest.raises(ValidationError) as refused, transaction.atomic():
+        services.person_register(actor=actor, employment=employment, **values)
+    assert field in refused.value.message_dict
+    assert not Person.objects.exists()
+    assert not Employment.objects.exists()
+
+
+def test_person_register_refuses_an_nhs_number_someone_else_has(actor):
+    services.person_create(
+        actor=actor, nhs_number="9434765919", given_name="A", family_name="B", date_of_birth=datetime.date(1980, 1, 1)
+    )
+    with pytest.raises(ValidationError) as refused, transaction.atomic():
+        services.person_register(
+            actor=actor,
+            nhs_number="9434765919",
+            given_name="C",
+            family_name="D",
+            date_of_birth=datetime.date(1990, 1, 1),
+            employment={"status": "employed_at_work"},
+        )
+    assert "nhs_number" in refused.value.message_dict
+    assert Person.objects.count() == 1

@@ -25,6 +25,7 @@ from fitforwork.api.fhir.mappers import FHIR_JSON, FhirRefused, Issue
 from fitforwork.api.models import ApiClient
 from fitforwork.api.services import apiclient_for_token
 from fitforwork.core.audit.services import audit_record
+from fitforwork.organisations.models import ServiceModelVersion
 from fitforwork.people.models import Person
 from fitforwork.referrals.intake import ReferralRefused, receive
 from fitforwork.referrals.models import Channel, Referral
@@ -130,8 +131,20 @@ def _create(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) 
     except ReferralRefused as refused:
         status, issues = mappers.issues_from_refusal(refused)
         return fhir_response(mappers.operation_outcome(issues), status=status)
+    if _loaded(referral):
+        return referral  # just made, with everything the resource shows
     return Referral.objects.select_related("person", "site", "referrer_organisation", "rules__service_model").get(
         pk=referral.pk
+    )
+
+
+def _loaded(referral: Referral) -> bool:
+    """Whether the relations a ServiceRequest shows are already on the referral, so it needs no reading back."""
+    cached = Referral._meta.get_field
+    return (
+        all(cached(name).is_cached(referral) for name in ("person", "site", "rules"))  # type: ignore[union-attr]
+        and (referral.referrer_organisation_id is None or cached("referrer_organisation").is_cached(referral))  # type: ignore[union-attr]
+        and ServiceModelVersion._meta.get_field("service_model").is_cached(referral.rules)  # type: ignore[union-attr]
     )
 
 

@@ -77,7 +77,6 @@ def _enqueue_send(message_id: UUID, run_after: datetime | None = None) -> None:
     task.enqueue(str(message_id))
 
 
-@transaction.atomic
 def message_enqueue(
     *,
     channel: Message.Channel | str,
@@ -88,7 +87,10 @@ def message_enqueue(
     actor: AbstractBaseUser | AnonymousUser | None = None,
     template_name: str = "",
 ) -> Message:
-    """Queue a message inside the caller's transaction, so it exists if and only if their change commits."""
+    """Queue a message inside the caller's transaction, so it exists if and only if their change commits.
+
+    One INSERT, so no savepoint of its own: a bad recipient raises before anything is written.
+    """
     channel = Message.Channel(channel)
     _validate(channel, recipient, personalisation)
     message = Message(
