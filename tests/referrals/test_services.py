@@ -52,3 +52,21 @@ def test_a_declined_referral_opens_no_case_and_cannot_then_be_accepted(workwell_
         referral_accept(referral=referral, actor=lead)
 
     assert not Case.objects.filter(referral=referral).exists()
+
+
+def test_if_the_case_cannot_open_the_referral_stays_received(workwell_site, monkeypatch):
+    from fitforwork.referrals import services
+
+    def refuse(**kwargs):
+        raise RuntimeError("the case could not open")
+
+    monkeypatch.setattr(services, "case_open", refuse)
+    lead = UserFactory(role=Role.TEAM_LEAD, site=workwell_site)
+    referral = _refer(workwell_site)
+
+    with pytest.raises(RuntimeError):
+        referral_accept(referral=referral, actor=lead)
+
+    referral.refresh_from_db()
+    assert (referral.status, referral.decided_at) == ("received", None)
+    assert list(referral.status_changes.values_list("to_status", flat=True)) == ["received"]

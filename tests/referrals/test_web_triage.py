@@ -72,6 +72,7 @@ def test_a_case_manager_accepts_a_referral_and_the_referrer_sees_it(triager, wor
     response = client.post(reverse("referrals:triage-referral", args=[referral.pk]), {"action": "accept"})
 
     assert response.status_code == 302
+    assert f"Referral {referral.reference} accepted and its case opened" in client.get(response.url).content.decode()
     referral.refresh_from_db()
     assert (referral.status, referral.decided_by) == ("accepted", client.user)
     assert (referral.case.status, referral.case.site) == ("referred", workwell_site)

@@ -160,7 +160,7 @@ def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
                 return redirect("referrals:triage")
             if action == "accept":
                 services.referral_accept(referral=referral, actor=request.user)
-                messages.success(request, f"Referral {referral.reference} accepted")
+                messages.success(request, f"Referral {referral.reference} accepted and its case opened")
                 return redirect("referrals:triage")
             if form.is_valid():
                 services.referral_decline(
