@@ -64,10 +64,20 @@ class WorkStatus(models.TextChoices):
     NOT_SEEKING = "not_seeking", "Not seeking work"
 
 
+class Risk(models.TextChoices):
+    """How likely the person is to stay off work or lose their job without help, as the case manager judges it
+    (informed by the assessment questionnaires); blank until assessed."""
+
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
 class Case(BaseModel):
     """An episode of care, opened when a referral is accepted; its site and rules are fixed at opening."""
 
     Status = CaseStatus
+    Risk = Risk
 
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
@@ -94,6 +104,7 @@ class Case(BaseModel):
     work_status_at_discharge = models.CharField(max_length=20, choices=WorkStatus.choices, blank=True)
     return_to_work_date = models.DateField(null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(default=0)
+    risk = models.CharField(max_length=10, choices=Risk.choices, blank=True)
 
     class Meta:
         ordering = ["opened_at"]

@@ -1,0 +1,105 @@
+"""Who may see a case. Every read of a case goes through here and is audited.
+
+Staff see a case through a legitimate relationship: they manage it, they cover for its case manager
+(a delegation, for its dates only), it belongs to one of their teams (a case with no team belongs to its
+site's case managers and team leads), or they are in its care team. Anyone else on the clinical staff
+needs break-glass: a reason, a few hours' access, every read audited, and a review by the team lead.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from fitforwork.accounts.models import Role, User
+from fitforwork.cases.models import BreakGlass, CareTeamMember, Case, Delegation
+from fitforwork.core.audit.services import audit_record
+
+CASE_TEAM_ROLES = frozenset({Role.CASE_MANAGER, Role.TEAM_LEAD})
+BREAK_GLASS_ROLES = frozenset({Role.CASE_MANAGER, Role.TEAM_LEAD, Role.PRACTITIONER})
+
+
+class BreakGlassNeeded(Exception):
+    """The reader has no relationship to the case: they may break the glass, with a reason, or go back."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(f"No relationship to case {case.pk}")
+        self.case = case
+
+
+def _covered_managers(user: User, today: date) -> QuerySet[Delegation, Any]:
+    return Delegation.objects.filter(
+        to_user=user, starts_on__lte=today, ends_on__gte=today, cancelled_at__isnull=True
+    ).values("from_user_id")
+
+
+def relationship_filter(user: User, *, today: date | None = None) -> Q:
+    """The cases `user` has a legitimate relationship with, as a filter (break-glass not included)."""
+    today = today or timezone.localdate()
+    if not user.is_authenticated or user.role not in BREAK_GLASS_ROLES:
+        return Q(pk__in=[])
+    relationship = Q(Exists(CareTeamMember.objects.filter(case=OuterRef("pk"), user=user, removed_at__isnull=True)))
+    if user.role in CASE_TEAM_ROLES:
+        relationship |= Q(case_manager=user) | Q(case_manager__in=_covered_managers(user, today))
+        relationship |= Q(team__in=user.teams.all())
+        if user.site_id is not None:
+            relationship |= Q(team__isnull=True, site_id=user.site_id)
+    return relationship
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Every case `user` may open now: their relationships and any unexpired break-glass."""
+    now = timezone.now()
+    glass = Exists(BreakGlass.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=now))
+    if not user.is_authenticated or user.role not in BREAK_GLASS_ROLES:
+        return Case.objects.none()
+    return Case.objects.filter(relationship_filter(user) | Q(glass))
+
+
+def relationship_to(user: User, case: Case) -> str:
+    """How `user` may see `case`: 'case_manager', 'cover', 'team', 'care_team', 'break_glass', or '' for none."""
+    if not user.is_authenticated or user.role not in BREAK_GLASS_ROLES:
+        return ""
+    today = timezone.localdate()
+    if user.role in CASE_TEAM_ROLES:
+        if case.case_manager_id == user.pk:
+            return "case_manager"
+        if case.case_manager_id and _covered_managers(user, today).filter(from_user_id=case.case_manager_id).exists():
+            return "cover"
+        if case.team_id is not None and user.teams.filter(pk=case.team_id).exists():
+            return "team"
+        if case.team_id is None and user.site_id is not None and user.site_id == case.site_id:
+            return "team"
+    if CareTeamMember.objects.filter(case=case, user=user, removed_at__isnull=True).exists():
+        return "care_team"
+    if BreakGlass.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).exists():
+        return "break_glass"
+    return ""
+
+
+def case_for(request: HttpRequest, case_id: UUID | str, *, purpose: str = "viewed") -> Case:
+    """The case for this reader, with the read audited; 404 if there is no such case (or the reader is not
+    clinical staff, who never learn whether it exists); BreakGlassNeeded if they have no relationship to it."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  # case pages are for signed-in staff only
+    if user.role not in BREAK_GLASS_ROLES:
+        raise Http404("No such case")
+    case = Case.objects.select_related("person", "site", "referral", "case_manager", "team").filter(pk=case_id).first()
+    if case is None:
+        raise Http404("No such case")
+    relationship = relationship_to(user, case)
+    if not relationship:
+        raise BreakGlassNeeded(case)
+    audit_record(
+        actor=user,
+        action=f"cases.case.{purpose}",
+        obj=case,
+        data={"path": request.path, "relationship": relationship},
+        request=request,
+    )
+    return case
