@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("fitforwork.accounts.urls")),
     path("referrals/", include("fitforwork.referrals.web.urls")),
     path("refer-yourself/", include("fitforwork.referrals.self_referral.urls")),
+    path("cases/", include("fitforwork.cases.web.urls")),
     path("fhir/R4/", include("fitforwork.api.fhir.urls")),
     path("admin/", admin.site.urls),
 ]

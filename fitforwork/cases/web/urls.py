@@ -1,0 +1,13 @@
+"""The case pages, under /cases/. Three parts, each in its own module: the case record (a case's own page,
+its status, tasks and contacts, break-glass), the work lists (caseload, my tasks, team view, allocation,
+cover), and the multidisciplinary team (care team, MDT notes, onward referrals)."""
+
+from django.urls import include, path
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", include("fitforwork.cases.web.record_urls")),
+    path("", include("fitforwork.cases.web.worklist_urls")),
+    path("", include("fitforwork.cases.web.mdt_urls")),
+]
