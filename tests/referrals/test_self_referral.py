@@ -20,16 +20,16 @@ def _answers(site):
         ("postcode", {"postcode": "le1 6tp"}),
         ("gp-practice", {"gp_practice": str(site.practice.pk)}),
         ("name", {"given_name": "Sam", "family_name": "Patel"}),
-        ("date-of-birth", {"date_of_birth_0": "17", "date_of_birth_1": "5", "date_of_birth_2": "1985"}),
+        ("date-of-birth", {"date_of_birth_day": "17", "date_of_birth_month": "5", "date_of_birth_year": "1985"}),
         ("nhs-number", {"nhs_number": ""}),
         ("contact", {"contact_method": "email", "email": "sam.patel@example.org", "phone": ""}),
         ("work", {"employment_status": "employed_off_sick"}),
         (
             "off-sick",
             {
-                "absence_start_0": str(THREE_WEEKS_AGO.day),
-                "absence_start_1": str(THREE_WEEKS_AGO.month),
-                "absence_start_2": str(THREE_WEEKS_AGO.year),
+                "absence_start_day": str(THREE_WEEKS_AGO.day),
+                "absence_start_month": str(THREE_WEEKS_AGO.month),
+                "absence_start_year": str(THREE_WEEKS_AGO.year),
                 "employer_name": "Soar Bakery Ltd",
                 "employer_size_band": "small",
             },
@@ -90,7 +90,7 @@ def test_changing_work_to_not_in_work_asks_when_they_left_then_returns_to_check(
     left = date.today() - timedelta(weeks=5)
     response = client.post(
         reverse("self_referral:left-work") + "?change=1",
-        {"unemployed_since_0": left.day, "unemployed_since_1": left.month, "unemployed_since_2": left.year},
+        {"unemployed_since_day": left.day, "unemployed_since_month": left.month, "unemployed_since_year": left.year},
     )
     assert response["Location"] == reverse("self_referral:check")
     page = client.get(reverse("self_referral:check")).content.decode()

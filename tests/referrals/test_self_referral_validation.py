@@ -21,19 +21,23 @@ TOMORROW = date.today() + timedelta(days=1)
         ("date-of-birth", {}, "id_date_of_birth", "Enter your date of birth"),
         (
             "date-of-birth",
-            {"date_of_birth_0": TOMORROW.day, "date_of_birth_1": TOMORROW.month, "date_of_birth_2": TOMORROW.year},
+            {
+                "date_of_birth_day": TOMORROW.day,
+                "date_of_birth_month": TOMORROW.month,
+                "date_of_birth_year": TOMORROW.year,
+            },
             "id_date_of_birth",
             "Date of birth must be in the past",
         ),
         (
             "date-of-birth",
-            {"date_of_birth_0": "31", "date_of_birth_1": "2", "date_of_birth_2": "1980"},
+            {"date_of_birth_day": "31", "date_of_birth_month": "2", "date_of_birth_year": "1980"},
             "id_date_of_birth",
             "Date of birth must be a real date",
         ),
         (
             "date-of-birth",
-            {"date_of_birth_0": "3", "date_of_birth_1": "", "date_of_birth_2": "1980"},
+            {"date_of_birth_day": "3", "date_of_birth_month": "", "date_of_birth_year": "1980"},
             "id_date_of_birth",
             "Date of birth must include a month",
         ),
@@ -83,7 +87,7 @@ def test_an_impossibly_large_year_is_an_error_not_a_crash(client):
 
     response = client.post(
         url_for("self_referral:date-of-birth"),
-        {"date_of_birth_0": "1", "date_of_birth_1": "1", "date_of_birth_2": "99999999999"},
+        {"date_of_birth_day": "1", "date_of_birth_month": "1", "date_of_birth_year": "99999999999"},
     )
     assert response.status_code in (200, 400)
     assert "date of birth" in response.content.decode().lower()

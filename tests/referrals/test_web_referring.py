@@ -142,7 +142,7 @@ def test_bad_input_is_shown_against_each_field_and_the_corrected_form_is_a_new_s
     page = response.content.decode()
     for field in ("id_given_name", "id_date_of_birth", "id_phone", "id_postcode"):
         assert f'href="#{field}"' in page
-    assert "The date of birth must be a real date" in page
+    assert "Date of birth must be a real date" in page
     assert data["idempotency_key"] not in page  # a fresh token, so the corrected form is not taken as a retry
     response = client.post(reverse("referrals:new"), form_data())
     assert response.status_code == 302

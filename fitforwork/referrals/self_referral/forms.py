@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from fitforwork.core.choices import EmploymentStatus
+from fitforwork.core.forms import DateField, DateInputWidget
 from fitforwork.organisations.models import Organisation
 from fitforwork.people.models import Condition
 from fitforwork.people.nhs_number import normalise_nhs_number, validate_nhs_number
@@ -21,50 +22,6 @@ from fitforwork.referrals.models import Source
 UK_PHONE = re.compile(r"^(\+44|0)[0-9]{9,10}$")
 UK_MOBILE = re.compile(r"^(\+447|07)[0-9]{9}$")
 DONT_KNOW = "dont_know"
-
-
-class DateInput(forms.MultiWidget):
-    """Day, month and year boxes, rendered by the NHS.UK date input."""
-
-    def __init__(self) -> None:
-        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()])
-
-    def decompress(self, value: Any) -> list[str]:
-        if isinstance(value, date):
-            return [str(value.day), str(value.month), str(value.year)]
-        return ["", "", ""]
-
-
-class DateField(forms.MultiValueField):
-    """A date typed as day, month and year, with NHS-style messages naming what is wrong."""
-
-    widget = DateInput
-
-    def __init__(self, *, noun: str, past: bool = True, **kwargs: Any) -> None:
-        self.noun = noun
-        self.past = past
-        parts = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
-        super().__init__(parts, require_all_fields=False, **kwargs)
-        self.error_messages["required"] = f"Enter {noun}"
-        self.error_messages["incomplete"] = f"Enter {noun}"
-
-    def compress(self, data_list: list[str]) -> date | None:
-        if not data_list or not any(data_list):
-            return None
-        noun = self.noun.removeprefix("your ").removeprefix("the ")
-        missing = [name for name, part in zip(("day", "month", "year"), data_list, strict=False) if not part]
-        if missing:
-            raise forms.ValidationError(f"{noun.capitalize()} must include a {' and '.join(missing)}")
-        try:
-            day, month, year = (int(part) for part in data_list)
-            value = date(year, month, day)
-        except (TypeError, ValueError, OverflowError):
-            raise forms.ValidationError(f"{noun.capitalize()} must be a real date") from None
-        if year < 1900:
-            raise forms.ValidationError(f"{noun.capitalize()} must be a real date")
-        if self.past and value >= timezone.localdate():
-            raise forms.ValidationError(f"{noun.capitalize()} must be in the past")
-        return value
 
 
 class QuestionForm(forms.Form):
@@ -146,7 +103,9 @@ class NameForm(QuestionForm):
 
 class DateOfBirthForm(QuestionForm):
     title = "What is your date of birth?"
-    date_of_birth = DateField(label="Date of birth", noun="your date of birth", help_text="For example, 31 3 1980")
+    date_of_birth = DateField(
+        label="Date of birth", noun="your date of birth", limit="past", help_text="For example, 31 3 1980"
+    )
 
     def clean_date_of_birth(self) -> date:
         value: date = self.cleaned_data["date_of_birth"]
@@ -395,7 +354,7 @@ def parse_answers(payload: dict[str, Any]) -> ReferralInput:
 def field_kind(field: forms.BoundField) -> str:
     """Which NHS.UK component draws this field."""
     widget = field.field.widget
-    if isinstance(widget, DateInput):
+    if isinstance(widget, DateInputWidget):
         return "date"
     if isinstance(widget, forms.RadioSelect):
         return "radios"

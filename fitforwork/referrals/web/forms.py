@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from fitforwork.accounts.models import Role, User
 from fitforwork.core.choices import EmploymentStatus
+from fitforwork.core.forms import DateField
 from fitforwork.people.models import Condition
 from fitforwork.people.nhs_number import normalise_nhs_number, validate_nhs_number
 from fitforwork.people.postcodes import normalise_postcode
@@ -39,46 +38,6 @@ REFERRERS: dict[str, Referrer] = {
 IN_WORK = [EmploymentStatus.EMPLOYED_OFF_SICK, EmploymentStatus.EMPLOYED_AT_WORK]
 
 
-class DateInputWidget(forms.MultiWidget):
-    """Day, month and year boxes, named `<field>_day` and so on, as the NHS.UK date input shows them."""
-
-    def __init__(self) -> None:
-        super().__init__(widgets={"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput})
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class DateField(forms.MultiValueField):
-    """A real date from three boxes, with the NHS style guide's error messages."""
-
-    widget = DateInputWidget
-
-    def __init__(self, *, past: bool = True, **kwargs: Any) -> None:
-        self.past = past
-        label = str(kwargs.get("label") or "date").lower()
-        incomplete = {"incomplete": f"The {label} must include a day, month and year"}
-        parts = tuple(forms.CharField(error_messages=incomplete) for _ in range(3))
-        super().__init__(fields=parts, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list: list[Any]) -> date | None:
-        if not data_list or not any(data_list):
-            return None
-        label = str(self.label).lower() if self.label else "date"
-        try:
-            day, month, year = (int(str(part).strip()) for part in data_list)
-            value = date(year, month, day)
-        except (TypeError, ValueError, OverflowError):
-            raise forms.ValidationError(f"The {label} must be a real date, for example 27 3 2026") from None
-        if year < 1900:
-            raise forms.ValidationError(f"The {label} must be after 1900")
-        if self.past and value > timezone.localdate():
-            raise forms.ValidationError(f"The {label} must be today or in the past")
-        return value
-
-
 def _choices(choices: Any) -> list[tuple[str, str]]:
     return [(str(value), str(label)) for value, label in choices]
 
@@ -92,7 +51,9 @@ class ReferralForm(forms.Form):
     family_name = forms.CharField(
         label="Last name", max_length=100, error_messages={"required": "Enter the person's last name"}
     )
-    date_of_birth = DateField(label="Date of birth", error_messages={"required": "Enter the person's date of birth"})
+    date_of_birth = DateField(
+        label="Date of birth", limit="past", error_messages={"required": "Enter the person's date of birth"}
+    )
     nhs_number = forms.CharField(label="NHS number (optional)", required=False, max_length=20)
     postcode = forms.CharField(label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"})
     phone = forms.CharField(label="Phone number", required=False, max_length=20)

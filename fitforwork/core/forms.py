@@ -1,0 +1,66 @@
+"""Form fields shared by every form in the service, with the NHS style guide's error messages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from django import forms
+from django.utils import timezone
+
+DateLimit = Literal["past", "past_or_today", "any"]
+
+
+class DateInputWidget(forms.MultiWidget):
+    """Day, month and year boxes, named `<field>_day`, `<field>_month` and `<field>_year` (NHS.UK date input)."""
+
+    def __init__(self) -> None:
+        super().__init__(widgets={"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput})
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return ["", "", ""]
+
+
+class DateField(forms.MultiValueField):
+    """A real date typed as day, month and year, with messages that say which part is wrong.
+
+    `noun` is how messages name the date ("your date of birth"); it defaults to "the <label>". `limit` says
+    whether the date must be in the past, today or in the past, or may be any date.
+    """
+
+    widget = DateInputWidget
+
+    def __init__(self, *, noun: str = "", limit: DateLimit = "past_or_today", **kwargs: Any) -> None:
+        self.noun = noun or f"the {str(kwargs.get('label') or 'date').lower()}"
+        self.limit = limit
+        parts = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        custom = kwargs.get("error_messages") or {}
+        super().__init__(parts, require_all_fields=False, **kwargs)
+        if "required" not in custom:
+            self.error_messages["required"] = f"Enter {self.noun}"
+        self.error_messages["incomplete"] = self.error_messages["required"]
+
+    def compress(self, data_list: list[Any]) -> date | None:
+        if not data_list or not any(str(part or "").strip() for part in data_list):
+            return None
+        name = self.noun.removeprefix("your ").removeprefix("the ")
+        name = name[:1].upper() + name[1:]
+        parts = [str(part or "").strip() for part in data_list]
+        missing = [which for which, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+        if missing:
+            raise forms.ValidationError(f"{name} must include a {' and '.join(missing)}")
+        try:
+            day, month, year = (int(part) for part in parts)
+            value = date(year, month, day)
+        except (TypeError, ValueError, OverflowError):
+            raise forms.ValidationError(f"{name} must be a real date, for example 27 3 2026") from None
+        if year < 1900:
+            raise forms.ValidationError(f"{name} must be after 1900")
+        today = timezone.localdate()
+        if self.limit == "past" and value >= today:
+            raise forms.ValidationError(f"{name} must be in the past")
+        if self.limit == "past_or_today" and value > today:
+            raise forms.ValidationError(f"{name} must be today or in the past")
+        return value
