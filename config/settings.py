@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "fitforwork.people",
     "fitforwork.referrals",
     "fitforwork.cases",
+    "fitforwork.interventions",
     "fitforwork.api",
     "fitforwork.demo",
 ]
