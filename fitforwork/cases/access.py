@@ -12,20 +12,24 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from fitforwork.accounts.models import Role, User
-from fitforwork.cases.models import BreakGlass, CareTeamMember, Case, Delegation
+from fitforwork.cases.models import BreakGlass, CareTeamMember, Case, CaseStatusChange, Delegation, Task
 from fitforwork.core.audit.services import audit_record
 
 CASE_TEAM_ROLES = frozenset({Role.CASE_MANAGER, Role.TEAM_LEAD})
 BREAK_GLASS_ROLES = frozenset({Role.CASE_MANAGER, Role.TEAM_LEAD, Role.PRACTITIONER})
 
 
-class BreakGlassNeeded(Exception):
-    """The reader has no relationship to the case: they may break the glass, with a reason, or go back."""
+class BreakGlassNeeded(PermissionDenied):
+    """The reader has no relationship to the case: they may break the glass, with a reason, or go back.
+
+    A kind of PermissionDenied, so a page that does not offer break-glass still answers 403, never 500.
+    """
 
     def __init__(self, case: Case) -> None:
         super().__init__(f"No relationship to case {case.pk}")
@@ -103,3 +107,44 @@ def case_for(request: HttpRequest, case_id: UUID | str, *, purpose: str = "viewe
         request=request,
     )
     return case
+
+
+def case_assignees(case: Case) -> QuerySet[User]:
+    """Who may be given a task on `case`: its case manager, its team (or its site's case team when it has no
+    team) and its care team, never someone who could only see it through break-glass."""
+    team = Q(teams=case.team_id) if case.team_id is not None else Q(site_id=case.site_id)
+    people = Q(pk=case.case_manager_id) | (Q(role__in=CASE_TEAM_ROLES) & team)
+    people |= Q(Exists(CareTeamMember.objects.filter(case=case, user=OuterRef("pk"), removed_at__isnull=True)))
+    return User.objects.filter(people, is_active=True).distinct().order_by("first_name", "last_name")
+
+
+def case_to_break_glass(user: User, case_id: UUID | str) -> Case:
+    """The case `user` asks to break the glass on: 404 unless it exists and they are clinical staff."""
+    if not user.is_authenticated or user.role not in BREAK_GLASS_ROLES:
+        raise Http404("No such case")
+    case = Case.objects.select_related("site").filter(pk=case_id).first()
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+# --- Reads of a case the reader has already opened through case_for ---------------------------------------
+
+
+def case_open_tasks(case: Case) -> list[Task]:
+    """The case's open tasks, soonest due first, with who each is for."""
+    tasks = Task.objects.filter(case=case, completed_at__isnull=True, cancelled_at__isnull=True)
+    return list(tasks.select_related("assigned_to").order_by("due_on", "created_at"))
+
+
+def case_task(case: Case, task_id: UUID | str) -> Task:
+    """One task of `case`, or 404: a task id from another case never reaches its case's services."""
+    task = Task.objects.filter(case=case, pk=task_id).first()
+    if task is None:
+        raise Http404("No such task")
+    return task
+
+
+def case_history(case: Case) -> list[CaseStatusChange]:
+    """The case's status changes in the order they happened, with who made each."""
+    return list(CaseStatusChange.objects.filter(case=case).select_related("actor").order_by("at", "id"))

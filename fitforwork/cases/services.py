@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from fitforwork.accounts.models import User
 from fitforwork.cases import schedule
+from fitforwork.cases.access import case_assignees
 from fitforwork.cases.models import (
     STAGES,
     Case,
     CaseStatus,
     CaseStatusChange,
     DischargeReason,
+    Risk,
     Task,
     WorkStatus,
     stage_rank,
@@ -354,6 +356,23 @@ def case_reopen(*, case: Case, actor: User, reason: str) -> Case:
     return case_transition(case=locked, to=_status_before_discharge(locked), actor=actor, reason=reason)
 
 
+@transaction.atomic
+def case_set_risk(*, case: Case, actor: User, risk: str) -> Case:
+    """Record the case manager's judgement of risk (low, medium or high); each change is in the audit trail."""
+    ensure_can_work_case(actor, case)
+    if risk not in Risk.values:
+        raise CaseError("Select the risk: low, medium or high")
+    locked = _lock(case)
+    previous = locked.risk
+    if previous == risk:
+        return locked
+    locked.risk = risk
+    locked.stamp(actor)
+    locked.save(update_fields=["risk", "modified_at", "modified_by"])
+    audit_record(actor=actor, action="cases.case.risk_set", obj=locked, data={"from": previous, "to": risk})
+    return locked
+
+
 # --- Tasks by hand ---------------------------------------------------------------------------------------
 
 
@@ -376,6 +395,8 @@ def task_add(
     locked = _lock(case)
     if locked.status == CaseStatus.DISCHARGED:
         raise CaseError(f"{locked} is discharged, so no task can be added to it.")
+    if assigned_to is not None and not case_assignees(locked).filter(pk=assigned_to.pk).exists():
+        raise CaseError("Select someone who works on this case")
     return _task_create(
         case=locked,
         actor=actor,

@@ -1,5 +1,19 @@
 """URLs for the record pages; see urls.py."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from fitforwork.cases.web import record
+
+urlpatterns: list[URLPattern] = [
+    path("break-glass/", record.break_glass_reviews, name="break-glass-reviews"),
+    path("break-glass/<int:pk>/", record.break_glass_review, name="break-glass-review"),
+    path("<uuid:case_id>/", record.case_detail, name="case"),
+    path("<uuid:case_id>/move/", record.case_move, name="case-move"),
+    path("<uuid:case_id>/risk/", record.case_risk, name="case-risk"),
+    path("<uuid:case_id>/discharge/", record.case_discharge, name="case-discharge"),
+    path("<uuid:case_id>/reopen/", record.case_reopen, name="case-reopen"),
+    path("<uuid:case_id>/tasks/new/", record.task_add, name="task-add"),
+    path("<uuid:case_id>/tasks/<uuid:task_id>/complete/", record.task_complete, name="task-complete"),
+    path("<uuid:case_id>/contacts/new/", record.contact_add, name="contact-add"),
+    path("<uuid:case_id>/break-glass/", record.break_glass_open, name="break-glass"),
+]

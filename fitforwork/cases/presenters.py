@@ -1,0 +1,212 @@
+"""How a case reads on its page: tags for status, risk and tasks, summary-list rows, history and links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from fitforwork.accounts.models import User
+from fitforwork.cases.models import BreakGlass, Case, CaseStatus, CaseStatusChange, Contact, DischargeReason, Task
+from fitforwork.core.calendar import working_days_between
+from fitforwork.core.presenters import date_long, datetime_long
+from fitforwork.people.nhs_number import format_nhs_number
+
+DUE_SOON_WORKING_DAYS = 2
+
+STATUS_TAG_CLASSES = {
+    CaseStatus.REFERRED: "nhsuk-tag--blue",
+    CaseStatus.CONTACTED: "nhsuk-tag--aqua-green",
+    CaseStatus.ASSESSED: "nhsuk-tag--purple",
+    CaseStatus.PLAN_AGREED: "nhsuk-tag--yellow",
+    CaseStatus.ACTIVE_SUPPORT: "nhsuk-tag--green",
+    CaseStatus.DISCHARGED: "nhsuk-tag--grey",
+}
+RISK_TAG_CLASSES = {"low": "nhsuk-tag--green", "medium": "nhsuk-tag--yellow", "high": "nhsuk-tag--red"}
+
+# Pages other parts of the service add for a case, each taking the case id; shown only once they exist.
+CASE_LINKS = (
+    ("cases:care-team", "Care team"),
+    ("cases:mdt-notes", "MDT discussion notes"),
+    ("cases:onward-referrals", "Onward referrals"),
+)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _row(key: str, value: str) -> dict[str, Any]:
+    return {"key": {"text": key}, "value": {"text": value}}
+
+
+def person_name(case: Case) -> str:
+    return f"{case.person.given_name} {case.person.family_name}"
+
+
+def user_name(user: User | None) -> str:
+    if user is None:
+        return "Not allocated"
+    return user.get_full_name() or user.email
+
+
+def status_tag(case: Case) -> dict[str, str]:
+    """The NHS.UK tag for the case's status."""
+    return {"text": case.get_status_display(), "classes": STATUS_TAG_CLASSES[CaseStatus(case.status)]}
+
+
+def risk_tag(case: Case) -> dict[str, str] | None:
+    if not case.risk:
+        return None
+    return {"text": f"{case.get_risk_display()} risk", "classes": RISK_TAG_CLASSES[case.risk]}
+
+
+def person_rows(case: Case) -> list[dict[str, Any]]:
+    """Who the person is and how to reach them."""
+    person = case.person
+    address = ", ".join(part for part in (person.address_line_1, person.address_line_2, person.town) if part)
+    rows = [
+        ("Name", person_name(case)),
+        ("Date of birth", date_long(person.date_of_birth)),
+        ("NHS number", format_nhs_number(person.nhs_number) or "Not known"),
+        ("Phone number", person.phone or "Not given"),
+        ("Email address", person.email or "Not given"),
+        ("Address", ", ".join(part for part in (address, person.postcode) if part) or "Not given"),
+        ("Prefers to be contacted by", person.get_preferred_contact_method_display() or "Not said"),
+    ]
+    if person.needs_interpreter:
+        rows.append(("Interpreter", f"Needs an interpreter ({person.preferred_language})"))
+    return [_row(key, value) for key, value in rows]
+
+
+def referral_rows(case: Case) -> list[dict[str, Any]]:
+    referral = case.referral
+    return [
+        _row(key, value)
+        for key, value in (
+            ("Reference", referral.reference),
+            ("Referred by", referral.get_source_display()),
+            ("Received", datetime_long(referral.received_at)),
+            ("Reason for referral", referral.reason),
+        )
+    ]
+
+
+def case_rows(case: Case) -> list[dict[str, Any]]:
+    """Where the case is and who works it."""
+    rows = [
+        ("Furthest stage reached", case.get_furthest_stage_display()),
+        ("Case manager", user_name(case.case_manager)),
+        ("Team", case.team.name if case.team is not None else f"{case.site.name} (no team yet)"),
+        ("Opened", datetime_long(case.opened_at)),
+    ]
+    if case.status == CaseStatus.DISCHARGED:
+        rows += [
+            ("Discharged", datetime_long(case.discharged_at)),
+            ("Reason for discharge", case.get_discharge_reason_display()),
+            ("Work status at discharge", case.get_work_status_at_discharge_display()),
+        ]
+        if case.return_to_work_date:
+            rows.append(("Return to work date", date_long(case.return_to_work_date)))
+        if case.discharge_note:
+            rows.append(("Discharge note", case.discharge_note))
+    return [_row(key, value) for key, value in rows]
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: Task
+    title: str
+    due: str
+    tag: dict[str, str] | None
+    assignee: str
+
+
+def task_tag(task: Task, *, nation: str, today: date | None = None) -> dict[str, str] | None:
+    """'Breached' (red) once the due date has passed, 'Due today' or 'Due soon' (within 2 working days)."""
+    today = today or timezone.localdate()
+    if task.due_on < today:
+        late = working_days_between(task.due_on, today, nation)
+        text = f"Breached by {_plural(late, 'working day')}" if late else "Breached"
+        return {"text": text, "classes": "nhsuk-tag--red"}
+    if task.due_on == today:
+        return {"text": "Due today", "classes": "nhsuk-tag--orange"}
+    if working_days_between(today, task.due_on, nation) <= DUE_SOON_WORKING_DAYS:
+        return {"text": "Due soon", "classes": "nhsuk-tag--yellow"}
+    return None
+
+
+def task_rows(tasks: list[Task], *, nation: str, today: date | None = None) -> list[TaskRow]:
+    return [
+        TaskRow(
+            task=task,
+            title=task.title,
+            due=date_long(task.due_on),
+            tag=task_tag(task, nation=nation, today=today),
+            assignee=user_name(task.assigned_to),
+        )
+        for task in tasks
+    ]
+
+
+def history_rows(changes: list[CaseStatusChange]) -> list[dict[str, str]]:
+    """Each status change, newest first, in words."""
+    rows = []
+    for change in reversed(changes):
+        if not change.from_status:
+            what = "Case opened"
+        else:
+            what = f"{CaseStatus(change.from_status).label} to {CaseStatus(change.to_status).label}"
+        why = change.reason
+        if change.discharge_reason:
+            why = " – ".join(part for part in (DischargeReason(change.discharge_reason).label, change.reason) if part)
+        rows.append({"when": datetime_long(change.at), "what": what, "who": user_name(change.actor), "why": why})
+    return rows
+
+
+def contact_rows(contacts: list[Contact]) -> list[dict[str, str]]:
+    return [
+        {
+            "when": datetime_long(contact.at),
+            "method": contact.get_method_display(),
+            "outcome": contact.get_outcome_display(),
+            "note": contact.note,
+            "who": user_name(contact.recorded_by),
+        }
+        for contact in contacts
+    ]
+
+
+def case_links(case: Case) -> list[dict[str, str]]:
+    """Links to the case's other pages that exist in this build."""
+    links = []
+    for name, text in CASE_LINKS:
+        try:
+            links.append({"href": reverse(name, args=[case.pk]), "text": text})
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def next_status_label(status: str | None) -> str:
+    return CaseStatus(status).label if status else ""
+
+
+def break_glass_rows(uses: list[BreakGlass]) -> list[dict[str, Any]]:
+    """Each break-glass use as the team lead reviews it: who, which case, when, for how long and why."""
+    return [
+        {
+            "pk": use.pk,
+            "who": user_name(use.user),
+            "role": use.user.get_role_display(),
+            "case_id": use.case_id,
+            "person": f"{use.case.person.given_name} {use.case.person.family_name}",
+            "granted": datetime_long(use.granted_at),
+            "expires": datetime_long(use.expires_at),
+            "reason": use.reason,
+        }
+        for use in uses
+    ]

@@ -1,0 +1,291 @@
+"""The case record: a case's own page, its status, risk, tasks and contacts, and break-glass for staff with no
+relationship to it. Every case comes through `access.case_for`, which audits the read."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fitforwork.accounts.models import AuthenticatedHttpRequest
+from fitforwork.cases import access, break_glass, contacts, presenters, services
+from fitforwork.cases.models import BreakGlass, Case, CaseStatus, DischargeReason
+from fitforwork.cases.rules import can_work_case
+from fitforwork.cases.web.record_forms import (
+    BreakGlassForm,
+    BreakGlassReviewForm,
+    ContactForm,
+    DischargeForm,
+    MoveForm,
+    ReopenForm,
+    RiskForm,
+    TaskForm,
+)
+from fitforwork.core.audit.services import audit_record
+
+View = Callable[..., HttpResponse]
+REVIEW_LIMIT = 200
+
+
+def break_glass_page(request: HttpRequest, case: Case, form: BreakGlassForm | None = None) -> HttpResponse:
+    """The page someone with no relationship to a case sees instead of it: go back, or give a reason."""
+    context = {"case_id": case.pk, "form": form or BreakGlassForm()}
+    return render(request, "cases/record/break_glass.jinja", context, status=400 if form else 403)
+
+
+def offers_break_glass(view: View) -> View:
+    """Answer a case page with the break-glass page when the reader has no relationship to the case."""
+
+    @functools.wraps(view)
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except access.BreakGlassNeeded as needed:
+            return break_glass_page(request, needed.case)
+
+    return wrapped
+
+
+class BreakGlassMiddleware:
+    """Offers break-glass on every case page, including ones without `offers_break_glass` (add to MIDDLEWARE)."""
+
+    def __init__(self, get_response: View) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, access.BreakGlassNeeded):
+            return break_glass_page(request, exception.case)
+        return None
+
+
+def _case_page(request: AuthenticatedHttpRequest, case: Case, status: int = 200, **extra: Any) -> HttpResponse:
+    nation = case.site.nation
+    can_work = can_work_case(request.user, case)
+    attempts = contacts.failed_attempts(case)
+    next_status = services.NEXT_STATUS.get(case.status)
+    context = {
+        "case": case,
+        "name": presenters.person_name(case),
+        "status": presenters.status_tag(case),
+        "risk": presenters.risk_tag(case),
+        "person_rows": presenters.person_rows(case),
+        "referral_rows": presenters.referral_rows(case),
+        "case_rows": presenters.case_rows(case),
+        "tasks": presenters.task_rows(access.case_open_tasks(case), nation=nation),
+        "history": presenters.history_rows(access.case_history(case)),
+        "contacts": presenters.contact_rows(contacts.contacts_for(case)),
+        "links": presenters.case_links(case),
+        "can_work": can_work,
+        "next_status": next_status,
+        "next_label": presenters.next_status_label(next_status),
+        "attempts": attempts,
+        "prompt_not_contactable": can_work and case.is_open and attempts.reached,
+        "move_form": extra.pop("move_form", None) or MoveForm(),
+        "risk_form": extra.pop("risk_form", None) or RiskForm(initial={"risk": case.risk or None}),
+        "error": "",
+        **extra,
+    }
+    return render(request, "cases/record/case.jinja", context, status=status)
+
+
+@require_GET
+@offers_break_glass
+def case_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _case_page(request, access.case_for(request, case_id))
+
+
+@require_POST
+@offers_break_glass
+def case_move(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.case_for(request, case_id)
+    form = MoveForm(request.POST)
+    to = request.POST.get("to", "")
+    if form.is_valid():
+        try:
+            services.case_transition(case=case, to=to, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.CaseError as refused:
+            return _case_page(request, case, status=400, move_form=form, error=str(refused))
+        messages.success(request, f"Case moved to {CaseStatus(to).label.lower()}")
+        return redirect("cases:case", case_id=case.pk)
+    return _case_page(request, case, status=400, move_form=form)
+
+
+@require_POST
+@offers_break_glass
+def case_risk(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.case_for(request, case_id)
+    form = RiskForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, status=400, risk_form=form)
+    services.case_set_risk(case=case, actor=request.user, risk=form.cleaned_data["risk"])
+    messages.success(request, f"Risk set to {form.cleaned_data['risk']}")
+    return redirect("cases:case", case_id=case.pk)
+
+
+def _form_page(
+    request: AuthenticatedHttpRequest, template: str, case: Case, form: Any, error: str = "", **extra: Any
+) -> HttpResponse:
+    context = {"case": case, "name": presenters.person_name(case), "form": form, "error": error, **extra}
+    status = 400 if error or form.errors else 200
+    return render(request, f"cases/record/{template}.jinja", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@offers_break_glass
+def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.case_for(request, case_id)
+    preselect = request.GET.get("reason", "")
+    initial = {"reason_code": preselect} if preselect in DischargeReason.values else {}
+    form = DischargeForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_discharge(
+                case=case,
+                actor=request.user,
+                reason_code=data["reason_code"],
+                work_status=data["work_status"],
+                return_to_work_date=data["return_to_work_date"],
+                note=data["note"],
+            )
+        except services.CaseError as refused:
+            return _form_page(request, "discharge", case, form, str(refused))
+        messages.success(request, "Case discharged")
+        return redirect("cases:case", case_id=case.pk)
+    return _form_page(request, "discharge", case, form)
+
+
+@require_http_methods(["GET", "POST"])
+@offers_break_glass
+def case_reopen(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.case_for(request, case_id)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reopen(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.CaseError as refused:
+            return _form_page(request, "reopen", case, form, str(refused))
+        messages.success(request, "Case reopened")
+        return redirect("cases:case", case_id=case.pk)
+    return _form_page(request, "reopen", case, form)
+
+
+@require_http_methods(["GET", "POST"])
+@offers_break_glass
+def task_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.case_for(request, case_id)
+    form = TaskForm(request.POST if request.method == "POST" else None, assignees=access.case_assignees(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_add(
+                case=case,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                due_on=form.cleaned_data["due_on"],
+                assigned_to=form.assignee(),
+            )
+        except services.CaseError as refused:
+            return _form_page(request, "task_add", case, form, str(refused))
+        messages.success(request, f"Task added: {form.cleaned_data['title']}")
+        return redirect("cases:case", case_id=case.pk)
+    return _form_page(request, "task_add", case, form)
+
+
+@require_POST
+@offers_break_glass
+def task_complete(request: AuthenticatedHttpRequest, case_id: uuid.UUID, task_id: uuid.UUID) -> HttpResponse:
+    case = access.case_for(request, case_id)
+    task = access.case_task(case, task_id)
+    try:
+        services.task_complete(task=task, actor=request.user)
+    except services.CaseError as refused:
+        return _case_page(request, case, status=400, error=str(refused))
+    messages.success(request, f"Task completed: {task.title}")
+    return redirect("cases:case", case_id=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@offers_break_glass
+def contact_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.case_for(request, case_id)
+    form = ContactForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = contacts.contact_record(
+                case=case,
+                actor=request.user,
+                method=form.cleaned_data["method"],
+                outcome=form.cleaned_data["outcome"],
+                at=form.at(),
+                note=form.cleaned_data["note"],
+            )
+        except services.CaseError as refused:
+            return _form_page(request, "contact_add", case, form, str(refused))
+        messages.success(request, f"Contact recorded: {contact}")
+        return redirect("cases:case", case_id=case.pk)
+    return _form_page(request, "contact_add", case, form)
+
+
+@require_POST
+def break_glass_open(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.case_to_break_glass(request.user, case_id)
+    form = BreakGlassForm(request.POST)
+    if not form.is_valid():
+        return break_glass_page(request, case, form)
+    try:
+        break_glass.break_glass_open(case=case, user=request.user, reason=form.cleaned_data["reason"])
+    except services.CaseError as refused:
+        form.add_error("reason", str(refused))
+        return break_glass_page(request, case, form)
+    return redirect("cases:case", case_id=case.pk)
+
+
+def _audit_break_glass_read(request: AuthenticatedHttpRequest, uses: list[BreakGlass]) -> None:
+    """Names on the review pages are identifiable too: one event records which uses the team lead saw."""
+    if uses:
+        audit_record(
+            actor=request.user,
+            action="cases.break_glass.listed",
+            data={"path": request.path, "break_glass": [use.pk for use in uses]},
+            request=request,
+        )
+
+
+@require_GET
+def break_glass_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not break_glass.is_reviewer(request.user):
+        raise PermissionDenied("Only team leads review break-glass access.")
+    uses = list(break_glass.break_glass_to_review(request.user)[:REVIEW_LIMIT])
+    _audit_break_glass_read(request, uses)
+    return render(request, "cases/record/break_glass_reviews.jinja", {"rows": presenters.break_glass_rows(uses)})
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    use = break_glass.break_glass_for_review(request.user, pk)
+    if use is None:
+        raise Http404("No break-glass use to review")
+    form = BreakGlassReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            break_glass.break_glass_review(
+                use=use, reviewer=request.user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+            )
+        except services.CaseError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Break-glass access reviewed")
+            return redirect("cases:break-glass-reviews")
+    _audit_break_glass_read(request, [use])
+    context = {"row": presenters.break_glass_rows([use])[0], "form": form}
+    return render(request, "cases/record/break_glass_review.jinja", context, status=400 if form.errors else 200)

@@ -1,0 +1,138 @@
+"""Forms on the case record: status, discharge, reopening, risk, tasks, contacts and break-glass."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from fitforwork.accounts.models import User
+from fitforwork.cases.models import Contact, DischargeReason, Risk, WorkStatus
+from fitforwork.core.forms import DateField
+
+
+def _choices(choices: Any) -> list[tuple[str, str]]:
+    return [(str(value), str(label)) for value, label in choices]
+
+
+class MoveForm(forms.Form):
+    reason = forms.CharField(label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea)
+
+
+class DischargeForm(forms.Form):
+    reason_code = forms.ChoiceField(
+        label="Why is the case being discharged?",
+        choices=_choices(DischargeReason.choices),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the case is being discharged"},
+    )
+    work_status = forms.ChoiceField(
+        label="What is their work status now?",
+        choices=_choices(WorkStatus.choices),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select their work status now"},
+    )
+    return_to_work_date = DateField(label="Return to work date", required=False, limit="any")
+    note = forms.CharField(label="Note", required=False, max_length=4000, widget=forms.Textarea)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reason_code") == DischargeReason.OTHER and not (data.get("note") or "").strip():
+            self.add_error("note", "Enter why the case is being discharged")
+        return data
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you reopening the case?",
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter a reason for reopening the case"},
+    )
+
+
+class RiskForm(forms.Form):
+    risk = forms.ChoiceField(
+        label="Risk",
+        choices=_choices(Risk.choices),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the risk: low, medium or high"},
+    )
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(
+        label="What needs doing?", max_length=200, error_messages={"required": "Enter what the task is"}
+    )
+    due_on = DateField(label="Due date", limit="any")
+    assigned_to = forms.ChoiceField(
+        label="Who will do it?", widget=forms.RadioSelect, error_messages={"required": "Select who will do it"}
+    )
+
+    def __init__(self, *args: Any, assignees: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.assignees = {str(user.pk): user for user in assignees}
+        self.fields["assigned_to"].choices = [  # type: ignore[attr-defined]
+            (pk, user.get_full_name() or user.email) for pk, user in self.assignees.items()
+        ]
+
+    def assignee(self) -> User:
+        return self.assignees[self.cleaned_data["assigned_to"]]
+
+
+class ContactForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How did you contact them?",
+        choices=_choices(Contact.Method.choices),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you contacted them"},
+    )
+    outcome = forms.ChoiceField(
+        label="What happened?",
+        choices=_choices(Contact.Outcome.choices),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happened"},
+    )
+    on = DateField(label="Date of the contact")
+    note = forms.CharField(label="Note (optional)", required=False, max_length=4000, widget=forms.Textarea)
+
+    def at(self) -> datetime:
+        """Now for a contact today; midday for an earlier day, since the form asks only the date."""
+        day = self.cleaned_data["on"]
+        if day == timezone.localdate():
+            return timezone.now()
+        return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to see this case?",
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why you need to see this case"},
+    )
+
+
+class BreakGlassReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Was this access appropriate?",
+        choices=[("appropriate", "Yes, it was appropriate"), ("inappropriate", "No, it was not appropriate")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the access was appropriate"},
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea,
+        help_text="If it was not appropriate, say what you have done about it",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == "inappropriate" and not (data.get("note") or "").strip():
+            self.add_error("note", "Enter what you have done about it")
+        return data
