@@ -1,5 +1,14 @@
-"""URLs for the worklist pages; see urls.py."""
+"""URLs for the work lists: caseload, my tasks, the team view, reallocation and cover; see urls.py."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from fitforwork.cases.web import worklists
+
+urlpatterns = [
+    path("caseload/", worklists.caseload, name="caseload"),
+    path("tasks/", worklists.my_tasks, name="my-tasks"),
+    path("team/", worklists.team, name="team"),
+    path("team/<uuid:case_id>/reallocate/", worklists.reallocate, name="reallocate"),
+    path("cover/", worklists.cover, name="cover"),
+    path("cover/<int:delegation_id>/cancel/", worklists.cover_cancel, name="cover-cancel"),
+]

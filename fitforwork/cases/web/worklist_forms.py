@@ -1,0 +1,127 @@
+"""Forms for the work lists: the team view's filters, reallocating a case, and setting up cover."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+
+from fitforwork.accounts.models import User
+from fitforwork.cases.models import CaseStatus, Risk
+from fitforwork.cases.selectors import TEAM_SORTS, TeamFilters
+from fitforwork.core.forms import DateField
+
+
+def _uuid(value: str) -> uuid.UUID:
+    return uuid.UUID(str(value))
+
+
+def _person(user: User) -> str:
+    return user.get_full_name() or user.email
+
+
+class TeamFilterForm(forms.Form):
+    """GET parameters of the team view; anything unexpected falls back to the default."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("open", "All open cases"), *CaseStatus.choices],
+    )
+    risk = forms.ChoiceField(
+        label="Risk", required=False, choices=[("", "Any risk"), *Risk.choices, ("none", "Not yet assessed")]
+    )
+    case_manager = forms.TypedChoiceField(label="Case manager", required=False, coerce=_uuid, empty_value=None)
+    breach = forms.BooleanField(label="Only cases with a task past its due date", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("opened", "Date opened"),
+            ("status", "Status"),
+            ("case_manager", "Case manager"),
+            ("next_due", "Next task due"),
+        ],
+    )
+
+    def __init__(self, *args: Any, case_managers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["case_manager"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
+        field.choices = [("", "Any case manager"), *((user.pk, _person(user)) for user in case_managers)]
+
+    def filters(self) -> tuple[TeamFilters, str]:
+        if not self.is_valid():
+            return TeamFilters(), "opened"
+        data = self.cleaned_data
+        sort = data["sort"] if data["sort"] in TEAM_SORTS else "opened"
+        return (
+            TeamFilters(
+                status=data["status"] or "open",
+                risk=data["risk"] or "",
+                case_manager=data["case_manager"],
+                breach=bool(data["breach"]),
+            ),
+            sort,
+        )
+
+
+class ReallocateForm(forms.Form):
+    to_user = forms.TypedChoiceField(
+        label="Who should work this case?",
+        coerce=_uuid,
+        error_messages={"required": "Select a case manager", "invalid_choice": "Select a case manager"},
+    )
+    reason = forms.CharField(
+        label="Why are you reallocating this case?",
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why you are reallocating this case"},
+    )
+
+    def __init__(self, *args: Any, case_managers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case_managers = {user.pk: user for user in case_managers}
+        field = self.fields["to_user"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
+        field.choices = [(user.pk, _person(user)) for user in case_managers]
+
+
+class CoverForm(forms.Form):
+    from_user = forms.TypedChoiceField(
+        label="Who is away?",
+        coerce=_uuid,
+        error_messages={"required": "Select who is away", "invalid_choice": "Select who is away"},
+    )
+    to_user = forms.TypedChoiceField(
+        label="Who will cover their cases?",
+        coerce=_uuid,
+        error_messages={"required": "Select who will cover", "invalid_choice": "Select who will cover"},
+    )
+    starts_on = DateField(label="First day of cover", limit="any")
+    ends_on = DateField(label="Last day of cover", limit="any")
+    reason = forms.CharField(
+        label="Why is cover needed?",
+        max_length=1000,
+        help_text="For example, annual leave",
+        error_messages={"required": "Enter why cover is needed"},
+    )
+
+    def __init__(self, *args: Any, case_managers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case_managers = {user.pk: user for user in case_managers}
+        choices = [(user.pk, _person(user)) for user in case_managers]
+        for name in ("from_user", "to_user"):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
+            field.choices = [("", "Select a case manager"), *choices]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The last day of cover must be the same as or after the first day")
+        if data.get("from_user") and data.get("from_user") == data.get("to_user"):
+            self.add_error("to_user", "Select someone other than the person who is away")
+        return data

@@ -1,0 +1,209 @@
+"""The work lists: a case manager's caseload and tasks, a team lead's team view, reallocation and cover."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fitforwork.accounts.models import AuthenticatedHttpRequest, Role
+from fitforwork.cases import allocation, selectors
+from fitforwork.cases.access import CASE_TEAM_ROLES
+from fitforwork.cases.models import Case, CaseStatus, Task
+from fitforwork.cases.pagination import SortKey, page_links, paginate
+from fitforwork.cases.web.worklist_forms import CoverForm, ReallocateForm, TeamFilterForm
+from fitforwork.core.audit.services import audit_record
+
+PAGE_SIZE = 25
+TASK_VIEWS = {"all": "All tasks", "due_soon": "Due soon", "breached": "Past due date"}
+STATUS_TAGS = {
+    CaseStatus.REFERRED: "nhsuk-tag--blue",
+    CaseStatus.CONTACTED: "nhsuk-tag--aqua-green",
+    CaseStatus.ASSESSED: "nhsuk-tag--purple",
+    CaseStatus.PLAN_AGREED: "nhsuk-tag--green",
+    CaseStatus.ACTIVE_SUPPORT: "nhsuk-tag--green",
+    CaseStatus.DISCHARGED: "nhsuk-tag--grey",
+}
+
+
+def case_href(case_id: uuid.UUID) -> str:
+    """The case's own page, once the case record pages exist; blank until then."""
+    try:
+        return reverse("cases:case", args=[case_id])
+    except NoReverseMatch:
+        return ""
+
+
+def status_tag(case: Case) -> dict[str, str]:
+    return {"text": case.get_status_display(), "classes": STATUS_TAGS[CaseStatus(case.status)]}
+
+
+def _page_size(request: AuthenticatedHttpRequest) -> int:
+    try:
+        return int(request.GET.get("size", PAGE_SIZE))
+    except ValueError:
+        return PAGE_SIZE
+
+
+def _ensure_case_staff(request: AuthenticatedHttpRequest) -> None:
+    if request.user.role not in CASE_TEAM_ROLES:
+        raise PermissionDenied("Only case managers and team leads have a caseload.")
+
+
+def _ensure_team_lead(request: AuthenticatedHttpRequest) -> None:
+    if request.user.role != Role.TEAM_LEAD or request.user.site_id is None:
+        raise PermissionDenied("Only team leads can see the team view.")
+
+
+def _audit_list(request: AuthenticatedHttpRequest, action: str, case_ids: list[Any]) -> None:
+    """A list of names is identifiable too: one event records who saw which cases."""
+    if case_ids:
+        data = {"path": request.path, "cases": sorted({str(case_id) for case_id in case_ids})}
+        audit_record(actor=request.user, action=action, data=data, request=request)
+
+
+@require_GET
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _ensure_case_staff(request)
+    page = paginate(
+        selectors.caseload(request.user),
+        keys=[SortKey("opened_at")],
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=_page_size(request),
+    )
+    _audit_list(request, "cases.caseload.listed", [case.pk for case in page.items])
+    rows = [(case, case_href(case.pk), status_tag(case)) for case in page.items]
+    context = {"rows": rows, "pagination": page_links(page, request.GET)}
+    return render(request, "cases/worklists/caseload.jinja", context)
+
+
+@require_GET
+def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _ensure_case_staff(request)
+    view = request.GET.get("view", "all")
+    view = view if view in TASK_VIEWS else "all"
+    tasks = selectors.task_view(selectors.my_tasks(request.user), view)
+    page: Any = paginate(
+        tasks,
+        keys=[SortKey("due_on")],
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=_page_size(request),
+    )
+    items: list[Task] = page.items
+    _audit_list(request, "cases.tasks.listed", [task.case_id for task in items])
+    context = {
+        "rows": [(task, case_href(task.case_id)) for task in items],
+        "pagination": page_links(page, request.GET),
+        "views": TASK_VIEWS,
+        "view": view,
+    }
+    return render(request, "cases/worklists/my_tasks.jinja", context)
+
+
+@require_GET
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _ensure_team_lead(request)
+    managers = list(selectors.team_case_managers(request.user))
+    form = TeamFilterForm(request.GET or None, case_managers=managers)
+    filters, sort = form.filters() if request.GET else (selectors.TeamFilters(), "opened")
+    page = paginate(
+        selectors.team_cases(request.user, filters),
+        keys=[SortKey(selectors.TEAM_SORTS[sort])],
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=_page_size(request),
+    )
+    _audit_list(request, "cases.team.listed", [case.pk for case in page.items])
+    context = {
+        "form": TeamFilterForm(request.GET or None, case_managers=managers),
+        "rows": [(case, case_href(case.pk), status_tag(case)) for case in page.items],
+        "pagination": page_links(page, request.GET),
+        "managers": managers,
+        "filtered": bool(request.GET),
+    }
+    return render(request, "cases/worklists/team.jinja", context)
+
+
+def _team_case(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Case:
+    case = selectors.team_cases(request.user).filter(pk=case_id).select_related("person", "site").first()
+    if case is None:
+        raise Http404("No such case in your teams")
+    return case
+
+
+@require_http_methods(["GET", "POST"])
+def reallocate(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    _ensure_team_lead(request)
+    case = _team_case(request, case_id)
+    managers = [user for user in selectors.site_case_managers(case.site_id) if user.pk != case.case_manager_id]
+    form = ReallocateForm(request.POST or None, case_managers=managers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation.case_allocate(
+                case=case,
+                to_user=form.case_managers[form.cleaned_data["to_user"]],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except allocation.AllocationError as error:
+            form.add_error(None, str(error))
+        else:
+            name = form.case_managers[form.cleaned_data["to_user"]].get_full_name()
+            messages.success(
+                request, f"Case for {case.person.given_name} {case.person.family_name} reallocated to {name}"
+            )
+            return redirect("cases:team")
+    audit_record(actor=request.user, action="cases.case.viewed", obj=case, data={"path": request.path}, request=request)
+    context = {"case": case, "form": form, "status": status_tag(case)}
+    return render(request, "cases/worklists/reallocate.jinja", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def cover(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _ensure_team_lead(request)
+    managers = list(selectors.site_case_managers(request.user.site_id))
+    form = CoverForm(request.POST or None, case_managers=managers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            delegation = allocation.delegation_add(
+                from_user=form.case_managers[data["from_user"]],
+                to_user=form.case_managers[data["to_user"]],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                reason=data["reason"],
+                actor=request.user,
+            )
+        except allocation.AllocationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"{delegation.to_user.get_full_name()} will cover {delegation.from_user.get_full_name()}'s cases",
+            )
+            return redirect("cases:cover")
+    context = {"form": form, "delegations": selectors.cover_at_site(request.user)}
+    return render(request, "cases/worklists/cover.jinja", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def cover_cancel(request: AuthenticatedHttpRequest, delegation_id: int) -> HttpResponse:
+    _ensure_team_lead(request)
+    delegation = next((item for item in selectors.cover_at_site(request.user) if item.pk == delegation_id), None)
+    if delegation is None:
+        raise Http404("No such cover at your site")
+    try:
+        allocation.delegation_cancel(delegation=delegation, actor=request.user)
+    except allocation.AllocationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Cover cancelled")
+    return redirect("cases:cover")
