@@ -65,8 +65,8 @@ def apiclient_for_token(token: str) -> ApiClient | None:
     """The active client holding this token, or None."""
     if not token:
         return None
-    return (
-        ApiClient.objects.select_related("organisation")
-        .filter(token_hash=token_hash(token), is_active=True, organisation__is_active=True)
-        .first()
+    # The hash is unique, so no ordering (and no sorting step): this runs on every API request.
+    found = ApiClient.objects.select_related("organisation").filter(
+        token_hash=token_hash(token), is_active=True, organisation__is_active=True
     )
+    return next(iter(found.order_by()[:1]), None)

@@ -273,7 +273,7 @@ def _make_referral(*, submission: Submission, data: ReferralInput, first_attempt
         eligibility_failures=decision.as_json(),
         first_contact_due=add_working_days(received_on, config.time_standards.first_contact_working_days, site.nation),
         duplicate_status=Referral.DuplicateStatus.FLAGGED if duplicate else "",
-        possible_duplicate_of=duplicate,
+        possible_duplicate_of_id=duplicate,
     )
     referral.stamp(data.referrer_user)
     referral.save(force_insert=True)

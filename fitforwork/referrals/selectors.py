@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
@@ -15,8 +16,9 @@ DUPLICATE_LOOKBACK_DAYS = 365
 
 def find_possible_duplicate(
     *, nhs_number: str, given_name: str, family_name: str, date_of_birth: date, postcode: str, since: date
-) -> Referral | None:
-    """An open or recent referral for the same person: same NHS number, or same name, date of birth and postcode."""
+) -> UUID | None:
+    """The id of the newest open or recent referral for the same person: same NHS number, or same name, date
+    of birth and postcode. Only the id, since every referral arriving runs this."""
     same_person = Q(
         person__given_name__iexact=given_name.strip(),
         person__family_name__iexact=family_name.strip(),
@@ -28,7 +30,12 @@ def find_possible_duplicate(
     open_or_recent = Q(status__in=[Referral.Status.RECEIVED, Referral.Status.ACCEPTED]) | Q(
         received_at__date__gte=since - timedelta(days=DUPLICATE_LOOKBACK_DAYS)
     )
-    return Referral.objects.filter(same_person & open_or_recent).order_by("-received_at").first()
+    return (
+        Referral.objects.filter(same_person & open_or_recent)
+        .order_by("-received_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def previous_referral_date(*, person: Person, before: datetime) -> date | None:
