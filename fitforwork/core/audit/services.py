@@ -53,7 +53,8 @@ def audit_batch() -> Iterator[None]:
     job and the referral): the chain head is locked once, for the moment between the append and the
     commit, instead of from the first event to the commit, so concurrent writers queue far less. Use it
     inside `transaction.atomic()`: the events commit or roll back with the rest. Nested batches join the
-    outer one.
+    outer one. Inside a batch, do not catch an error and carry on: events recorded before an inner
+    savepoint rolled back would still be appended when the batch ends.
     """
     if getattr(_batches, "events", None) is not None:
         yield
