@@ -68,4 +68,6 @@ def first_intervention_text(timing: dict[str, Any] | None) -> str:
         return "No intervention has started yet."
     elapsed: timedelta = timing["time_to_first_intervention"]
     started = date_long(timing["first_intervention_on"])
+    if elapsed.days == 0:
+        return f"The first intervention started on the day of referral ({started})."
     return f"{_plural(elapsed.days, 'day')} from referral to the first intervention starting ({started})."

@@ -14,7 +14,7 @@ from fitforwork.interventions.models import Intervention, OnwardReferral
 def interventions_for_case(case: Case) -> QuerySet[Intervention]:
     """The directory a case can be referred on to: active services for its site or for every site."""
     return Intervention.objects.filter(Q(site__isnull=True) | Q(site_id=case.site_id), is_active=True).order_by(
-        "kind", "name", "provider"
+        "name", "provider"
     )
 
 
