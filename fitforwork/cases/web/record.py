@@ -68,6 +68,14 @@ class BreakGlassMiddleware:
         return None
 
 
+def _case_to_work(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Case:
+    """The case, for a page that changes it: care team members and break-glass readers see, but do not change."""
+    case = access.case_for(request, case_id)
+    if not can_work_case(request.user, case):
+        raise PermissionDenied("Only the case's site team can change it.")
+    return case
+
+
 def _case_page(request: AuthenticatedHttpRequest, case: Case, status: int = 200, **extra: Any) -> HttpResponse:
     nation = case.site.nation
     can_work = can_work_case(request.user, case)
@@ -107,7 +115,7 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRe
 @require_POST
 @offers_break_glass
 def case_move(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.case_for(request, case_id)
+    case = _case_to_work(request, case_id)
     form = MoveForm(request.POST)
     to = request.POST.get("to", "")
     if form.is_valid():
@@ -123,7 +131,7 @@ def case_move(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
 @require_POST
 @offers_break_glass
 def case_risk(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.case_for(request, case_id)
+    case = _case_to_work(request, case_id)
     form = RiskForm(request.POST)
     if not form.is_valid():
         return _case_page(request, case, status=400, risk_form=form)
@@ -143,7 +151,7 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 @offers_break_glass
 def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.case_for(request, case_id)
+    case = _case_to_work(request, case_id)
     preselect = request.GET.get("reason", "")
     initial = {"reason_code": preselect} if preselect in DischargeReason.values else {}
     form = DischargeForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -168,7 +176,7 @@ def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
 @require_http_methods(["GET", "POST"])
 @offers_break_glass
 def case_reopen(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.case_for(request, case_id)
+    case = _case_to_work(request, case_id)
     form = ReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,7 +191,7 @@ def case_reopen(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @offers_break_glass
 def task_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.case_for(request, case_id)
+    case = _case_to_work(request, case_id)
     form = TaskForm(request.POST if request.method == "POST" else None, assignees=access.case_assignees(case))
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,7 +212,7 @@ def task_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
 @require_POST
 @offers_break_glass
 def task_complete(request: AuthenticatedHttpRequest, case_id: uuid.UUID, task_id: uuid.UUID) -> HttpResponse:
-    case = access.case_for(request, case_id)
+    case = _case_to_work(request, case_id)
     task = access.case_task(case, task_id)
     try:
         services.task_complete(task=task, actor=request.user)
@@ -217,7 +225,7 @@ def task_complete(request: AuthenticatedHttpRequest, case_id: uuid.UUID, task_id
 @require_http_methods(["GET", "POST"])
 @offers_break_glass
 def contact_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.case_for(request, case_id)
+    case = _case_to_work(request, case_id)
     form = ContactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
