@@ -192,3 +192,34 @@ def test_declining_needs_a_reason_on_the_page(case, manager):
     assert "Enter why the referral was declined" in response.content.decode()
     onward.refresh_from_db()
     assert onward.status == "requested"
+
+
+def test_the_pages_take_the_same_number_of_queries_however_much_the_case_holds(case, manager, physio, workwell_site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fitforwork.cases.mdt import care_team_add, mdt_note_add
+    from fitforwork.interventions.services import onward_referral_request
+
+    load_intervention_presets(actor=None)
+    client = signed_in(manager)
+    directory = list(Intervention.objects.all())
+
+    def counts() -> list[int]:
+        result = []
+        for name in PAGES:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(name, args=[case.pk])).status_code == 200
+            result.append(len(queries))
+        return result
+
+    care_team_add(case=case, user=physio, discipline="physiotherapist", actor=manager)
+    mdt_note_add(case=case, actor=manager, discussed_on=timezone.localdate(), attendees="A", note="B")
+    onward_referral_request(case=case, intervention=directory[0], actor=manager)
+    few = counts()
+    for number in range(4):
+        extra = UserFactory(role=Role.PRACTITIONER, site=workwell_site)
+        care_team_add(case=case, user=extra, discipline="oh_nurse", actor=manager)
+        mdt_note_add(case=case, actor=manager, discussed_on=timezone.localdate(), attendees="A", note=f"Talk {number}")
+        onward_referral_request(case=case, intervention=directory[number + 1], actor=manager)
+    assert counts() == few
