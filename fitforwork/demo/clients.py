@@ -11,7 +11,7 @@ import random
 import uuid
 from bisect import bisect
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import accumulate
@@ -71,6 +71,8 @@ class Chunk:
     persons: list[Row]
     employments: list[Row]
     conditions: list[Row]
+    # For the referral and case generator: (person id, site id, employment status, absence start, condition).
+    clients: list[Row] = field(default_factory=list)
 
 
 def _cumulative(pairs: tuple[tuple[Any, float], ...]) -> tuple[list[Any], list[float]]:
@@ -84,6 +86,7 @@ class _SiteTables:
 
     def __init__(self, plan: SitePlan) -> None:
         spec = plan.spec
+        self.site_id = plan.id
         self.districts = list(spec.districts)
         self.towns = dict(spec.districts)
         self.practice_ids = plan.practice_ids
@@ -211,6 +214,8 @@ class ClientGenerator:
         ))  # fmt: skip
         ended_or_absent = self._employment(chunk, site, person_id)
         self._condition(chunk, person_id, ended_or_absent)
+        employment, condition = chunk.employments[-1], chunk.conditions[-1]
+        chunk.clients.append((person_id, site.site_id, employment[4], employment[9], condition[4]))
 
     def _employment(self, chunk: Chunk, site: _SiteTables, person_id: uuid.UUID) -> int | None:
         """Add the current employment; return the day (as an ordinal) the absence began or work ended."""

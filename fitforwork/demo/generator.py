@@ -7,9 +7,9 @@ hours and every row here is synthetic. Only the users come through `user_create`
 made and audited exactly as an administrator's would be.
 
 Everything is drawn from `random.Random(seed)`, with dates relative to a fixed reference day, so a
-seed always gives the same organisations, people, NHS numbers and relations. Until cases exist (a
-later issue adds referrals and cases), each "case" is a client: a Person with a current Employment
-and a main Condition.
+seed always gives the same organisations, people, NHS numbers and relations. Each "case" is a client:
+a Person with a current Employment and a main Condition, and (see cases.py) a referral and, nearly always,
+the case it opened, with its history, tasks, contacts and allocation.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from fitforwork.core.audit.services import audit_record
+from fitforwork.demo.cases import CASE_MODELS, CaseGenerator, site_staff
 from fitforwork.demo.clients import CONDITION_COLUMNS, EMPLOYMENT_COLUMNS, PERSON_COLUMNS, ClientGenerator
 from fitforwork.demo.staff import create_extra_staff, ensure_demo_users
 from fitforwork.demo.structure import StructureBuilder, demo_already_loaded
@@ -49,7 +50,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
     if demo_already_loaded():
         return DemoResult(already_loaded=True, sign_ins_created=ensure_demo_users())
     master = random.Random(seed)
-    structure_rng, staff_rng, client_rng = (random.Random(master.getrandbits(64)) for _ in range(3))
+    structure_rng, staff_rng, client_rng, case_rng = (random.Random(master.getrandbits(64)) for _ in range(4))
     now = timezone.now()
     with transaction.atomic():
         builder = StructureBuilder(rng=structure_rng, cases=cases, now=now)
@@ -57,7 +58,8 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
         sign_ins = ensure_demo_users()
         staff = create_extra_staff(rng=staff_rng, plans=plans)
         generator = ClientGenerator(rng=client_rng, plans=plans, now=now)
-        with indexes_rebuilt_after([Person, Employment, Condition]):
+        case_generator = CaseGenerator(rng=case_rng, staff=site_staff(plans), now=now)
+        with indexes_rebuilt_after([Person, Employment, Condition, *CASE_MODELS]):
             writer = writer_for_connection()
             try:
                 with tqdm(total=cases, unit=" clients", disable=not progress, smoothing=0.1) as bar:
@@ -67,6 +69,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
                                 (Person, PERSON_COLUMNS, chunk.persons),
                                 (Employment, EMPLOYMENT_COLUMNS, chunk.employments),
                                 (Condition, CONDITION_COLUMNS, chunk.conditions),
+                                *case_generator.chunk(chunk.clients).batch(),
                             ]
                         )
                         bar.update(len(chunk.persons))

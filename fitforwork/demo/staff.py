@@ -91,6 +91,10 @@ def create_extra_staff(*, rng: random.Random, plans: list[SitePlan]) -> int:
                 elif role == Role.PRACTITIONER:
                     title = names.PRACTITIONER_TITLES[number % len(names.PRACTITIONER_TITLES)]
                     wanted.append((plan, role, title, ["Multidisciplinary team"]))
+                elif role == Role.TEAM_LEAD and len(case_management) > 1:
+                    # At scale each team lead leads one case-management team.
+                    team = case_management[number % len(case_management)]
+                    wanted.append((plan, role, "Team lead", ["Triage and allocation", team]))
                 elif role == Role.TEAM_LEAD:
                     wanted.append((plan, role, "Team lead", ["Triage and allocation", *case_management]))
                 else:

@@ -250,13 +250,14 @@ class StructureBuilder:
         return name
 
     def _teams(self, plan: SitePlan) -> None:
-        case_managers = staff_counts(plan)["case_manager"]
-        team_count = clamp(case_managers / 15, 1, 4)
+        team_count = case_management_team_count(staff_counts(plan)["case_manager"])
         names_ = ["Triage and allocation", "Multidisciplinary team"]
         if team_count == 1:
             names_.append("Case management")
-        else:
+        elif team_count <= 4:
             names_ += [f"Case management: {area}" for area in ("North", "South", "East", "West")[:team_count]]
+        else:
+            names_ += [f"Case management {number}" for number in range(1, team_count + 1)]
         if plan.spec.is_main:
             names_.append("Advice line")
         for name in names_:
@@ -301,14 +302,22 @@ class StructureBuilder:
         Team.objects.bulk_create(self.teams)
 
 
+def case_management_team_count(case_managers: int) -> int:
+    """About fifteen case managers to a team, each team with its own team lead."""
+    return clamp(case_managers / 15, 1, 70)
+
+
 def staff_counts(plan: SitePlan) -> dict[str, int]:
-    """Extra staff for a site: a case manager for about every 60 clients and a practitioner for 300,
-    capped at what one site could employ."""
+    """Extra staff for a site: a case manager for about every 250 clients (a caseload of 40 to 80 open cases,
+    as most clients have been discharged), a practitioner for about every 1,200, and a team lead per
+    case-management team; about 5,000 staff for 1,000,000 clients."""
     clients = plan.expected_clients
+    case_managers = clamp(clients / 250, 1, 1000)
+    teams = case_management_team_count(case_managers)
     return {
-        "case_manager": clamp(clients / 60, 1, 40),
-        "practitioner": clamp(clients / 300, 1, 12),
-        "team_lead": 0 if plan.spec.is_main else 1,
+        "case_manager": case_managers,
+        "practitioner": clamp(clients / 1200, 1, 200),
+        "team_lead": teams if teams > 1 else 0 if plan.spec.is_main else 1,
         "advice_adviser": 2 if plan.spec.is_main else 0,
     }
 
