@@ -98,6 +98,18 @@ def test_a_case_manager_works_a_case_from_accepted_referral_to_discharge(browsin
     expect(page.locator(".nhsuk-tag").first).to_have_text("Active support")
     browsing.screenshot("case-record-active")
 
+    # And add a task by hand, first leaving it empty
+    page.get_by_role("link", name="Add a task").click()
+    browsing.check_accessibility()
+    page.get_by_role("button", name="Add task").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter what the task is")
+    browsing.check_accessibility()
+    page.get_by_label("What needs doing?").fill("Call the employer about a phased return")
+    fill_date(page, "due_on", date.today() + timedelta(days=7))
+    page.get_by_label(CASE_MANAGER.first_name).check()
+    page.get_by_role("button", name="Add task").click()
+    expect(page.get_by_role("cell", name="Call the employer about a phased return", exact=True)).to_be_visible()
+
     # And complete the review that the stages booked
     page.get_by_role("button", name="Complete task: Review the case").click()
     expect(page.get_by_role("alert", name="Success")).to_contain_text("Task completed: Review the case")
@@ -124,6 +136,9 @@ def test_a_case_manager_works_a_case_from_accepted_referral_to_discharge(browsin
     expect(page.get_by_role("cell", name="Active support to Discharged")).to_be_visible()
     browsing.check_accessibility()
     browsing.screenshot("case-record-discharged")
+    page.get_by_role("link", name="Reopen the case").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reopen the case")
+    browsing.check_accessibility()
     case.refresh_from_db()
     assert (case.status, case.discharge_reason, case.return_to_work_date, case.furthest_stage) == (
         "discharged",
@@ -131,3 +146,49 @@ def test_a_case_manager_works_a_case_from_accepted_referral_to_discharge(browsin
         back_on,
         "active_support",
     )
+
+
+def test_a_practitioner_breaks_the_glass_and_the_team_lead_reviews_it(browsing, demo_service):
+    page = browsing.page
+    lead = next(user for user in DEMO_USERS if user.role == Role.TEAM_LEAD)
+    physio = User.objects.get(email=next(user for user in DEMO_USERS if user.role == Role.PRACTITIONER).email)
+    site = User.objects.get(email=lead.email).site
+    case = Case.objects.filter(site=site).exclude(care_team__user=physio).select_related("person").first()
+    name = f"{case.person.given_name} {case.person.family_name}"
+
+    # Given a practitioner who is not in the case's care team opens it
+    sign_in(browsing, Role.PRACTITIONER)
+    page.get_by_label("Security code").fill(code_from_secret(page.get_by_test_id("totp-secret").inner_text()))
+    page.get_by_role("button", name="Continue").click()
+    browsing.goto(f"/cases/{case.pk}/")
+
+    # When they are told they do not work on it, and first give no reason
+    expect(page.get_by_role("heading", level=1)).to_have_text("You do not work on this case")
+    expect(page.get_by_text(name)).to_have_count(0)
+    browsing.screenshot("case-record-break-glass")
+    page.get_by_role("button", name="Open the case for 4 hours").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter why you need to see this case")
+    browsing.check_accessibility()
+    page.get_by_label("Why do you need to see this case?").fill("The client rang the physio line in distress.")
+    page.get_by_role("button", name="Open the case for 4 hours").click()
+
+    # Then the case opens for them, read only
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    expect(page.get_by_role("button", name="Save risk")).to_have_count(0)
+    browsing.check_accessibility()
+    page.get_by_role("button", name="Sign out").click()
+
+    # And the team lead sees it waiting for review, and reviews it
+    sign_in(browsing, Role.TEAM_LEAD)
+    page.get_by_label("Security code").fill(code_from_secret(page.get_by_test_id("totp-secret").inner_text()))
+    page.get_by_role("button", name="Continue").click()
+    browsing.goto("/cases/break-glass/")
+    expect(page.get_by_role("row", name="The client rang the physio line in distress.")).to_contain_text(name)
+    browsing.screenshot("case-record-break-glass-reviews")
+    page.get_by_role("row", name="The client rang the physio line in distress.").get_by_role("link").click()
+    browsing.check_accessibility()
+    page.get_by_label("Yes, it was appropriate").check()
+    page.get_by_role("button", name="Save review").click()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("Break-glass access reviewed")
+    expect(page.get_by_text("There is no break-glass access waiting for review.")).to_be_visible()
+    browsing.check_accessibility()
