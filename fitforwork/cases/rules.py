@@ -11,7 +11,8 @@ CASE_WORK_ROLES = {Role.CASE_MANAGER, Role.TEAM_LEAD}
 
 
 def can_work_case(user: User, case: Case) -> bool:
-    """The site's case managers and team leads work its cases (care teams and break-glass come later)."""
+    """The site's case managers and team leads change its cases; care team members and break-glass readers only
+    read them (access.case_for), and the care team pages have their own rules."""
     return user.role in CASE_WORK_ROLES and user.site_id is not None and user.site_id == case.site_id
 
 

@@ -53,21 +53,6 @@ def offers_break_glass(view: View) -> View:
     return wrapped
 
 
-class BreakGlassMiddleware:
-    """Offers break-glass on every case page, including ones without `offers_break_glass` (add to MIDDLEWARE)."""
-
-    def __init__(self, get_response: View) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, access.BreakGlassNeeded):
-            return break_glass_page(request, exception.case)
-        return None
-
-
 def _case_to_work(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Case:
     """The case, for a page that changes it: care team members and break-glass readers see, but do not change."""
     case = access.case_for(request, case_id)
