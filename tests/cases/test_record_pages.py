@@ -235,3 +235,25 @@ def test_a_case_with_no_case_manager_is_seen_by_its_sites_case_managers(client, 
 
     assert page(client, unallocated).status_code == 200
     assert Case.objects.get(pk=unallocated.pk).case_manager is None
+
+
+def test_the_case_page_reads_the_same_number_of_queries_however_long_the_case_has_run(signed_in, case, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fitforwork.cases.contacts import contact_record
+    from fitforwork.cases.services import task_add
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert page(signed_in, case).status_code == 200
+        return len(captured)
+
+    contact_record(case=case, actor=manager, method="phone", outcome="attempted", at=timezone.now())
+    few = queries()
+    for number in range(6):
+        contact_record(case=case, actor=manager, method="sms", outcome="attempted", at=timezone.now())
+        task_add(case=case, actor=manager, title=f"Task {number}", due_on=timezone.localdate(), assigned_to=manager)
+    case_transition(case=case, to=CaseStatus.CONTACTED, actor=manager)
+
+    assert queries() == few
