@@ -6,8 +6,9 @@ last week) are still waiting for triage, and about 1 in 25 clients also had an e
 declined. A case's status follows its age: cases referred in the last few weeks are open at an early
 stage, most older ones are discharged with a reason and the work status at discharge. Cases carry the
 history a real one would (status changes, the allocation, time-standard tasks completed or still open,
-some past their due date, and contacts). Dates are relative to REFERENCE_DATE, so the same seed gives the
-same rows whenever it runs.
+some past their due date, and contacts). Case dates count back from the day the demo is loaded (not the
+clients' fixed reference date), so a demo loaded today has today's mix of open, due-soon and breached work;
+the same seed on the same day gives the same rows.
 
 Onward referrals to interventions come from the interventions app: `ONWARD_REFERRAL_HOOKS` holds functions
 that are handed each chunk's open and discharged cases and return more (model, columns, rows) batches.
@@ -29,7 +30,6 @@ from django.db.models import Model
 from fitforwork.accounts.models import Role, User
 from fitforwork.cases.models import Case, CaseAllocation, CaseStatusChange, Contact, Task
 from fitforwork.core.calendar import add_working_days, next_working_day
-from fitforwork.demo.clients import REFERENCE_DATE
 from fitforwork.demo.structure import SitePlan
 from fitforwork.organisations.models import ServiceModelVersion, Site
 from fitforwork.referrals.intake import rules_config
@@ -190,12 +190,12 @@ def _at(ordinal: int, minutes: int) -> datetime:
 class CaseGenerator:
     """Referral and case rows for clients, from one seeded generator."""
 
-    def __init__(self, *, rng: random.Random, staff: list[_SiteStaff], now: datetime) -> None:
+    def __init__(self, *, rng: random.Random, staff: list[_SiteStaff], now: datetime, today: date) -> None:
         self.rng = rng
         self.random = rng.random
         self.now = now
         self.staff = {item.site_id: item for item in staff}
-        self.reference = REFERENCE_DATE.toordinal()
+        self.reference = today.toordinal()
         self.references: set[str] = set()
         as_text = connection.vendor == "postgresql"  # COPY takes JSON as text, bulk_create as Python values
         self.payload: Any = '{"demo":true}' if as_text else {"demo": True}

@@ -58,7 +58,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
         sign_ins = ensure_demo_users()
         staff = create_extra_staff(rng=staff_rng, plans=plans)
         generator = ClientGenerator(rng=client_rng, plans=plans, now=now)
-        case_generator = CaseGenerator(rng=case_rng, staff=site_staff(plans), now=now)
+        case_generator = CaseGenerator(rng=case_rng, staff=site_staff(plans), now=now, today=timezone.localdate(now))
         with indexes_rebuilt_after([Person, Employment, Condition, *CASE_MODELS]):
             writer = writer_for_connection()
             try:

@@ -231,3 +231,24 @@ def test_a_page_of_any_size_is_the_same_number_of_queries(workwell_site, case_ma
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert len(page.items) > 1
+
+
+def test_every_list_is_within_what_relationship_filter_allows(workwell_site, case_manager, colleague, team_lead):
+    """The work lists may be stricter than the access rule, never wider: for each user, nothing listed falls
+    outside relationship_filter."""
+    from fitforwork.cases.access import relationship_filter
+
+    make_cases(workwell_site, team_lead, 2, case_manager=case_manager)
+    make_cases(workwell_site, team_lead, 1, case_manager=colleague, start=2)
+    team = TeamFactory(site=workwell_site)
+    Case.objects.filter(case_manager=colleague).update(team=team)
+    other_lead = UserFactory(role=Role.TEAM_LEAD, site=workwell_site)
+    other_lead.teams.add(team)
+    for user in (case_manager, colleague, team_lead, other_lead):
+        allowed = set(Case.objects.filter(relationship_filter(user)).values_list("pk", flat=True))
+        assert _ids(selectors.caseload(user)) <= allowed
+        assert {task.case_id for task in selectors.my_tasks(user)} <= allowed
+        assert _ids(selectors.team_cases(user)) <= allowed
+    teamed = set(Case.objects.filter(team=team).values_list("pk", flat=True))
+    assert teamed <= _ids(selectors.team_cases(other_lead))
+    assert not teamed & _ids(selectors.team_cases(team_lead))

@@ -112,6 +112,17 @@ class Case(BaseModel):
             models.Index(fields=["case_manager", "status", "opened_at"], name="case_caseload_idx"),
             models.Index(fields=["team", "status", "opened_at"], name="case_team_idx"),
             models.Index(fields=["site", "status", "opened_at"], name="case_site_idx"),
+            # The team view lists open cases of a few teams, or of a site's cases with no team, by date opened.
+            models.Index(
+                fields=["team", "opened_at"],
+                condition=models.Q(status__in=list(STAGES)),
+                name="case_open_team_idx",
+            ),
+            models.Index(
+                fields=["site", "opened_at"],
+                condition=models.Q(status__in=list(STAGES), team__isnull=True),
+                name="case_open_unteamed_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
