@@ -72,10 +72,13 @@ def test_a_case_manager_accepts_a_referral_and_the_referrer_sees_it(triager, wor
     response = client.post(reverse("referrals:triage-referral", args=[referral.pk]), {"action": "accept"})
 
     assert response.status_code == 302
-    assert f"Referral {referral.reference} accepted and its case opened" in client.get(response.url).content.decode()
+    queue = client.get(response.url).content.decode()
+    assert f"Referral {referral.reference} accepted and its case opened." in queue
     referral.refresh_from_db()
     assert (referral.status, referral.decided_by) == ("accepted", client.user)
     assert (referral.case.status, referral.case.site) == ("referred", workwell_site)
+    # The confirmation links to the case it opened.
+    assert f'href="{reverse("cases:case", args=[referral.case.pk])}">View the case</a>' in queue
 
 
 def test_a_team_lead_declines_with_a_reason(triager, workwell_site):

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest
@@ -159,8 +161,16 @@ def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
                 messages.success(request, f"Referral {referral.reference} closed as a duplicate")
                 return redirect("referrals:triage")
             if action == "accept":
-                services.referral_accept(referral=referral, actor=request.user)
-                messages.success(request, f"Referral {referral.reference} accepted and its case opened")
+                case = services.referral_accept(referral=referral, actor=request.user)
+                messages.success(
+                    request,
+                    format_html(
+                        '<p class="nhsuk-notification-banner__heading">Referral {} accepted and its case opened.</p>'
+                        '<p><a class="nhsuk-notification-banner__link" href="{}">View the case</a></p>',
+                        referral.reference,
+                        reverse("cases:case", args=[case.pk]),
+                    ),
+                )
                 return redirect("referrals:triage")
             if form.is_valid():
                 services.referral_decline(
