@@ -1,5 +1,6 @@
 """The work-list pages: who may open them, what they show, and the forms' errors."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -135,6 +136,7 @@ def test_a_team_lead_reallocates_a_case_with_a_reason(client, workwell_site, man
     assert missing.status_code == 400
     assert "There is a problem" in missing.content.decode()
     assert "Enter why you are reallocating this case" in missing.content.decode()
+    assert re.search(rf'value="{colleague.pk}"\s+checked', missing.content.decode())  # the choice is kept
     done = client.post(url, {"to_user": str(colleague.pk), "reason": "Priya is at capacity"})
     assert done.status_code == 302
     case.refresh_from_db()

@@ -49,7 +49,7 @@ class TeamFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["case_manager"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
-        field.choices = [("", "Any case manager"), *((user.pk, _person(user)) for user in case_managers)]
+        field.choices = [("", "Any case manager"), *((str(user.pk), _person(user)) for user in case_managers)]
 
     def filters(self) -> tuple[TeamFilters, str]:
         if not self.is_valid():
@@ -85,7 +85,7 @@ class ReallocateForm(forms.Form):
         self.case_managers = {user.pk: user for user in case_managers}
         field = self.fields["to_user"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
-        field.choices = [(user.pk, _person(user)) for user in case_managers]
+        field.choices = [(str(user.pk), _person(user)) for user in case_managers]
 
 
 class CoverForm(forms.Form):
@@ -111,7 +111,7 @@ class CoverForm(forms.Form):
     def __init__(self, *args: Any, case_managers: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case_managers = {user.pk: user for user in case_managers}
-        choices = [(user.pk, _person(user)) for user in case_managers]
+        choices = [(str(user.pk), _person(user)) for user in case_managers]
         for name in ("from_user", "to_user"):
             field = self.fields[name]
             assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
