@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["demo_load", "referral_intake"]
+BENCHMARKS = ["demo_load", "referral_intake", "case_pages"]
 
 
 def main(names: list[str]) -> int:

@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
 
+from django.db import connections, transaction
 from django.db.models import F, Model, Q, QuerySet
 
 M = TypeVar("M", bound=Model)
@@ -111,6 +112,21 @@ def _values(row: Model, keys: Sequence[SortKey]) -> list[Any]:
     return [getattr(row, key.name) for key in keys]
 
 
+def _fetch(rows: QuerySet[M]) -> list[M]:
+    """Run a page's query. On PostgreSQL, without parallel workers or JIT compilation for this one statement:
+    a page reads a few dozen rows through indexes, and starting workers or compiling (20 to 30 ms each on a
+    busy server, which the planner chooses when its estimate of a filtered list is high) costs more than the
+    whole query."""
+    connection = connections[rows.db]
+    if connection.vendor != "postgresql":
+        return list(rows)
+    with transaction.atomic(using=rows.db):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute("SET LOCAL jit = off")
+        return list(rows)
+
+
 def paginate(
     queryset: QuerySet[M],
     *,
@@ -131,7 +147,7 @@ def paginate(
     if cursor is not None:
         reversed_keys = [SortKey(key.name, not key.descending) for key in keys]
         rows = rows.filter(_after(reversed_keys if backwards else keys, cursor))
-    fetched = list(rows[: size + 1])
+    fetched = _fetch(rows[: size + 1])
     more = len(fetched) > size
     items = fetched[:size]
     if backwards:

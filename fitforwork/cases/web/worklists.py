@@ -31,13 +31,25 @@ STATUS_TAGS = {
     CaseStatus.DISCHARGED: "nhsuk-tag--grey",
 }
 
+STATUS_TAG_PARAMS = {
+    status: {"text": CaseStatus(status).label, "classes": classes} for status, classes in STATUS_TAGS.items()
+}
+PLACEHOLDER = uuid.UUID(int=0)
+
+
+def _href_maker(name: str) -> Any:
+    """A function from a case id to the URL `name` gives it, reversing once per page instead of once per row;
+    one that gives "" when there is no such URL (yet)."""
+    try:
+        template = reverse(name, args=[PLACEHOLDER])
+    except NoReverseMatch:
+        return lambda case_id: ""
+    return lambda case_id: template.replace(str(PLACEHOLDER), str(case_id))
+
 
 def case_href(case_id: uuid.UUID) -> str:
     """The case's own page, once the case record pages exist; blank until then."""
-    try:
-        return reverse("cases:case", args=[case_id])
-    except NoReverseMatch:
-        return ""
+    return str(_href_maker("cases:case")(case_id))
 
 
 def status_tag(case: Case) -> dict[str, str]:
@@ -79,8 +91,9 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         size=_page_size(request),
     )
     _audit_list(request, "cases.caseload.listed", [case.pk for case in page.items])
-    rows = [(case, case_href(case.pk), status_tag(case)) for case in page.items]
-    context = {"rows": rows, "pagination": page_links(page, request.GET)}
+    href = _href_maker("cases:case")
+    rows = [(case, href(case.pk)) for case in page.items]
+    context = {"rows": rows, "pagination": page_links(page, request.GET), "tag_params": STATUS_TAG_PARAMS}
     return render(request, "cases/worklists/caseload.jinja", context)
 
 
@@ -98,9 +111,10 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
         size=_page_size(request),
     )
     items: list[Task] = page.items
+    href = _href_maker("cases:case")
     _audit_list(request, "cases.tasks.listed", [task.case_id for task in items])
     context = {
-        "rows": [(task, case_href(task.case_id)) for task in items],
+        "rows": [(task, href(task.case_id)) for task in items],
         "pagination": page_links(page, request.GET),
         "views": TASK_VIEWS,
         "view": view,
@@ -122,9 +136,11 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
         size=_page_size(request),
     )
     _audit_list(request, "cases.team.listed", [case.pk for case in page.items])
+    href, reallocate = _href_maker("cases:case"), _href_maker("cases:reallocate")
     context = {
         "form": TeamFilterForm(request.GET or None, case_managers=managers),
-        "rows": [(case, case_href(case.pk), status_tag(case)) for case in page.items],
+        "rows": [(case, href(case.pk), reallocate(case.pk)) for case in page.items],
+        "tag_params": STATUS_TAG_PARAMS,
         "pagination": page_links(page, request.GET),
         "managers": managers,
         "filtered": bool(request.GET),
