@@ -138,7 +138,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     _audit_list(request, "cases.team.listed", [case.pk for case in page.items])
     href, reallocate = _href_maker("cases:case"), _href_maker("cases:reallocate")
     context = {
-        "form": TeamFilterForm(request.GET or None, case_managers=managers),
+        "form": form,
         "rows": [(case, href(case.pk), reallocate(case.pk)) for case in page.items],
         "tag_params": STATUS_TAG_PARAMS,
         "pagination": page_links(page, request.GET),
