@@ -17,6 +17,7 @@ HOME_URL_NAMES: dict[str, str] = {role.value: f"accounts:home-{role.value.replac
 
 REFERRER_ITEMS = [NavItem("Refer someone", "referrals:new"), NavItem("Your referrals", "referrals:list")]
 TRIAGE_ITEM = NavItem("Referrals to triage", "referrals:triage")
+CASELOAD_ITEMS = [NavItem("Your caseload", "cases:caseload"), NavItem("Your tasks", "cases:my-tasks")]
 
 NAVIGATION: dict[str, list[NavItem]] = {
     Role.GP: [NavItem("Home", HOME_URL_NAMES[Role.GP]), *REFERRER_ITEMS],
@@ -24,13 +25,20 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.JOBCENTRE: [NavItem("Home", HOME_URL_NAMES[Role.JOBCENTRE]), *REFERRER_ITEMS],
     Role.COMMUNITY: [NavItem("Home", HOME_URL_NAMES[Role.COMMUNITY]), *REFERRER_ITEMS],
     Role.ADVICE_ADVISER: [NavItem("Home", HOME_URL_NAMES[Role.ADVICE_ADVISER]), *REFERRER_ITEMS],
-    Role.CASE_MANAGER: [NavItem("Home", HOME_URL_NAMES[Role.CASE_MANAGER]), TRIAGE_ITEM],
+    Role.CASE_MANAGER: [NavItem("Home", HOME_URL_NAMES[Role.CASE_MANAGER]), *CASELOAD_ITEMS, TRIAGE_ITEM],
     Role.PRACTITIONER: [NavItem("Home", HOME_URL_NAMES[Role.PRACTITIONER])],
-    Role.TEAM_LEAD: [NavItem("Home", HOME_URL_NAMES[Role.TEAM_LEAD]), TRIAGE_ITEM],
+    Role.TEAM_LEAD: [
+        NavItem("Home", HOME_URL_NAMES[Role.TEAM_LEAD]),
+        NavItem("Team's cases", "cases:team"),
+        *CASELOAD_ITEMS,
+        TRIAGE_ITEM,
+        NavItem("Break-glass to review", "cases:break-glass-reviews"),
+    ],
     Role.COMMISSIONER: [NavItem("Home", HOME_URL_NAMES[Role.COMMISSIONER])],
     Role.ADMINISTRATOR: [
         NavItem("Home", HOME_URL_NAMES[Role.ADMINISTRATOR]),
         NavItem("Administration", "admin:index"),
+        NavItem("Directory of interventions", "admin:interventions_intervention_changelist"),
     ],
 }
 
