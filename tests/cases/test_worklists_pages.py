@@ -39,7 +39,7 @@ def _signed_in(client, user):
 
 
 def test_the_caseload_lists_my_open_cases_only(client, workwell_site, manager, colleague, lead):
-    make_cases(workwell_site, lead, 2, case_manager=manager)
+    mine = make_cases(workwell_site, lead, 2, case_manager=manager)
     make_cases(workwell_site, lead, 1, case_manager=colleague, start=5)
     page = _signed_in(client, manager).get(reverse("cases:caseload"))
     assert page.status_code == 200
@@ -47,6 +47,7 @@ def test_the_caseload_lists_my_open_cases_only(client, workwell_site, manager, c
     assert "Client0" in html
     assert "Client1" in html
     assert "Client5" not in html
+    assert f'href="{reverse("cases:case", args=[mine[0].pk])}"' in html
 
 
 def test_work_lists_refuse_people_without_a_caseload(client, workwell_site):
