@@ -11,7 +11,8 @@ clients' fixed reference date), so a demo loaded today has today's mix of open, 
 the same seed on the same day gives the same rows.
 
 Onward referrals to interventions come from the interventions app: `ONWARD_REFERRAL_HOOKS` holds functions
-that are handed each chunk's open and discharged cases and return more (model, columns, rows) batches.
+that are handed each chunk (its cases, with the day each was assessed) and return more (model, columns,
+rows) batches; `onward_referral_hook` makes the one the demo uses.
 """
 
 from __future__ import annotations
@@ -117,16 +118,36 @@ BREACH_SHARE = 0.12  # open cases whose next review slipped past its due date
 
 @dataclass
 class CaseChunk:
-    """One chunk's rows, table by table, and the cases in it for hooks (id, site id, status, opened)."""
+    """One chunk's rows, table by table, and the cases in it for hooks: (id, site id, status, opened at, the day
+    it was assessed or None, case manager id)."""
 
     rows: dict[type[Model], list[Row]] = field(default_factory=lambda: {model: [] for model, _ in TABLES})
-    cases: list[tuple[uuid.UUID, uuid.UUID, str, datetime]] = field(default_factory=list)
+    cases: list[tuple[uuid.UUID, uuid.UUID, str, datetime, date | None, uuid.UUID]] = field(default_factory=list)
+    hooks: Sequence[OnwardReferralHook] = ()
 
     def batch(self) -> Batch:
         batch: Batch = [(model, columns, self.rows[model]) for model, columns in TABLES]
-        for hook in ONWARD_REFERRAL_HOOKS:
+        for hook in (*ONWARD_REFERRAL_HOOKS, *self.hooks):
             batch.extend(hook(self))
         return batch
+
+
+def onward_referral_hook(*, rng: random.Random, today: date) -> tuple[list[type[Model]], OnwardReferralHook]:
+    """Onward referrals from the interventions app's directory for the assessed cases, and the tables they fill."""
+    from fitforwork.interventions.demo import DemoCase, DemoIntervention, onward_referral_rows
+    from fitforwork.interventions.models import Intervention, OnwardReferral, OnwardReferralStatusChange
+    from fitforwork.interventions.services import load_intervention_presets
+
+    load_intervention_presets(actor=None)
+    interventions = [
+        DemoIntervention(item.pk, item.typical_wait_days) for item in Intervention.objects.order_by("name", "pk")
+    ]
+
+    def hook(chunk: CaseChunk) -> Batch:
+        cases = [DemoCase(case[0], case[4], case[5]) for case in chunk.cases if case[4] is not None]
+        return list(onward_referral_rows(rng=rng, cases=cases, interventions=interventions, today=today))
+
+    return [OnwardReferral, OnwardReferralStatusChange], hook
 
 
 @dataclass
@@ -223,9 +244,11 @@ class CaseGenerator:
                 return item
         return items[-1]
 
-    def chunk(self, clients: Sequence[tuple[uuid.UUID, uuid.UUID, str, date | None, str]]) -> CaseChunk:
+    def chunk(
+        self, clients: Sequence[tuple[uuid.UUID, uuid.UUID, str, date | None, str]], hooks: Sequence[Any] = ()
+    ) -> CaseChunk:
         """Rows for these clients: (person id, site id, employment status, absence start, condition)."""
-        out = CaseChunk()
+        out = CaseChunk(hooks=hooks)
         for client in clients:
             staff = self.staff.get(client[1])
             if staff is None or not staff.case_managers:
@@ -326,7 +349,8 @@ class CaseGenerator:
             "Moved abroad." if discharge_reason == "other" else "", work_status, return_to_work, 0, risk,
         ))  # fmt: skip
         rows[CaseAllocation].append((case_id, None, manager, lead, "New case", opened_at))
-        out.cases.append((case_id, site_id, status, opened_at))
+        assessed_on = date.fromordinal(stage_days[2]) if reached >= 2 else None
+        out.cases.append((case_id, site_id, status, opened_at, assessed_on, manager))
         self._tasks(rows[Task], staff, case_id, manager, received, opened_at, stage_days, discharged_at, employment)
         self._contacts(rows[Contact], case_id, manager, stage_days, reached)
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from fitforwork.core.audit.services import audit_record
-from fitforwork.demo.cases import CASE_MODELS, CaseGenerator, site_staff
+from fitforwork.demo.cases import CASE_MODELS, CaseGenerator, onward_referral_hook, site_staff
 from fitforwork.demo.clients import CONDITION_COLUMNS, EMPLOYMENT_COLUMNS, PERSON_COLUMNS, ClientGenerator
 from fitforwork.demo.staff import create_extra_staff, ensure_demo_users
 from fitforwork.demo.structure import StructureBuilder, demo_already_loaded
@@ -50,7 +50,9 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
     if demo_already_loaded():
         return DemoResult(already_loaded=True, sign_ins_created=ensure_demo_users())
     master = random.Random(seed)
-    structure_rng, staff_rng, client_rng, case_rng = (random.Random(master.getrandbits(64)) for _ in range(4))
+    structure_rng, staff_rng, client_rng, case_rng, onward_rng = (
+        random.Random(master.getrandbits(64)) for _ in range(5)
+    )
     now = timezone.now()
     with transaction.atomic():
         builder = StructureBuilder(rng=structure_rng, cases=cases, now=now)
@@ -59,7 +61,8 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
         staff = create_extra_staff(rng=staff_rng, plans=plans)
         generator = ClientGenerator(rng=client_rng, plans=plans, now=now)
         case_generator = CaseGenerator(rng=case_rng, staff=site_staff(plans), now=now, today=timezone.localdate(now))
-        with indexes_rebuilt_after([Person, Employment, Condition, *CASE_MODELS]):
+        onward_models, onward = onward_referral_hook(rng=onward_rng, today=timezone.localdate(now))
+        with indexes_rebuilt_after([Person, Employment, Condition, *CASE_MODELS, *onward_models]):
             writer = writer_for_connection()
             try:
                 with tqdm(total=cases, unit=" clients", disable=not progress, smoothing=0.1) as bar:
@@ -69,7 +72,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
                                 (Person, PERSON_COLUMNS, chunk.persons),
                                 (Employment, EMPLOYMENT_COLUMNS, chunk.employments),
                                 (Condition, CONDITION_COLUMNS, chunk.conditions),
-                                *case_generator.chunk(chunk.clients).batch(),
+                                *case_generator.chunk(chunk.clients, hooks=[onward]).batch(),
                             ]
                         )
                         bar.update(len(chunk.persons))

@@ -75,3 +75,12 @@ def test_referrals_waiting_or_declined_have_no_case():
     assert statuses["declined"] > 0
     assert not Referral.objects.filter(status__in=["declined", "received"], case__isnull=False).exists()
     assert not Referral.objects.filter(status="declined", decline_reason="").exists()
+
+
+def test_some_assessed_cases_have_onward_referrals_from_the_directory():
+    from fitforwork.interventions.models import OnwardReferral
+
+    onward = OnwardReferral.objects.select_related("case")
+    assert onward.exists()
+    assert not onward.filter(case__furthest_stage__in=["referred", "contacted"]).exists()
+    assert len(set(onward.values_list("intervention_id", flat=True))) > 1
