@@ -47,11 +47,6 @@ def _href_maker(name: str) -> Any:
     return lambda case_id: template.replace(str(PLACEHOLDER), str(case_id))
 
 
-def case_href(case_id: uuid.UUID) -> str:
-    """The case's own page, once the case record pages exist; blank until then."""
-    return str(_href_maker("cases:case")(case_id))
-
-
 def status_tag(case: Case) -> dict[str, str]:
     return {"text": case.get_status_display(), "classes": STATUS_TAGS[CaseStatus(case.status)]}
 
