@@ -110,11 +110,11 @@ def case_for(request: HttpRequest, case_id: UUID | str, *, purpose: str = "viewe
 
 
 def case_assignees(case: Case) -> QuerySet[User]:
-    """Who may be given a task on `case`: its case manager, its team (or its site's case team when it has no
-    team) and its care team, never someone who could only see it through break-glass."""
+    """Who may be given a task on `case`: its case manager and its team (or its site's case team when it has
+    no team): the people who can complete it. Not its care team, who read the case but do not work its tasks,
+    and never someone who could only see it through break-glass."""
     team = Q(teams=case.team_id) if case.team_id is not None else Q(site_id=case.site_id)
     people = Q(pk=case.case_manager_id) | (Q(role__in=CASE_TEAM_ROLES) & team)
-    people |= Q(Exists(CareTeamMember.objects.filter(case=case, user=OuterRef("pk"), removed_at__isnull=True)))
     return User.objects.filter(people, is_active=True).distinct().order_by("first_name", "last_name")
 
 

@@ -34,17 +34,19 @@ def has_working_relationship(user: User, case: Case) -> bool:
 
 
 def can_manage_care_team(user: User, case: Case) -> bool:
-    """The case's case manager, or a team lead of its site."""
+    """The case's case manager (or whoever covers for them), or a team lead in the case's team. Never through
+    break-glass: a member added would keep seeing the case after the glass closed."""
     if not user.is_authenticated:
         return False
-    if case.case_manager_id is not None and case.case_manager_id == user.pk:
+    relationship = relationship_to(user, case)
+    if relationship in {"case_manager", "cover"}:
         return True
-    return user.role == Role.TEAM_LEAD and user.site_id is not None and user.site_id == case.site_id
+    return user.role == Role.TEAM_LEAD and relationship == "team"
 
 
 def ensure_can_manage_care_team(user: User, case: Case) -> None:
     if not can_manage_care_team(user, case):
-        raise PermissionDenied("Only the case manager or a team lead of the case's site can change its care team.")
+        raise PermissionDenied("Only the case manager or a team lead in the case's team can change its care team.")
 
 
 def care_team_candidates(case: Case) -> QuerySet[User]:

@@ -148,9 +148,15 @@ def receive(
     except IntegrityError:
         # A retry of this submission made its referral while this attempt was working: answer with that one.
         existing = Referral.objects.filter(submission=submission).first()
-        if existing is None:
+        if existing is not None:
+            return existing
+        # Another referral recorded the same new person (the same NHS number) at the same moment. That one
+        # has committed, so this attempt, tried once more, finds the person instead of making them again.
+        try:
+            return referral_from_submission(submission=submission, data=data)
+        except ReferralRefused as refused:
+            submission_refuse(submission=submission, errors=refused.errors)
             raise
-        return existing
 
 
 @transaction.atomic

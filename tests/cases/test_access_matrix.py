@@ -140,13 +140,19 @@ ROW.update(
         "team lead at another site": _row(BG, BG, "open", "hidden", "open", "open"),
         "with break-glass open now": _row("open", "refused", "refused", "hidden", "open", "refused"),
         "whose break-glass has expired": _row(BG, BG, "refused", "hidden", "open", "refused"),
+        # Break-glass and a place in the care team let someone read a case, never change it, even at its site.
+        "case manager at the site, with break-glass": _row("open", "refused", "refused", "hidden", "open", "refused"),
+        "team lead at the site, with break-glass": _row("open", "refused", "open", "open", "open", "open"),
+        "case manager in the care team": _row("open", "refused", "refused", "hidden", "open", "refused"),
     }
 )
 
 EXCEPTIONS = {
     ("onward-referral-update", "care team practitioner"): {"open"},
+    ("onward-referral-update", "case manager in the care team"): {"open"},
     ("reallocate", "team_lead at the site, in no team"): {"hidden"},
     ("reallocate", "team lead at another site"): {"hidden"},
+    ("reallocate", "team lead at the site, with break-glass"): {"hidden"},
     ("cover-cancel", "team lead at another site"): {"hidden"},
 }
 
@@ -214,6 +220,17 @@ def world(workwell_site):
         expires_at=now - timedelta(days=1) + timedelta(hours=4),
     )
     people["whose break-glass has expired"] = expired
+    for name, role in [
+        ("case manager at the site, with break-glass", Role.CASE_MANAGER),
+        ("team lead at the site, with break-glass", Role.TEAM_LEAD),
+    ]:
+        people[name] = UserFactory(role=role, site=workwell_site, **staff)
+        BreakGlass.objects.create(
+            case=case, user=people[name], reason="Covering a call", granted_at=now, expires_at=now + timedelta(hours=4)
+        )
+    in_care_team = UserFactory(role=Role.CASE_MANAGER, site=workwell_site, **staff)
+    CareTeamMember.objects.create(case=case, user=in_care_team, discipline="work_coach", added_by=manager)
+    people["case manager in the care team"] = in_care_team
 
     delegation = Delegation.objects.create(
         from_user=manager,

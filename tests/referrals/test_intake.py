@@ -181,3 +181,40 @@ def test_an_nhs_number_alone_never_attaches_a_referral_to_someone_elses_record(w
     assert (stranger.person.given_name, stranger.person.nhs_number) == ("Mallory", "")
     assert stranger.possible_duplicate_of == first
     assert stranger.duplicate_status == Referral.DuplicateStatus.FLAGGED
+
+
+def test_a_referral_that_loses_a_race_to_record_the_same_new_person_is_tried_again(workwell_site, monkeypatch):
+    """Two referrals for someone new, with one NHS number, at once: the second's insert of the person breaks the
+    NHS number's unique constraint. It is tried once more, finds the person the first recorded, and is made."""
+    from django.db import IntegrityError
+
+    from fitforwork.people import services as people_services
+
+    first = _receive(workwell_site, nhs_number="9434765919", key="first")
+    register = people_services.person_register
+    calls = []
+
+    def lose_the_race(**fields):
+        calls.append(fields["nhs_number"])
+        if len(calls) == 1:
+            raise IntegrityError('duplicate key value violates unique constraint "person_nhs_number_unique"')
+        return register(**fields)
+
+    monkeypatch.setattr(people_services, "person_register", lose_the_race)
+    # As if the first referral's person were not there yet when this one looked: its first look finds nobody.
+    from fitforwork.referrals import intake
+
+    look = intake._person_for
+    looks = []
+
+    def first_look_misses(data, *, actor):
+        looks.append(1)
+        if len(looks) == 1:
+            return people_services.person_register(actor=actor, nhs_number=data.nhs_number, employment={}), True
+        return look(data, actor=actor)
+
+    monkeypatch.setattr(intake, "_person_for", first_look_misses)
+    second = _receive(workwell_site, nhs_number="9434765919", key="second")
+    assert second.person_id == first.person_id
+    assert second.submission.outcome == Submission.Outcome.REFERRAL
+    assert Referral.objects.count() == 2

@@ -100,10 +100,13 @@ def care_team(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if not can_manage:
-            raise PermissionDenied("Only the case manager or a team lead of the case's site can change its care team.")
+            raise PermissionDenied("Only the case manager or a team lead in the case's team can change its care team.")
         try:
             if request.POST.get("action") == "remove":
-                member = get_object_or_404(CareTeamMember, pk=request.POST.get("member"), case=case)
+                member_id = request.POST.get("member", "")
+                if not member_id.isdigit():
+                    raise Http404("No such member of this care team")
+                member = get_object_or_404(CareTeamMember, pk=int(member_id), case=case)
                 mdt.care_team_remove(member=member, actor=request.user)
                 messages.success(request, f"{_user_name(member.user)} has left the care team")
                 return redirect("cases:care-team", case_id=case.pk)

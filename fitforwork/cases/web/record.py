@@ -57,7 +57,7 @@ def _case_to_work(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Case
     """The case, for a page that changes it: care team members and break-glass readers see, but do not change."""
     case = access.case_for(request, case_id)
     if not can_work_case(request.user, case):
-        raise PermissionDenied("Only the case's site team can change it.")
+        raise PermissionDenied("Only the case's own team can change it.")
     return case
 
 
