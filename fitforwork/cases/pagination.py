@@ -18,7 +18,8 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
 
-from django.db import connections, transaction
+from django.core.exceptions import ValidationError
+from django.db import DataError, connections, transaction
 from django.db.models import F, Model, Q, QuerySet
 
 M = TypeVar("M", bound=Model)
@@ -143,11 +144,17 @@ def paginate(
         cursor = decode_cursor(before if backwards else after, len(keys)) if (after or before) else None
     except BadCursor:
         cursor, backwards = None, False
-    rows = queryset.order_by(*_order(keys, reverse=backwards))
+    fetched: list[M] | None = None
     if cursor is not None:
         reversed_keys = [SortKey(key.name, not key.descending) for key in keys]
-        rows = rows.filter(_after(reversed_keys if backwards else keys, cursor))
-    fetched = _fetch(rows[: size + 1])
+        rows = queryset.order_by(*_order(keys, reverse=backwards))
+        try:
+            fetched = _fetch(rows.filter(_after(reversed_keys if backwards else keys, cursor))[: size + 1])
+        except (ValidationError, ValueError, TypeError, DataError):
+            # A cursor whose values do not fit the sort's columns (edited by hand): start from the first page.
+            cursor, backwards = None, False
+    if fetched is None:
+        fetched = _fetch(queryset.order_by(*_order(keys))[: size + 1])
     more = len(fetched) > size
     items = fetched[:size]
     if backwards:

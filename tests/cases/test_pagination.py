@@ -78,7 +78,18 @@ def test_every_page_is_one_select_and_the_same_statements_whatever_its_size_and_
     assert len(statements) == 1
 
 
-@pytest.mark.parametrize("cursor", ["not-a-cursor", encode_cursor(["2026-01-01"]), "W1tdXQ", "!!!"])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-a-cursor",
+        encode_cursor(["2026-01-01"]),
+        "W1tdXQ",
+        "!!!",
+        # The right shape, but values that are not a time and an id.
+        encode_cursor(["notadate", "x"]),
+        encode_cursor([5, True]),
+    ],
+)
 def test_a_cursor_edited_by_hand_gives_the_first_page_not_an_error(cases, cursor):
     keys = [SortKey("opened_at")]
     assert paginate(cases, keys=keys, after=cursor, size=3).items == paginate(cases, keys=keys, size=3).items
