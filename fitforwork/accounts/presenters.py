@@ -26,7 +26,10 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.COMMUNITY: [NavItem("Home", HOME_URL_NAMES[Role.COMMUNITY]), *REFERRER_ITEMS],
     Role.ADVICE_ADVISER: [NavItem("Home", HOME_URL_NAMES[Role.ADVICE_ADVISER]), *REFERRER_ITEMS],
     Role.CASE_MANAGER: [NavItem("Home", HOME_URL_NAMES[Role.CASE_MANAGER]), *CASELOAD_ITEMS, TRIAGE_ITEM],
-    Role.PRACTITIONER: [NavItem("Home", HOME_URL_NAMES[Role.PRACTITIONER])],
+    Role.PRACTITIONER: [
+        NavItem("Home", HOME_URL_NAMES[Role.PRACTITIONER]),
+        NavItem("Cases you are part of", "cases:care-team-cases"),
+    ],
     Role.TEAM_LEAD: [
         NavItem("Home", HOME_URL_NAMES[Role.TEAM_LEAD]),
         NavItem("Team's cases", "cases:team"),

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from fitforwork.accounts.models import Role, User
 from fitforwork.cases.access import relationship_filter
-from fitforwork.cases.models import Case, CaseStatus, Delegation, Risk, Task
+from fitforwork.cases.models import CareTeamMember, Case, CaseStatus, Delegation, Risk, Task
 from fitforwork.core.calendar import Nation, add_working_days
 
 DUE_SOON_WORKING_DAYS = 2
@@ -97,6 +97,14 @@ def caseload(user: User, *, today: date | None = None) -> QuerySet[Case]:
     )
     cases = _listed(cases)
     return with_work_flags(cases, today=day)
+
+
+def care_team_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
+    """The open cases whose care team `user` is in now: a practitioner's list of the cases they are part of."""
+    day = _today(today)
+    member = CareTeamMember.objects.filter(case=OuterRef("pk"), user=user, removed_at__isnull=True)
+    cases = Case.objects.filter(relationship_filter(user, today=day)).filter(Exists(member), status__in=OPEN_STATUSES)
+    return with_work_flags(_listed(cases), today=day)
 
 
 def _due_soon_by(today: date) -> dict[str, date]:

@@ -90,6 +90,7 @@ KINDS = {
     "break-glass-review": "review item",
     "caseload": "worklist",
     "my-tasks": "worklist",
+    "care-team-cases": "care team list",
     "team": "lead only",
     "cover": "lead only",
     "cover-cancel": "lead only",
@@ -98,7 +99,9 @@ KINDS = {
 
 NON_CLINICAL = ["gp", "employer", "jobcentre", "community", "advice_adviser", "commissioner", "administrator"]
 ROW = {
-    "anonymous": dict.fromkeys(("read", "write", "door", "review", "review item", "worklist", "lead only"), "sign-in"),
+    "anonymous": dict.fromkeys(
+        ("read", "write", "door", "review", "review item", "worklist", "care team list", "lead only"), "sign-in"
+    ),
     **{
         role: {
             "read": "hidden",
@@ -107,6 +110,7 @@ ROW = {
             "review": "refused",
             "review item": "hidden",
             "worklist": "refused",
+            "care team list": "refused",
             "lead only": "refused",
         }
         for role in NON_CLINICAL
@@ -122,6 +126,8 @@ def _row(read, write, review, item, worklist, lead):
         "review": review,
         "review item": item,
         "worklist": worklist,
+        # Anyone on the clinical staff has a list of the care teams they are in (often empty).
+        "care team list": "open",
         "lead only": lead,
     }
 

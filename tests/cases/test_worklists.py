@@ -252,3 +252,20 @@ def test_every_list_is_within_what_relationship_filter_allows(workwell_site, cas
     teamed = set(Case.objects.filter(team=team).values_list("pk", flat=True))
     assert teamed <= _ids(selectors.team_cases(other_lead))
     assert not teamed & _ids(selectors.team_cases(team_lead))
+
+
+def test_a_practitioner_lists_the_open_cases_whose_care_team_they_are_in(workwell_site):
+    from fitforwork.cases import mdt
+    from fitforwork.cases.models import CaseStatus
+    from fitforwork.cases.selectors import care_team_cases
+
+    manager = UserFactory(role=Role.CASE_MANAGER, site=workwell_site)
+    physio = UserFactory(role=Role.PRACTITIONER, site=workwell_site)
+    mine, other, discharged, left = (open_case(workwell_site, manager, case_manager=manager) for _ in range(4))
+    for case in (mine, discharged, left):
+        mdt.care_team_add(case=case, user=physio, discipline="physiotherapist", actor=manager)
+    case_discharge(case=discharged, actor=manager, reason_code="returned_to_work", work_status="in_work_usual")
+    mdt.care_team_remove(member=left.care_team.get(user=physio), actor=manager)
+    # Not the one they were never in, nor the discharged one, nor the one they left.
+    assert [case.pk for case in care_team_cases(physio)] == [mine.pk]
+    assert Case.objects.get(pk=discharged.pk).status == CaseStatus.DISCHARGED

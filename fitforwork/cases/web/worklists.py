@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest, Role
 from fitforwork.cases import allocation, selectors
-from fitforwork.cases.access import CASE_TEAM_ROLES
+from fitforwork.cases.access import BREAK_GLASS_ROLES, CASE_TEAM_ROLES
 from fitforwork.cases.models import Case, CaseStatus, Task
 from fitforwork.cases.pagination import SortKey, page_links, paginate
 from fitforwork.cases.web.worklist_forms import CoverForm, ReallocateForm, TeamFilterForm
@@ -89,6 +89,31 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     href = _href_maker("cases:case")
     rows = [(case, href(case.pk)) for case in page.items]
     context = {"rows": rows, "pagination": page_links(page, request.GET), "tag_params": STATUS_TAG_PARAMS}
+    return render(request, "cases/worklists/caseload.jinja", context)
+
+
+@require_GET
+def care_team_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The cases a practitioner (or anyone on the clinical staff) is part of as a member of their care team."""
+    if request.user.role not in BREAK_GLASS_ROLES:
+        raise PermissionDenied("Only the service's clinical staff are in care teams.")
+    page = paginate(
+        selectors.care_team_cases(request.user),
+        keys=[SortKey("opened_at")],
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=_page_size(request),
+    )
+    _audit_list(request, "cases.care_team_cases.listed", [case.pk for case in page.items])
+    href = _href_maker("cases:case")
+    context = {
+        "rows": [(case, href(case.pk)) for case in page.items],
+        "pagination": page_links(page, request.GET),
+        "tag_params": STATUS_TAG_PARAMS,
+        "heading": "Cases you are part of",
+        "intro": "The open cases whose care team you are in, oldest first.",
+        "empty": "You are not in the care team of any open case.",
+    }
     return render(request, "cases/worklists/caseload.jinja", context)
 
 
