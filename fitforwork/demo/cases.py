@@ -18,10 +18,9 @@ rows) batches; `onward_referral_hook` makes the one the demo uses.
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -32,6 +31,7 @@ from fitforwork.accounts.models import Role, User
 from fitforwork.cases.models import Case, CaseAllocation, CaseStatusChange, Contact, Task
 from fitforwork.core.calendar import add_working_days, next_working_day
 from fitforwork.demo.structure import SitePlan
+from fitforwork.demo.values import at_text, day_text, id_maker
 from fitforwork.organisations.models import ServiceModelVersion, Site
 from fitforwork.referrals.intake import rules_config
 from fitforwork.referrals.models import Referral, Submission
@@ -122,7 +122,7 @@ class CaseChunk:
     it was assessed or None, case manager id)."""
 
     rows: dict[type[Model], list[Row]] = field(default_factory=lambda: {model: [] for model, _ in TABLES})
-    cases: list[tuple[uuid.UUID, uuid.UUID, str, datetime, date | None, uuid.UUID]] = field(default_factory=list)
+    cases: list[tuple[str, str, str, str, date | None, str]] = field(default_factory=list)
     hooks: Sequence[OnwardReferralHook] = ()
 
     def batch(self) -> Batch:
@@ -140,26 +140,28 @@ def onward_referral_hook(*, rng: random.Random, today: date) -> tuple[list[type[
 
     load_intervention_presets(actor=None)
     interventions = [
-        DemoIntervention(item.pk, item.typical_wait_days) for item in Intervention.objects.order_by("name", "pk")
+        DemoIntervention(str(item.pk), item.typical_wait_days) for item in Intervention.objects.order_by("name", "pk")
     ]
+
+    new_id = id_maker(rng)
 
     def hook(chunk: CaseChunk) -> Batch:
         cases = [DemoCase(case[0], case[4], case[5]) for case in chunk.cases if case[4] is not None]
-        return list(onward_referral_rows(rng=rng, cases=cases, interventions=interventions, today=today))
+        return list(onward_referral_rows(rng=rng, cases=cases, interventions=interventions, today=today, new_id=new_id))
 
     return [OnwardReferral, OnwardReferralStatusChange], hook
 
 
 @dataclass
 class _SiteStaff:
-    site_id: uuid.UUID
+    site_id: str
     nation: str
-    rules_id: uuid.UUID
+    rules_id: str
     first_contact_days: int
     assessment_days: int
     review_weeks: int
-    case_managers: list[tuple[uuid.UUID, uuid.UUID | None]]  # (user, their case-management team)
-    team_leads: list[uuid.UUID]
+    case_managers: list[tuple[str, str | None]]  # (user, their case-management team)
+    team_leads: list[str]
 
 
 def site_staff(plans: list[SitePlan]) -> list[_SiteStaff]:
@@ -167,9 +169,9 @@ def site_staff(plans: list[SitePlan]) -> list[_SiteStaff]:
     memberships = User.teams.through.objects.filter(
         user__role=Role.CASE_MANAGER, team__name__startswith="Case management"
     ).values_list("user_id", "team_id", "team__name")
-    team_of: dict[uuid.UUID, uuid.UUID] = {}
+    team_of: dict[str, str] = {}
     for user_id, team_id, _ in sorted(memberships, key=lambda item: item[2]):
-        team_of.setdefault(user_id, team_id)
+        team_of.setdefault(str(user_id), str(team_id))
     staff = []
     for plan in plans:
         site = Site.objects.select_related("service_model").get(pk=plan.id)
@@ -177,13 +179,15 @@ def site_staff(plans: list[SitePlan]) -> list[_SiteStaff]:
         assert isinstance(version, ServiceModelVersion)  # noqa: S101 - load_presets made one
         config = rules_config(version)
         users = User.objects.filter(site_id=plan.id, is_active=True).order_by("email")
-        managers = [(pk, team_of.get(pk)) for pk in users.filter(role=Role.CASE_MANAGER).values_list("pk", flat=True)]
-        leads = list(users.filter(role=Role.TEAM_LEAD).values_list("pk", flat=True))
+        # Keys as strings, as the demo's own keys are: the rows repeat them, and a UUID's str() is slow.
+        manager_ids = [str(pk) for pk in users.filter(role=Role.CASE_MANAGER).values_list("pk", flat=True)]
+        managers = [(pk, team_of.get(pk)) for pk in manager_ids]
+        leads = [str(pk) for pk in users.filter(role=Role.TEAM_LEAD).values_list("pk", flat=True)]
         staff.append(
             _SiteStaff(
-                site_id=plan.id,
+                site_id=str(plan.id),
                 nation=site.nation,
-                rules_id=version.pk,
+                rules_id=str(version.pk),
                 first_contact_days=config.time_standards.first_contact_working_days,
                 assessment_days=config.time_standards.assessment_working_days,
                 review_weeks=config.time_standards.review_every_weeks,
@@ -204,8 +208,7 @@ def _next_working(ordinal: int, nation: str) -> int:
     return next_working_day(date.fromordinal(ordinal), nation).toordinal()
 
 
-def _at(ordinal: int, minutes: int) -> datetime:
-    return datetime.combine(date.fromordinal(ordinal), time(8 + minutes // 60 % 10, minutes % 60), tzinfo=UTC)
+_day, _at = day_text, at_text
 
 
 class CaseGenerator:
@@ -214,6 +217,7 @@ class CaseGenerator:
     def __init__(self, *, rng: random.Random, staff: list[_SiteStaff], now: datetime, today: date) -> None:
         self.rng = rng
         self.random = rng.random
+        self._uuid = id_maker(rng)
         self.now = now
         self.staff = {item.site_id: item for item in staff}
         self.reference = today.toordinal()
@@ -221,9 +225,6 @@ class CaseGenerator:
         as_text = connection.vendor == "postgresql"  # COPY takes JSON as text, bulk_create as Python values
         self.payload: Any = '{"demo":true}' if as_text else {"demo": True}
         self.empty: Any = "[]" if as_text else []
-
-    def _uuid(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
     def _pick(self, items: Sequence[Any]) -> Any:
         return items[int(self.random() * len(items))]
@@ -244,9 +245,7 @@ class CaseGenerator:
                 return item
         return items[-1]
 
-    def chunk(
-        self, clients: Sequence[tuple[uuid.UUID, uuid.UUID, str, date | None, str]], hooks: Sequence[Any] = ()
-    ) -> CaseChunk:
+    def chunk(self, clients: Sequence[tuple[str, str, str, date | None, str]], hooks: Sequence[Any] = ()) -> CaseChunk:
         """Rows for these clients: (person id, site id, employment status, absence start, condition)."""
         out = CaseChunk(hooks=hooks)
         for client in clients:
@@ -265,23 +264,24 @@ class CaseGenerator:
 
     def _referral(
         self, out: CaseChunk, client: Any, staff: _SiteStaff, *, status: str, age: int
-    ) -> tuple[uuid.UUID, int, datetime]:
+    ) -> tuple[str, int, str]:
         person_id, site_id, employment, absence_start, condition = client
         source, channel, _ = self._weighted(SOURCES, 2)
         received = self.reference - age
-        received_at = _at(received, int(self.random() * 480))
+        minute = int(self.random() * 480)
+        received_at = _at(received, minute)
         submission_id, referral_id = self._uuid(), self._uuid()
         out.rows[Submission].append((
             submission_id, channel, received_at, self.payload, None, "", "", "referral", self.empty, received_at,
         ))  # fmt: skip
-        decided_at = received_at + timedelta(hours=2) if status != "received" else None
+        decided_at = _at(received, minute + 120) if status != "received" else None
         decider = self._pick(staff.team_leads) if decided_at else None
-        consent_date = date.fromordinal(received - 2) if source == "employer" else None
+        consent_date = _day(received - 2) if source == "employer" else None
         out.rows[Referral].append((
             referral_id, received_at, received_at, self._reference(), submission_id, channel, source, received_at,
             person_id, site_id, staff.rules_id, "", "", "", self._pick(REASONS), condition, employment,
             absence_start, "", True, consent_date, True, self.empty,
-            date.fromordinal(_working_days_after(received, staff.first_contact_days, staff.nation)), status,
+            _day(_working_days_after(received, staff.first_contact_days, staff.nation)), status,
             decided_at, decider, self._pick(DECLINE_REASONS) if status == "declined" else "", "",
         ))  # fmt: skip
         return referral_id, received, decided_at or received_at
@@ -301,7 +301,7 @@ class CaseGenerator:
         chance = 0.04 if age < 28 else 0.25 if age < 84 else 0.6 if age < 182 else 0.97
         return self.random() < chance
 
-    def _case(self, out: CaseChunk, client: Any, staff: _SiteStaff, referral: tuple[uuid.UUID, int, datetime],
+    def _case(self, out: CaseChunk, client: Any, staff: _SiteStaff, referral: tuple[str, int, str],
               age: int) -> None:  # fmt: skip
         referral_id, received, accepted_at = referral
         person_id, site_id, employment = client[0], client[1], client[2]
@@ -327,8 +327,8 @@ class CaseGenerator:
             stage_days.append(day)
             changes.append((case_id, STAGES[step - 1], STAGES[step], manager, "", "", _at(day, 30 + step)))
         discharge_reason = work_status = ""
-        discharged_at: datetime | None = None
-        return_to_work: date | None = None
+        discharged_at: str | None = None
+        return_to_work: str | None = None
         status = stage
         if discharged:
             status = "discharged"
@@ -340,7 +340,7 @@ class CaseGenerator:
             discharged_at = _at(end, 200)
             discharge_reason = reason
             if work_status in IN_WORK_STATUSES and reason in ("returned_to_work", "stayed_in_work"):
-                return_to_work = date.fromordinal(max(received, end - int(self.random() * 28)))
+                return_to_work = _day(max(received, end - int(self.random() * 28)))
             changes.append((case_id, stage, "discharged", manager, "", reason, discharged_at))
         risk = "" if reached < 2 else self._pick(("low", "low", "medium", "medium", "high"))
         rows[Case].append((
@@ -354,8 +354,8 @@ class CaseGenerator:
         self._tasks(rows[Task], staff, case_id, manager, received, opened_at, stage_days, discharged_at, employment)
         self._contacts(rows[Contact], case_id, manager, stage_days, reached)
 
-    def _tasks(self, tasks: list[Row], staff: _SiteStaff, case_id: uuid.UUID, manager: uuid.UUID, received: int,
-               opened_at: datetime, stage_days: list[int], discharged_at: Any, employment: str) -> None:  # fmt: skip
+    def _tasks(self, tasks: list[Row], staff: _SiteStaff, case_id: str, manager: str, received: int,
+               opened_at: str, stage_days: list[int], discharged_at: Any, employment: str) -> None:  # fmt: skip
         nation, now = staff.nation, opened_at
         closed_at = discharged_at or None
         reached = len(stage_days) - 1
@@ -364,7 +364,7 @@ class CaseGenerator:
             completed = _at(done_on, 60) if done_on is not None else None
             cancelled = closed_at if completed is None else None
             tasks.append((
-                self._uuid(), now, now, case_id, kind, title, date.fromordinal(due), manager, True, completed,
+                self._uuid(), now, now, case_id, kind, title, _day(due), manager, True, completed,
                 manager if completed else None, cancelled,
             ))  # fmt: skip
 
@@ -382,7 +382,7 @@ class CaseGenerator:
         if not closed_at and employment != "self_employed":
             add("case_length", "Case length limit: 26 weeks from referral", _next_working(received + 182, nation), None)
 
-    def _contacts(self, contacts: list[Row], case_id: uuid.UUID, manager: uuid.UUID, stage_days: list[int],
+    def _contacts(self, contacts: list[Row], case_id: str, manager: str, stage_days: list[int],
                   reached: int) -> None:  # fmt: skip
         if reached == 0:
             if self.random() < 0.6:

@@ -8,7 +8,6 @@ source of chance, so a seed always gives the same people, NHS numbers and relati
 from __future__ import annotations
 
 import random
-import uuid
 from bisect import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any, TypeVar
 
 from fitforwork.demo import names
 from fitforwork.demo.structure import BAND_ORDER, INWARD_LETTERS, SitePlan
+from fitforwork.demo.values import day_text, id_maker
 from fitforwork.people.models import Condition, Employment, Person
 from fitforwork.people.nhs_number import check_digit
 
@@ -86,15 +86,15 @@ class _SiteTables:
 
     def __init__(self, plan: SitePlan) -> None:
         spec = plan.spec
-        self.site_id = plan.id
+        self.site_id = str(plan.id)
         self.districts = list(spec.districts)
         self.towns = dict(spec.districts)
-        self.practice_ids = plan.practice_ids
+        self.practice_ids = [str(pk) for pk in plan.practice_ids]
         self.practice_districts = plan.practice_districts
         self.practice_cumulative = list(accumulate(plan.practice_weights))
         limit = BAND_ORDER.index(plan.max_employer_band) if plan.max_employer_band else len(BAND_ORDER)
         eligible = [i for i, band in enumerate(plan.employer_bands) if BAND_ORDER.index(band) <= limit]
-        self.employer_ids = [plan.employer_ids[i] for i in eligible]
+        self.employer_ids = [str(plan.employer_ids[i]) for i in eligible]
         self.employer_industries = [plan.employer_industries[i] for i in eligible]
         self.employer_cumulative = list(accumulate(plan.employer_weights[i] for i in eligible))
         self.statuses, self.status_cumulative = _cumulative(tuple(plan.employment_statuses.items()))
@@ -117,7 +117,8 @@ class ClientGenerator:
     def __init__(self, *, rng: random.Random, plans: list[SitePlan], now: datetime) -> None:
         self.rng = rng
         self.random = rng.random
-        self.now = now
+        self.now = str(now)  # text, as the rows hold every date and time (see values.py)
+        self._uuid = id_maker(rng)
         self.sites = [_SiteTables(plan) for plan in plans]
         self.site_cumulative = list(accumulate(plan.spec.share for plan in plans))
         self.reference = REFERENCE_DATE.toordinal()
@@ -152,9 +153,6 @@ class ClientGenerator:
     def _between(self, low: int, high: int) -> int:
         return low + int(self.random() * (high - low + 1))
 
-    def _uuid(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
-
     def _nhs_number(self) -> str:
         while True:
             value = (self.nhs_multiplier * self.nhs_counter + self.nhs_offset) % 10**8
@@ -183,7 +181,7 @@ class ClientGenerator:
         given = self._pick(site.female if is_female else site.male)
         family = self._pick(site.family)
         age = min(MAX_AGE, max(MIN_AGE, int(rng.gauss(44, 11))))
-        date_of_birth = date.fromordinal(self.reference - int(age * 365.25) - self._between(0, 364))
+        date_of_birth = day_text(self.reference - int(age * 365.25) - self._between(0, 364))
 
         email = ""
         if random_() < 0.8:
@@ -217,7 +215,7 @@ class ClientGenerator:
         employment, condition = chunk.employments[-1], chunk.conditions[-1]
         chunk.clients.append((person_id, site.site_id, employment[4], employment[9], condition[4]))
 
-    def _employment(self, chunk: Chunk, site: _SiteTables, person_id: uuid.UUID) -> int | None:
+    def _employment(self, chunk: Chunk, site: _SiteTables, person_id: str) -> int | None:
         """Add the current employment; return the day (as an ordinal) the absence began or work ended."""
         random_ = self.random
         status = site.statuses[bisect(site.status_cumulative, random_())]
@@ -237,7 +235,7 @@ class ClientGenerator:
             if status == OFF_SICK:
                 # Mostly off for 1 to 26 weeks; some longer.
                 day = self.reference - (self._between(7, 182) if random_() < 0.85 else self._between(183, 365))
-                absence_start = date.fromordinal(day)
+                absence_start = day_text(day)
         elif status == SELF_EMPLOYED:
             job_title = self._pick(names.SELF_EMPLOYED_JOBS)
             hours = self._pick(self.full_time if random_() < 0.6 else self.part_time)
@@ -245,20 +243,20 @@ class ClientGenerator:
             # Recently out of work: the last job, ended within the last 12 weeks.
             job_title = self._pick(names.JOBS_BY_INDUSTRY[self._pick(self.industries)])
             day = self.reference - self._between(7, 84)
-            work_ended_on = date.fromordinal(day)
+            work_ended_on = day_text(day)
         chunk.employments.append((
             self._uuid(), self.now, self.now, person_id, status, employer_id, employer_name, job_title, hours,
             absence_start, work_ended_on, True,
         ))  # fmt: skip
         return day
 
-    def _condition(self, chunk: Chunk, person_id: uuid.UUID, ended_or_absent: int | None) -> None:
+    def _condition(self, chunk: Chunk, person_id: str, ended_or_absent: int | None) -> None:
         rng = self.rng
         index = min(bisect(self.category_cumulative, rng.random()), len(self.categories) - 1)
         category, _, descriptions, cumulative = self.categories[index]
         description = descriptions[bisect(cumulative, rng.random())]
         if ended_or_absent is not None:
-            onset = date.fromordinal(ended_or_absent - self._between(0, 120))
+            onset = day_text(ended_or_absent - self._between(0, 120))
         else:
-            onset = date.fromordinal(self.reference - self._between(14, 540))
+            onset = day_text(self.reference - self._between(14, 540))
         chunk.conditions.append((self._uuid(), self.now, self.now, person_id, category, description, True, onset))

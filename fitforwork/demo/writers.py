@@ -5,14 +5,14 @@ A writer takes batches of (model, columns, rows), rows being tuples of Python va
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from operator import call
+from itertools import chain
 from typing import Any, Protocol
 
 from django.db import connection
-from django.db.models import BooleanField, Model
+from django.db.models import Model
 
 BULK_CREATE_BATCH = 5000
 
@@ -38,19 +38,15 @@ class BulkCreateWriter:
         pass
 
 
-def _nullable(value: Any) -> str:
-    return "\\N" if value is None else str(value)
-
-
-def _boolean(value: Any) -> str:
-    return "t" if value else "f"
-
-
 class _CopyTable:
-    """COPY's text format for one model's columns: tab-separated, \\N for null, t or f for booleans.
+    """COPY's text format for one model's columns: tab-separated, one row a line.
 
-    Values are the demo's own (names from fixed lists, digits, dates), never tabs, newlines or
-    backslashes, so nothing needs escaping; `text` checks that cheaply over the whole batch.
+    Every value goes in as its `str()`: None as "None", which the statement names as its null marker;
+    booleans as True or False, which PostgreSQL reads as booleans; dates, datetimes, decimals and UUIDs
+    (objects or the demo's string keys) in forms PostgreSQL reads back. A whole batch is one `%`
+    format, so no Python code runs per value. Values are the demo's own (names from fixed lists, digits,
+    dates), never tabs, newlines, backslashes or the word None, so nothing needs escaping; `text` checks
+    that cheaply over the whole batch.
     """
 
     def __init__(self, model: type[Model], columns: Sequence[str]) -> None:
@@ -58,22 +54,20 @@ class _CopyTable:
         unknown = set(columns) - set(fields)
         if unknown:
             raise ValueError(f"{model._meta.label} has no columns {sorted(unknown)}")
-        self.converters: list[Callable[[Any], str]] = []
-        for name in columns:
-            field = fields[name]
-            self.converters.append(_boolean if isinstance(field, BooleanField) else _nullable if field.null else str)
         quote = connection.ops.quote_name
         # Table and column names come from the model, never from input.
         names = ", ".join(quote(str(fields[name].column)) for name in columns)
-        self.statement = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+        self.statement = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN WITH (NULL 'None')"
         self.width = len(columns)
+        self.line = "\t".join(["%s"] * self.width) + "\n"
 
     def text(self, rows: Rows) -> str:
-        converters = self.converters
-        text = "".join(["\t".join(map(call, converters, row)) + "\n" for row in rows])
+        if rows and set(map(len, rows)) != {self.width}:
+            raise ValueError(f"A row does not have {self.width} values")
+        text = (self.line * len(rows)) % tuple(chain.from_iterable(rows))
         if text.count("\n") != len(rows) or text.count("\t") != len(rows) * (self.width - 1):
             raise ValueError("A demo value holds a tab or a newline, which COPY would misread")
-        if text.count("\\") != text.count("\\N"):
+        if "\\" in text:
             raise ValueError("A demo value holds a backslash, which COPY would misread")
         return text
 

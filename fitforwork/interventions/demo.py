@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Model
@@ -37,19 +38,23 @@ DECLINE_REASONS = (
 
 @dataclass(frozen=True)
 class DemoCase:
-    case_id: uuid.UUID
+    case_id: uuid.UUID | str  # the demo's keys are strings
     assessed_on: date
     case_manager_id: Any
 
 
 @dataclass(frozen=True)
 class DemoIntervention:
-    intervention_id: uuid.UUID
+    intervention_id: uuid.UUID | str
     typical_wait_days: int
 
 
-def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(10, 0)))
+@lru_cache(maxsize=4096)
+def _at_in(day: date, zone: tzinfo) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10, 0)), zone)
+
+
+_DAYS = [timedelta(days=n) for n in range(400)]
 
 
 def onward_referral_rows(
@@ -58,46 +63,73 @@ def onward_referral_rows(
     cases: Sequence[DemoCase],
     interventions: Sequence[DemoIntervention],
     today: date,
+    new_id: Callable[[], Any] | None = None,
 ) -> list[tuple[type[Model], Sequence[str], list[tuple[Any, ...]]]]:
-    """Onward referrals for some of `cases` (assessed ones), each moved as far as its dates allow by today."""
+    """Onward referrals for some of `cases` (assessed ones), each moved as far as its dates allow by today.
+
+    Keys come from `new_id` (the demo passes its own seeded key maker), or else from `rng`, so a seed always
+    gives the same rows. Called for every chunk of a million-case load, so it draws with `rng.random()`
+    rather than the slower `randint` and `choice`.
+    """
     referrals: list[tuple[Any, ...]] = []
     changes: list[tuple[Any, ...]] = []
+    random_ = rng.random
+    if new_id is None:
+
+        def new_id() -> uuid.UUID:
+            return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    requested_s, accepted_s, started_s, completed_s, declined_s = (
+        OnwardReferralStatus.REQUESTED.value,
+        OnwardReferralStatus.ACCEPTED.value,
+        OnwardReferralStatus.STARTED.value,
+        OnwardReferralStatus.COMPLETED.value,
+        OnwardReferralStatus.DECLINED.value,
+    )
+    days = _DAYS
+    zone = timezone.get_current_timezone()
+
+    def _at(day: date) -> datetime:
+        return _at_in(day, zone)
+
     for case in cases:
-        if not interventions or rng.random() >= REFERRED_ON_SHARE:
+        if not interventions or random_() >= REFERRED_ON_SHARE:
             continue
-        chosen = rng.choice(interventions)
-        requested = min(case.assessed_on + timedelta(days=rng.randint(0, 14)), today)
-        steps: list[tuple[str, date]] = [(OnwardReferralStatus.REQUESTED, requested)]
+        chosen = interventions[int(random_() * len(interventions))]
+        requested = min(case.assessed_on + days[int(random_() * 15)], today)
+        steps: list[tuple[str, date]] = [(requested_s, requested)]
         reason = ""
-        accepted = requested + timedelta(days=rng.randint(1, 7))
-        if rng.random() < DECLINED_SHARE:
-            declined = requested + timedelta(days=rng.randint(1, 10))
+        accepted = requested + days[1 + int(random_() * 7)]
+        accepted_on = started_on = completed_on = declined_on = None
+        if random_() < DECLINED_SHARE:
+            declined = requested + days[1 + int(random_() * 10)]
             if declined <= today:
-                steps.append((OnwardReferralStatus.DECLINED, declined))
-                reason = rng.choice(DECLINE_REASONS)
+                steps.append((declined_s, declined))
+                declined_on = declined
+                reason = DECLINE_REASONS[int(random_() * len(DECLINE_REASONS))]
         elif accepted <= today:
-            steps.append((OnwardReferralStatus.ACCEPTED, accepted))
+            steps.append((accepted_s, accepted))
+            accepted_on = accepted
             wait = max(1, round(rng.gauss(chosen.typical_wait_days, chosen.typical_wait_days / 4)))
             started = max(accepted, requested + timedelta(days=wait))
             if started <= today:
-                steps.append((OnwardReferralStatus.STARTED, started))
-                completed = started + timedelta(weeks=rng.randint(4, 12))
+                steps.append((started_s, started))
+                started_on = started
+                completed = started + days[7 * (4 + int(random_() * 9))]
                 if completed <= today:
-                    steps.append((OnwardReferralStatus.COMPLETED, completed))
-        dates = dict(steps)
-        pk = uuid.uuid4()
+                    steps.append((completed_s, completed))
+                    completed_on = completed
+        pk = new_id()
         status = steps[-1][0]
-        created, modified = _at(requested), _at(steps[-1][1])
+        manager = case.case_manager_id
         referrals.append(
             (
-                pk, case.case_id, chosen.intervention_id, status, requested,
-                dates.get(OnwardReferralStatus.ACCEPTED), dates.get(OnwardReferralStatus.STARTED),
-                dates.get(OnwardReferralStatus.COMPLETED), dates.get(OnwardReferralStatus.DECLINED), reason,
-                case.case_manager_id, "", created, modified, case.case_manager_id, case.case_manager_id,
+                pk, case.case_id, chosen.intervention_id, status, requested, accepted_on, started_on, completed_on,
+                declined_on, reason, manager, "", _at(requested), _at(steps[-1][1]), manager, manager,
             )
         )  # fmt: skip
         previous = ""
         for to, on in steps:
-            changes.append((pk, previous, to, on, case.case_manager_id, reason if to == "declined" else "", _at(on)))
+            changes.append((pk, previous, to, on, manager, reason if to == declined_s else "", _at(on)))
             previous = to
     return [(OnwardReferral, REFERRAL_COLUMNS, referrals), (OnwardReferralStatusChange, CHANGE_COLUMNS, changes)]
