@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 SIGNED_IN_AT = "ffw_signed_in_at"
 LAST_SEEN = "ffw_last_seen"
 TIMED_OUT = "ffw_timed_out"
+LAST_SEEN_RESOLUTION = 30  # seconds
 
 # Pages a staff member may reach before finishing two-factor authentication.
 TWO_FACTOR_EXEMPT = {"accounts:two-factor", "accounts:two-factor-setup", "accounts:sign-out"}
@@ -37,7 +38,9 @@ class SessionTimeoutMiddleware:
             if idle or too_long:
                 logout(request)
                 request.session[TIMED_OUT] = "idle" if idle else "absolute"
-            else:
+            elif LAST_SEEN not in session or now - last_seen >= LAST_SEEN_RESOLUTION:
+                # Recorded at most every half minute, so most requests do not write the session back: an idle
+                # session may end up to that much before its 30 minutes.
                 session[LAST_SEEN] = now
         return self.get_response(request)
 

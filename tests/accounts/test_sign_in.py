@@ -160,3 +160,17 @@ def test_twelve_hours_after_signing_in_you_are_signed_out_even_when_active(clien
     response = client.get(reverse("accounts:home-gp"))
     assert response.status_code == 302
     assert "signed in for 12 hours" in client.get(response["Location"]).content.decode()
+
+
+def test_the_last_request_time_is_written_at_most_every_half_minute(client):
+    """Not writing the session back on every request saves a database write on most pages."""
+    user = UserFactory(role=Role.GP)
+    sign_in(client, user.email)
+    _age_session(client, idle_seconds=5, signed_in_seconds=60)
+    recorded = client.session[LAST_SEEN]
+    client.get(reverse("accounts:home-gp"))
+    assert client.session[LAST_SEEN] == recorded
+    _age_session(client, idle_seconds=40, signed_in_seconds=60)
+    before = time.time()
+    client.get(reverse("accounts:home-gp"))
+    assert client.session[LAST_SEEN] >= before
