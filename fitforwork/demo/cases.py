@@ -209,6 +209,9 @@ def _next_working(ordinal: int, nation: str) -> int:
 
 
 _day, _at = day_text, at_text
+# Every two characters of a referral reference (32 characters, so five bits each).
+_PAIRS = [a + b for a in ALPHABET for b in ALPHABET]
+assert len(ALPHABET) == 32  # noqa: S101 - the pairs take ten bits
 
 
 class CaseGenerator:
@@ -230,9 +233,11 @@ class CaseGenerator:
         return items[int(self.random() * len(items))]
 
     def _reference(self) -> str:
+        """A new reference, FW-XXXX-XXXX: 40 random bits, ten to each pair of characters."""
+        pairs, bits = _PAIRS, self.rng.getrandbits
         while True:
-            body = "".join(ALPHABET[int(self.random() * len(ALPHABET))] for _ in range(8))
-            reference = f"FW-{body[:4]}-{body[4:]}"
+            n = bits(40)
+            reference = f"FW-{pairs[n >> 30]}{pairs[n >> 20 & 1023]}-{pairs[n >> 10 & 1023]}{pairs[n & 1023]}"
             if reference not in self.references:
                 self.references.add(reference)
                 return reference

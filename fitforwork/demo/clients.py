@@ -20,7 +20,6 @@ from fitforwork.demo import names
 from fitforwork.demo.structure import BAND_ORDER, INWARD_LETTERS, SitePlan
 from fitforwork.demo.values import day_text, id_maker
 from fitforwork.people.models import Condition, Employment, Person
-from fitforwork.people.nhs_number import check_digit
 
 # Dates are relative to this day, not today, so a seed gives the same rows whenever it is run.
 REFERENCE_DATE = date(2026, 11, 1)
@@ -135,6 +134,13 @@ class ClientGenerator:
         self.full_time = [Decimal(hours) for hours in names.FULL_TIME_HOURS]
         self.part_time = [Decimal(hours) for hours in names.PART_TIME_HOURS]
         self.industries = list(names.JOBS_BY_INDUSTRY)
+        # Whole values made once and picked with one draw, rather than put together for every client.
+        self.inward_codes = [f"{digit}{a}{b}" for digit in range(10) for a in INWARD_LETTERS for b in INWARD_LETTERS]
+        self.phones = [f"07700 900{n:03d}" for n in range(1000)]
+        self.streets = [f"{word} {kind}" for word in names.STREET_WORDS for kind in names.STREET_KINDS]
+        # The check digit's weighted sum of the eight digits after the leading 9, in two table look-ups.
+        self.nhs_high = [sum(int(d) * w for d, w in zip(f"{n:04d}", (9, 8, 7, 6), strict=True)) for n in range(10**4)]
+        self.nhs_low = [sum(int(d) * w for d, w in zip(f"{n:04d}", (5, 4, 3, 2), strict=True)) for n in range(10**4)]
 
     def chunks(self, total: int, size: int) -> Iterator[Chunk]:
         made = 0
@@ -154,13 +160,14 @@ class ClientGenerator:
         return low + int(self.random() * (high - low + 1))
 
     def _nhs_number(self) -> str:
+        """The next number: the same modulus 11 check digit as `check_digit`, from the look-up tables."""
+        high, low = self.nhs_high, self.nhs_low
         while True:
             value = (self.nhs_multiplier * self.nhs_counter + self.nhs_offset) % 10**8
             self.nhs_counter += 1
-            first_nine = f"9{value:08d}"
-            digit = check_digit(first_nine)
-            if digit is not None:
-                return f"{first_nine}{digit}"
+            remainder = 11 - (90 + high[value // 10**4] + low[value % 10**4]) % 11
+            if remainder != 10:
+                return f"9{value:08d}{0 if remainder == 11 else remainder}"
 
     def _client(self, chunk: Chunk) -> None:
         rng, now = self.rng, self.now
@@ -173,7 +180,7 @@ class ClientGenerator:
         practice = min(practice, len(site.practice_ids) - 1)
         # Most people live near their practice; some further out in the site's area.
         district = site.practice_districts[practice] if random_() < 0.7 else self._pick(site.districts)[0]
-        postcode = f"{district} {self._between(0, 9)}{self._pick(INWARD_LETTERS)}{self._pick(INWARD_LETTERS)}"
+        postcode = f"{district} {self._pick(self.inward_codes)}"
 
         sex = self.sexes[bisect(self.sex_cumulative, random_())]
         # People who give another sex, or none, get a name from either list.
@@ -199,7 +206,7 @@ class ClientGenerator:
         needs = self._pick(names.COMMUNICATION_NEEDS) if random_() < 0.03 else ""
 
         number = self._between(1, 240)
-        street = f"{self._pick(names.STREET_WORDS)} {self._pick(names.STREET_KINDS)}"
+        street = self._pick(self.streets)
         if random_() < 0.12:
             line_1, line_2 = f"Flat {self._between(1, 24)}", f"{number} {street}"
         else:
@@ -207,7 +214,7 @@ class ClientGenerator:
 
         chunk.persons.append((
             person_id, now, now, self._nhs_number(), given, family, "", date_of_birth, sex, email,
-            f"07700 900{self._between(0, 999):03d}", line_1, line_2, site.towns[district], postcode, contact,
+            self._pick(self.phones), line_1, line_2, site.towns[district], postcode, contact,
             random_() < 0.6, language, interpreter, needs, site.practice_ids[practice],
         ))  # fmt: skip
         ended_or_absent = self._employment(chunk, site, person_id)

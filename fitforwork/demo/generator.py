@@ -15,7 +15,8 @@ the case it opened, with its history, tasks, contacts and allocation.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,6 +42,8 @@ class DemoResult:
     organisations: int = 0
     sign_ins_created: int = 0
     staff_created: int = 0
+    # Seconds spent on: the sites, organisations and staff; making and sending the rows; rebuilding indexes.
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int = CHUNK_SIZE) -> DemoResult:
@@ -54,6 +57,8 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
         random.Random(master.getrandbits(64)) for _ in range(5)
     )
     now = timezone.now()
+    phases: dict[str, float] = {}
+    started = time.monotonic()
     with transaction.atomic():
         builder = StructureBuilder(rng=structure_rng, cases=cases, now=now)
         plans = builder.build()
@@ -62,7 +67,9 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
         generator = ClientGenerator(rng=client_rng, plans=plans, now=now)
         case_generator = CaseGenerator(rng=case_rng, staff=site_staff(plans), now=now, today=timezone.localdate(now))
         onward_models, onward = onward_referral_hook(rng=onward_rng, today=timezone.localdate(now))
+        phases["setup"] = time.monotonic() - started
         with indexes_rebuilt_after([Person, Employment, Condition, *CASE_MODELS, *onward_models]):
+            started = time.monotonic()
             writer = writer_for_connection()
             try:
                 with tqdm(total=cases, unit=" clients", disable=not progress, smoothing=0.1) as bar:
@@ -78,6 +85,9 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
                         bar.update(len(chunk.persons))
             finally:
                 writer.close()
+            phases["rows"] = time.monotonic() - started
+            started = time.monotonic()
+        phases["indexes"] = time.monotonic() - started
         # One event for the whole load, so the audit trail says where these rows came from.
         audit_record(
             actor=None,
@@ -91,4 +101,5 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
         organisations=len(builder.organisations),
         sign_ins_created=sign_ins,
         staff_created=staff,
+        phases={name: round(seconds, 1) for name, seconds in phases.items()},
     )

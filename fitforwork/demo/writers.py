@@ -152,7 +152,7 @@ def indexes_rebuilt_after(models: Sequence[type[Model]]) -> Iterator[None]:
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         for _, create in [*indexes, *foreign_keys]:
             cursor.execute(create)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -160,7 +160,9 @@ def indexes_rebuilt_after(models: Sequence[type[Model]]) -> Iterator[None]:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-# Secondary indexes that no constraint owns (a constraint's index goes only with the constraint).
+# Secondary indexes that no constraint owns (a constraint's index goes only with the constraint). Partial
+# indexes over an IN list stay: PostgreSQL prints their predicate in a form that, read back, is stored
+# differently (the same index under another definition), and they cover only a few rows (open cases).
 _INDEXES = """
     SELECT format('DROP INDEX %%I.%%I', n.nspname, c.relname), pg_get_indexdef(i.indexrelid)
     FROM pg_index i
@@ -169,6 +171,7 @@ _INDEXES = """
     WHERE i.indrelid IN (SELECT to_regclass(name) FROM unnest(%s::text[]) AS name)
       AND NOT i.indisprimary
       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+      AND coalesce(pg_get_expr(i.indpred, i.indrelid), '') NOT LIKE '%%ARRAY[%%'
     ORDER BY c.relname
 """
 _FOREIGN_KEYS = """

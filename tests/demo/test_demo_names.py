@@ -20,3 +20,5 @@ def test_no_demo_word_holds_a_character_copy_would_misread():
 
     assert len(words) > 500
     assert not [word for word in words if set(word) & {"\t", "\n", "\r", "\\"}]
+    # COPY reads a value that is exactly None as null (the writer's null marker).
+    assert "None" not in words

@@ -56,5 +56,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Loaded {result.clients} clients, {result.sites} sites, {result.organisations} organisations, "
             f"{result.sign_ins_created} demo sign-ins and {result.staff_created} more staff "
-            f"in {time.monotonic() - started:.1f} s."
+            f"in {time.monotonic() - started:.1f} s ("
+            + ", ".join(f"{name} {seconds} s" for name, seconds in result.phases.items())
+            + ")."
         )
