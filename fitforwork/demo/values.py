@@ -1,13 +1,13 @@
 """Values for demo rows as text, which COPY and Django's fields both read: keys, days and times.
 
-A million-case load makes some fifteen million rows; formatting a UUID, date or datetime object for
+A million-case load makes nearly twenty million rows; formatting a UUID, date or datetime object for
 each of them costs more than making the rest of the row, so the rows hold these as strings made cheaply.
 
-Keys are UUIDs from a seeded prefix and a counter. Each maker draws a random 80-bit prefix (a version 4
-UUID's first 20 hex digits) from the seeded generator and counts up in the last twelve digits, so a seed
-always gives the same keys, two makers never meet, and a key costs one string format instead of a UUID
-object and its slow `str()`. Keys that rise within a load also go into primary key indexes at the
-right-hand end rather than all over them. Django's UUID fields take these strings as they are.
+Keys are UUIDs from a seeded prefix and a counter. Each maker draws a random prefix (a version 4 UUID's
+first 20 hex digits, 74 random bits) from the seeded generator and counts up in the last twelve digits,
+so a seed always gives the same keys, two makers' keys all but never meet, and a key costs one string
+format instead of a UUID object and its slow `str()`. Keys that rise within a load also go into primary
+key indexes at the right-hand end rather than all over them. Django's UUID fields take these strings.
 """
 
 from __future__ import annotations
