@@ -194,6 +194,9 @@ def team_cases(team_lead: User, filters: TeamFilters | None = None, *, today: da
     return cases.annotate(manager_name=Coalesce("case_manager__last_name", Value("")), status_rank=status_rank)
 
 
+NAME_FIELDS = ("id", "first_name", "last_name", "email", "role", "site_id")
+
+
 def team_case_managers(team_lead: User) -> list[User]:
     """The case managers in the team lead's teams (or at their site in no team), each with `open_cases`, their
     open caseload size: two queries, the second one grouped count over the caseload index."""
@@ -204,6 +207,7 @@ def team_case_managers(team_lead: User) -> list[User]:
     managers = list(
         User.objects.filter(role=Role.CASE_MANAGER, site_id=team_lead.site_id, is_active=True)
         .filter(Q(Exists(memberships.filter(team_id__in=team_ids))) | ~Q(Exists(memberships)))
+        .only(*NAME_FIELDS)  # names for the table and the filter, nothing else of the account
         .order_by("last_name", "first_name", "id")
     )
     sizes = dict(
