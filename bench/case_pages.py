@@ -186,7 +186,7 @@ def main() -> int:
     try:
         if not options.database:
             manage("migrate", "--no-input", "-v0", database_url=database_url)
-            load_seconds = manage(
+            load_seconds, _ = manage(
                 "demo", "--cases", str(options.cases), "--seed", str(options.seed), "--no-progress",
                 "--allow-production", database_url=database_url,
             )  # fmt: skip
