@@ -75,21 +75,30 @@ def _audit_list(request: AuthenticatedHttpRequest, action: str, case_ids: list[A
         audit_record(actor=request.user, action=action, data=data, request=request)
 
 
-@require_GET
-def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _ensure_case_staff(request)
+def _case_list(request: AuthenticatedHttpRequest, cases: Any, *, action: str, **text: Any) -> HttpResponse:
+    """One page of open cases, oldest first, with the read audited; `text` adds the page's wording."""
     page = paginate(
-        selectors.caseload(request.user),
+        cases,
         keys=[SortKey("opened_at")],
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
         size=_page_size(request),
     )
-    _audit_list(request, "cases.caseload.listed", [case.pk for case in page.items])
+    _audit_list(request, action, [case.pk for case in page.items])
     href = _href_maker("cases:case")
-    rows = [(case, href(case.pk)) for case in page.items]
-    context = {"rows": rows, "pagination": page_links(page, request.GET), "tag_params": STATUS_TAG_PARAMS}
+    context = {
+        "rows": [(case, href(case.pk)) for case in page.items],
+        "pagination": page_links(page, request.GET),
+        "tag_params": STATUS_TAG_PARAMS,
+        **text,
+    }
     return render(request, "cases/worklists/caseload.jinja", context)
+
+
+@require_GET
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _ensure_case_staff(request)
+    return _case_list(request, selectors.caseload(request.user), action="cases.caseload.listed", show_cover=True)
 
 
 @require_GET
@@ -97,24 +106,14 @@ def care_team_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The cases a practitioner (or anyone on the clinical staff) is part of as a member of their care team."""
     if request.user.role not in BREAK_GLASS_ROLES:
         raise PermissionDenied("Only the service's clinical staff are in care teams.")
-    page = paginate(
+    return _case_list(
+        request,
         selectors.care_team_cases(request.user),
-        keys=[SortKey("opened_at")],
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=_page_size(request),
+        action="cases.care_team_cases.listed",
+        heading="Cases you are part of",
+        intro="The open cases whose care team you are in, oldest first.",
+        empty="You are not in the care team of any open case.",
     )
-    _audit_list(request, "cases.care_team_cases.listed", [case.pk for case in page.items])
-    href = _href_maker("cases:case")
-    context = {
-        "rows": [(case, href(case.pk)) for case in page.items],
-        "pagination": page_links(page, request.GET),
-        "tag_params": STATUS_TAG_PARAMS,
-        "heading": "Cases you are part of",
-        "intro": "The open cases whose care team you are in, oldest first.",
-        "empty": "You are not in the care team of any open case.",
-    }
-    return render(request, "cases/worklists/caseload.jinja", context)
 
 
 @require_GET
