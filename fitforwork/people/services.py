@@ -80,30 +80,50 @@ def person_create(*, actor: Any, **fields: Any) -> Person:
     return person
 
 
-@transaction.atomic(savepoint=False)
-def person_register(*, actor: Any, employment: dict[str, Any], **fields: Any) -> Person:
-    """Record someone new to the service with their current job, as a referral first brings them.
+def person_prepare(*, actor: Any, employment: dict[str, Any], **fields: Any) -> tuple[Person, Employment]:
+    """Build and check someone new to the service with their current job, as a referral first brings them,
+    without writing anything: `people_register` stores them.
 
     The same checks as `person_create` and `employment_add`, in fewer queries for the busiest write path:
-    a new person has no other job to end, an id we make is not checked for uniqueness, and the NHS
-    number is checked with one lookup. The database's constraints stay as the backstop. Without a
-    savepoint of its own: a failure here fails the caller's whole transaction.
+    a new person has no other job to end, and an id we make is not checked for uniqueness. The GP practice
+    and employer are records the caller looked up, so they are not fetched again to check.
     """
     person = Person(**_only(fields, PERSON_FIELDS))
     _tidy(person)
     person.stamp(actor)
-    # The GP practice and employer are records the caller looked up, so they are not fetched again to check.
     person.full_clean(exclude=["gp_practice"], validate_unique=False, validate_constraints=False)
-    if person.nhs_number and Person.objects.filter(nhs_number=person.nhs_number).exists():
-        raise ValidationError({"nhs_number": "A person with this NHS number is already recorded"})
     job = Employment(person=person, **_only(employment, EMPLOYMENT_FIELDS))
     job.stamp(actor)
     job.full_clean(exclude=["person", "employer"], validate_unique=False, validate_constraints=False)
     _check(job)
-    person.save(force_insert=True)
-    job.save(force_insert=True)
-    audit_record(actor=actor, action="people.person_created", obj=person)
-    audit_record(actor=actor, action="people.employment_added", obj=job, data={"status": job.status})
+    return person, job
+
+
+@transaction.atomic(savepoint=False)
+def people_register(new: list[tuple[Any, Person, Employment]], *, numbers_checked: bool = False) -> None:
+    """Store people made by `person_prepare`, each with the actor who brought them, in one insert per table.
+
+    NHS numbers are checked with one lookup for them all, unless the caller has just looked them up itself
+    (`numbers_checked`); the database's unique constraint stays as the backstop either way, and raises
+    IntegrityError for a number recorded by someone else in the meantime. Without a savepoint of its own:
+    a failure here fails the caller's whole transaction.
+    """
+    numbers = [person.nhs_number for _, person, _ in new if person.nhs_number]
+    if len(set(numbers)) < len(numbers):
+        raise ValidationError({"nhs_number": "Two new people cannot have the same NHS number"})
+    if numbers and not numbers_checked and Person.objects.filter(nhs_number__in=numbers).exists():
+        raise ValidationError({"nhs_number": "A person with this NHS number is already recorded"})
+    Person.objects.bulk_create([person for _, person, _ in new])
+    Employment.objects.bulk_create([job for _, _, job in new])
+    for actor, person, job in new:
+        audit_record(actor=actor, action="people.person_created", obj=person)
+        audit_record(actor=actor, action="people.employment_added", obj=job, data={"status": job.status})
+
+
+def person_register(*, actor: Any, employment: dict[str, Any], **fields: Any) -> Person:
+    """Record someone new to the service with their current job: `person_prepare`, then `people_register`."""
+    person, job = person_prepare(actor=actor, employment=employment, **fields)
+    people_register([(actor, person, job)])
     return person
 
 

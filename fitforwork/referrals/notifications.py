@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from fitforwork.core.outbox.services import message_enqueue
+from fitforwork.core.outbox.models import Message
+from fitforwork.core.outbox.services import message_build, messages_enqueue
 from fitforwork.referrals.models import Referral
 
 
@@ -22,10 +23,12 @@ def _referrer_email(referral: Referral) -> str:
     return referral.referrer_user.email if referral.referrer_user else ""
 
 
-def _to_referrer(referral: Referral, name: str, personalisation: dict[str, str]) -> None:
+def _to_referrer(referral: Referral, name: str, personalisation: dict[str, str]) -> list[Message]:
     email = _referrer_email(referral)
-    if email:
-        message_enqueue(
+    if not email:
+        return []
+    return [
+        message_build(
             channel="email",
             template_id=_template(name),
             template_name=name,
@@ -33,9 +36,10 @@ def _to_referrer(referral: Referral, name: str, personalisation: dict[str, str])
             personalisation={"reference": referral.reference, **personalisation},
             reference=str(referral.pk),
         )
+    ]
 
 
-def _to_client(referral: Referral, name: str, personalisation: dict[str, str]) -> None:
+def _to_client(referral: Referral, name: str, personalisation: dict[str, str]) -> list[Message]:
     person = referral.person
     common = {"reference": referral.reference, "first_name": person.given_name, **personalisation}
     extra: dict[str, str] = {}
@@ -55,27 +59,38 @@ def _to_client(referral: Referral, name: str, personalisation: dict[str, str]) -
         channel, recipient = "letter", lines[0]
         extra = {f"address_line_{n}": line for n, line in enumerate(lines, start=1)}
     else:
-        return  # no way to reach them in writing; the case manager phones
-    message_enqueue(
-        channel=channel,
-        template_id=_template(f"{name}_{channel}"),
-        template_name=f"{name}_{channel}",
-        recipient=recipient,
-        personalisation={**common, **extra},
-        reference=str(referral.pk),
-    )
+        return []  # no way to reach them in writing; the case manager phones
+    return [
+        message_build(
+            channel=channel,
+            template_id=_template(f"{name}_{channel}"),
+            template_name=f"{name}_{channel}",
+            recipient=recipient,
+            personalisation={**common, **extra},
+            reference=str(referral.pk),
+        )
+    ]
+
+
+def _both(referral: Referral, name: str, personalisation: dict[str, str]) -> list[Message]:
+    return [
+        *_to_referrer(referral, f"{name}_referrer", personalisation),
+        *_to_client(referral, f"{name}_client", personalisation),
+    ]
+
+
+def referrals_received(referrals: list[Referral]) -> None:
+    """Tell each referrer and client that a referral arrived: every message in one insert."""
+    messages_enqueue([m for r in referrals for m in _both(r, "referral_received", {"site": r.site.name})])
 
 
 def referral_received(referral: Referral) -> None:
-    _to_referrer(referral, "referral_received_referrer", {"site": referral.site.name})
-    _to_client(referral, "referral_received_client", {"site": referral.site.name})
+    referrals_received([referral])
 
 
 def referral_accepted(referral: Referral) -> None:
-    _to_referrer(referral, "referral_accepted_referrer", {"site": referral.site.name})
-    _to_client(referral, "referral_accepted_client", {"site": referral.site.name})
+    messages_enqueue(_both(referral, "referral_accepted", {"site": referral.site.name}))
 
 
 def referral_declined(referral: Referral) -> None:
-    _to_referrer(referral, "referral_declined_referrer", {"reason": referral.decline_reason})
-    _to_client(referral, "referral_declined_client", {"reason": referral.decline_reason})
+    messages_enqueue(_both(referral, "referral_declined", {"reason": referral.decline_reason}))

@@ -77,7 +77,7 @@ def _enqueue_send(message_id: UUID, run_after: datetime | None = None) -> None:
     task.enqueue(str(message_id))
 
 
-def message_enqueue(
+def message_build(
     *,
     channel: Message.Channel | str,
     template_id: str,
@@ -87,10 +87,7 @@ def message_enqueue(
     actor: AbstractBaseUser | AnonymousUser | None = None,
     template_name: str = "",
 ) -> Message:
-    """Queue a message inside the caller's transaction, so it exists if and only if their change commits.
-
-    One INSERT, so no savepoint of its own: a bad recipient raises before anything is written.
-    """
+    """A checked message, not yet saved: `messages_enqueue` queues it. A bad recipient raises here."""
     channel = Message.Channel(channel)
     _validate(channel, recipient, personalisation)
     message = Message(
@@ -104,11 +101,39 @@ def message_enqueue(
     )
     message.next_attempt_at = message.created_at
     message.stamp(actor if isinstance(actor, models.Model) else None)
+    return message
+
+
+def message_enqueue(**fields: Any) -> Message:
+    """Queue a message inside the caller's transaction, so it exists if and only if their change commits.
+
+    Takes `message_build`'s arguments. One INSERT, so no savepoint of its own: a bad recipient raises
+    before anything is written.
+    """
+    message = message_build(**fields)
     message.save(force_insert=True)
     # robust: if enqueueing fails after the commit, the caller's change still stands and the
     # send-pending sweep sends the message.
     transaction.on_commit(partial(_enqueue_send, message.pk), robust=True)
     return message
+
+
+def messages_enqueue(messages: list[Message]) -> None:
+    """Queue many built messages in one insert, inside the caller's transaction, with one task to send them
+    all once it commits (a batch of referrals arriving together, say)."""
+    if not messages:
+        return
+    Message.objects.bulk_create(messages)
+    if len(messages) == 1:
+        transaction.on_commit(partial(_enqueue_send, messages[0].pk), robust=True)
+    else:
+        transaction.on_commit(partial(_enqueue_send_all, [m.pk for m in messages]), robust=True)
+
+
+def _enqueue_send_all(message_ids: list[UUID]) -> None:
+    from fitforwork.core.outbox.tasks import send_messages
+
+    send_messages.enqueue([str(pk) for pk in message_ids])
 
 
 def _claim(message_id: UUID, now: datetime) -> Message | None:

@@ -15,6 +15,17 @@ def send_message(message_id: str) -> str | None:
 
 
 @task()
+def send_messages(message_ids: list[str]) -> dict[str, int]:
+    """Send messages queued together, one after another; enqueued when their transaction commits."""
+    statuses: dict[str, int] = {}
+    for message_id in message_ids:
+        message = deliver(message_id)
+        status = str(message.status) if message is not None else "not sent"
+        statuses[status] = statuses.get(status, 0) + 1
+    return statuses
+
+
+@task()
 def send_pending_messages() -> dict[str, int]:
     """Send every due message, including any whose own task was lost."""
     return send_pending()

@@ -1,0 +1,368 @@
+"""Making referrals from stored submissions, several in one transaction.
+
+`referrals_make(jobs)` is the one way a referral is made, whether one arrived or many: the intake's group
+commit hands it every referral that arrived while the one before was being written (ADR 0009), and a form
+hands it one. Each job comes back with its referral or its refusal. The database sees one transaction with
+bulk inserts and one audit append; the checks are the same as for one referral at a time, and referrals in
+one batch see each other: the second of two for the same person is flagged as a possible duplicate of the
+first, exactly as if the first had been committed before it arrived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from fitforwork.core.audit.services import audit_batch, audit_record
+from fitforwork.core.calendar import add_working_days
+from fitforwork.core.group_commit import Job
+from fitforwork.organisations.config import ServiceModelConfig
+from fitforwork.organisations.models import Organisation, ServiceModelVersion, Site
+from fitforwork.people import services as people_services
+from fitforwork.people.models import Person
+from fitforwork.referrals import notifications
+from fitforwork.referrals.eligibility import ReferralFacts, evaluate
+from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused
+from fitforwork.referrals.models import Referral, ReferralStatusChange, Submission
+from fitforwork.referrals.references import new_reference
+from fitforwork.referrals.routing import route_referral
+from fitforwork.referrals.selectors import find_possible_duplicate, previous_referral_date
+
+NOT_COVERED = (
+    "We do not run a service for this GP practice or postcode. Check them, or find the service for the person's area."
+)
+
+
+class ReferralJob(Job):
+    """One stored submission to make a referral from; `referral` or `refused` is set once it is written."""
+
+    def __init__(self, *, submission: Submission, data: ReferralInput, first_attempt: bool) -> None:
+        super().__init__()
+        self.submission = submission
+        self.data = data
+        self.first_attempt = first_attempt
+        self.referral: Referral | None = None
+        self.refused: ReferralRefused | None = None
+
+    def reset(self) -> None:
+        self.referral, self.refused = None, None
+
+    def result(self) -> Referral:
+        if self.refused is not None:
+            raise self.refused
+        if self.referral is None:
+            raise RuntimeError("This job has not been written")
+        return self.referral
+
+
+@lru_cache(maxsize=256)
+def _parsed_config(version_id: Any) -> ServiceModelConfig:
+    return ServiceModelConfig.from_dict(ServiceModelVersion.objects.get(pk=version_id).config)
+
+
+def rules_config(version: ServiceModelVersion) -> ServiceModelConfig:
+    """A version's rules, parsed once per process: versions never change, so the cache cannot go stale."""
+    return _parsed_config(version.pk)
+
+
+@dataclass
+class _Plan:
+    """What a job's checks found before anything is written for it."""
+
+    site: Site
+    rules: ServiceModelVersion
+    config: ServiceModelConfig
+    received_at: datetime
+    received_on: date
+    person: Person | None = None
+    is_new: bool = False
+
+
+class _Lookups:
+    """Routing and rules, looked up once per batch for each practice, postcode and service model."""
+
+    def __init__(self) -> None:
+        self.sites: dict[tuple[Any, str], Site | None] = {}
+        self.rules: dict[Any, ServiceModelVersion | None] = {}
+
+    def site(self, gp_practice: Organisation | None, postcode: str) -> Site | None:
+        key = (gp_practice.pk if gp_practice else None, postcode.upper().replace(" ", ""))
+        if key not in self.sites:
+            self.sites[key] = route_referral(gp_practice=gp_practice, postcode=postcode)
+        return self.sites[key]
+
+    def latest_rules(self, site: Site) -> ServiceModelVersion | None:
+        if site.service_model_id not in self.rules:
+            self.rules[site.service_model_id] = (
+                ServiceModelVersion.objects.filter(service_model_id=site.service_model_id)
+                .select_related("service_model")
+                .order_by("-number")
+                .first()
+            )
+        return self.rules[site.service_model_id]
+
+
+def _plan(job: ReferralJob, lookups: _Lookups) -> _Plan:
+    """The checks that need nothing written: raises ReferralRefused naming the field."""
+    data = job.data
+    if data.employment_status == "employed_off_sick" and data.absence_start is None:
+        raise ReferralRefused([FieldError("absence_start", "Enter the first day the person was off sick")])
+    if data.source == "employer" and data.written_consent_date is None:
+        raise ReferralRefused(
+            [FieldError("written_consent_date", "Enter the date the employee gave written consent to this referral")]
+        )
+    site = lookups.site(data.gp_practice, data.postcode)
+    if site is None:
+        raise ReferralRefused([FieldError("gp_practice", NOT_COVERED)])
+    rules = lookups.latest_rules(site)
+    if rules is None:
+        raise ReferralRefused([FieldError("site", f"{site.name} has no service model rules yet.")])
+    received_at = job.submission.received_at
+    return _Plan(
+        site=site,
+        rules=rules,
+        config=rules_config(rules),
+        received_at=received_at,
+        received_on=timezone.localdate(received_at),
+    )
+
+
+@transaction.atomic
+def referrals_make(jobs: list[ReferralJob]) -> None:
+    """Make the referral for each stored submission, once; sets each job's referral or refusal.
+
+    Each submission's row is locked first, so attempts at the same submission take turns. A first attempt
+    takes the lock by recording the outcome; a retry locks, then looks for a referral an earlier attempt
+    made. Should a retry get in between a first attempt's commit of the submission and its lock, the
+    referral's unique submission makes the later of the two fail, and `receive` answers it with the
+    earlier one's referral.
+    """
+    with audit_batch():
+        _make(jobs)
+
+
+def _make(jobs: list[ReferralJob]) -> None:
+    now = timezone.now()
+    _answer_retries([job for job in jobs if not job.first_attempt])
+    lookups = _Lookups()
+    plans: dict[int, _Plan] = {}
+    for job in jobs:
+        if job.referral is not None:
+            continue
+        try:
+            plans[id(job)] = _plan(job, lookups)
+        except ReferralRefused as refused:
+            job.refused = refused
+    todo = [job for job in jobs if id(job) in plans]
+    if not todo:
+        return
+    Submission.objects.filter(pk__in=[job.submission.pk for job in todo]).update(
+        outcome=Submission.Outcome.REFERRAL, processed_at=now
+    )
+    _find_people(todo, plans)
+    earlier = _Earlier()
+    referrals = []
+    for job in todo:
+        plan = plans[id(job)]
+        referral = _referral(job, plan, earlier)
+        earlier.add(job.data, plan, referral)
+        referrals.append(referral)
+        job.referral = referral
+    Referral.objects.bulk_create(referrals)
+    ReferralStatusChange.objects.bulk_create(
+        ReferralStatusChange(referral=r, from_status="", to_status=Referral.Status.RECEIVED, actor=r.referrer_user)
+        for r in referrals
+    )
+    for job, referral in zip(todo, referrals, strict=True):
+        job.submission.outcome, job.submission.processed_at = Submission.Outcome.REFERRAL, now
+        audit_record(
+            actor=job.data.referrer_user,
+            action="referrals.referral.received",
+            obj=referral,
+            data={"channel": referral.channel, "source": referral.source, "eligible": referral.eligible},
+        )
+    notifications.referrals_received(referrals)
+
+
+def _answer_retries(retries: list[ReferralJob]) -> None:
+    """Lock retried submissions; a retry whose submission already has its referral gets that one."""
+    if not retries:
+        return
+    ids = sorted(job.submission.pk for job in retries)
+    list(Submission.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    made = {r.submission_id: r for r in Referral.objects.filter(submission_id__in=ids)}
+    for job in retries:
+        job.referral = made.get(job.submission.pk)
+
+
+def _find_people(todo: list[ReferralJob], plans: dict[int, _Plan]) -> None:
+    """The person each referral is about: someone we know by NHS number, name and date of birth, or someone
+    new, recorded here. An NHS number alone never attaches a referral to an existing record: a mistyped or
+    guessed number would show a referrer someone else's details. A new record whose NHS number is already
+    held keeps it only in the stored submission, and the referral is flagged as a possible duplicate."""
+    numbers = {job.data.nhs_number for job in todo if job.data.nhs_number}
+    holders = {p.nhs_number: p for p in Person.objects.filter(nhs_number__in=numbers)} if numbers else {}
+    new: list[tuple[Any, Person, Any]] = []
+    for job in todo:
+        data, plan = job.data, plans[id(job)]
+        nhs_number = data.nhs_number
+        holder = holders.get(nhs_number) if nhs_number else None
+        if holder is not None:
+            if holder.date_of_birth == data.date_of_birth and (
+                holder.family_name.strip().casefold() == data.family_name.strip().casefold()
+            ):
+                plan.person, plan.is_new = holder, holder._state.adding
+                continue
+            nhs_number = ""
+        person, job_record = people_services.person_prepare(
+            actor=data.referrer_user,
+            nhs_number=nhs_number,
+            given_name=data.given_name,
+            family_name=data.family_name,
+            date_of_birth=data.date_of_birth,
+            sex=data.sex,
+            email=data.email,
+            phone=data.phone,
+            address_line_1=data.address_line_1,
+            address_line_2=data.address_line_2,
+            town=data.town,
+            postcode=data.postcode,
+            gp_practice=data.gp_practice,
+            employment={
+                "status": data.employment_status,
+                "employer": data.employer,
+                "employer_name": data.employer_name if data.employer is None else "",
+                "job_title": data.job_title,
+                "absence_start": data.absence_start,
+            },
+        )
+        if person.nhs_number:
+            holders[person.nhs_number] = person  # a later referral in this batch finds them as if stored
+        new.append((data.referrer_user, person, job_record))
+        plan.person, plan.is_new = person, True
+    if new:
+        # Just looked up: one recorded since then makes the insert fail, and `receive` tries again.
+        people_services.people_register(new, numbers_checked=True)
+
+
+class _Earlier:
+    """The referrals made earlier in this batch, as the checks of later ones would find them once stored."""
+
+    def __init__(self) -> None:
+        self.by_nhs_number: dict[str, Referral] = {}
+        self.by_details: dict[tuple[str, str, date, str], Referral] = {}
+        self.by_person: dict[UUID, list[Referral]] = {}
+
+    @staticmethod
+    def _details(data: ReferralInput) -> tuple[str, str, date, str]:
+        return (
+            data.given_name.strip().casefold(),
+            data.family_name.strip().casefold(),
+            data.date_of_birth,
+            data.postcode.strip().casefold(),
+        )
+
+    def add(self, data: ReferralInput, plan: _Plan, referral: Referral) -> None:
+        if plan.person is not None and plan.person.nhs_number:
+            self.by_nhs_number[plan.person.nhs_number] = referral
+        if data.nhs_number:
+            self.by_nhs_number.setdefault(data.nhs_number, referral)
+        self.by_details[self._details(data)] = referral
+        self.by_person.setdefault(referral.person_id, []).append(referral)
+
+    def duplicate_of(self, data: ReferralInput) -> Referral | None:
+        found = self.by_details.get(self._details(data))
+        if found is None and data.nhs_number:
+            found = self.by_nhs_number.get(data.nhs_number)
+        return found
+
+    def for_person(self, person: Person) -> list[Referral]:
+        return self.by_person.get(person.pk, [])
+
+
+def _referral(job: ReferralJob, plan: _Plan, earlier: _Earlier) -> Referral:
+    data, submission, site = job.data, job.submission, plan.site
+    person = plan.person
+    if person is None:
+        raise RuntimeError("_find_people gives every referral its person first")
+    in_batch = earlier.duplicate_of(data)
+    duplicate = (
+        in_batch.pk
+        if in_batch is not None
+        else find_possible_duplicate(
+            nhs_number=data.nhs_number,
+            given_name=data.given_name,
+            family_name=data.family_name,
+            date_of_birth=data.date_of_birth,
+            postcode=data.postcode,
+            since=plan.received_on,
+        )
+    )
+    before = earlier.for_person(person)
+    is_new = plan.is_new and not before
+    previous_on = None if is_new else previous_referral_date(person=person, before=plan.received_at)
+    if before:
+        latest = max(timezone.localdate(r.received_at) for r in before)
+        previous_on = latest if previous_on is None else max(previous_on, latest)
+    gp_has_referred = any(r.source == "gp" for r in before) or (not plan.is_new and _gp_has_referred(person))
+    facts = ReferralFacts(
+        source=data.source,
+        received_on=plan.received_on,
+        employment_status=data.employment_status,
+        absence_start=data.absence_start,
+        expected_absence_weeks=data.expected_absence_weeks,
+        employer_size_band=data.employer_size_band or (data.employer.size_band if data.employer else "") or None,
+        nation=site.nation,
+        in_area=True,  # routing found a site covering the person's GP practice or postcode
+        previous_referral_on=previous_on,
+        consent_given=data.consent_given,
+        written_consent_confirmed=data.written_consent_date is not None,
+        gp_has_referred=gp_has_referred,
+        unemployed_since=data.unemployed_since,
+        fit_note_requested_or_at_risk=data.fit_note_requested_or_at_risk,
+    )
+    decision = evaluate(plan.config, facts)
+    referral = Referral(
+        reference=new_reference(),
+        submission=submission,
+        channel=submission.channel,
+        source=data.source,
+        received_at=plan.received_at,
+        person=person,
+        site=site,
+        rules=plan.rules,
+        referrer_user=data.referrer_user,
+        referrer_organisation=data.referrer_organisation,
+        referrer_name=data.referrer_name,
+        referrer_email=data.referrer_email,
+        referrer_phone=data.referrer_phone,
+        reason=data.reason,
+        condition_category=data.condition_category,
+        employment_status=data.employment_status,
+        absence_start=data.absence_start,
+        expected_absence_weeks=data.expected_absence_weeks,
+        employer_size_band=facts.employer_size_band or "",
+        consent_given=data.consent_given,
+        written_consent_date=data.written_consent_date,
+        eligible=decision.eligible,
+        eligibility_failures=decision.as_json(),
+        first_contact_due=add_working_days(
+            plan.received_on, plan.config.time_standards.first_contact_working_days, site.nation
+        ),
+        duplicate_status=Referral.DuplicateStatus.FLAGGED if duplicate else "",
+        possible_duplicate_of_id=duplicate,
+    )
+    referral.stamp(data.referrer_user)
+    return referral
+
+
+def _gp_has_referred(person: Person) -> bool:
+    return Referral.objects.filter(
+        person=person, source="gp", status__in=[Referral.Status.RECEIVED, Referral.Status.ACCEPTED]
+    ).exists()
