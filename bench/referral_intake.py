@@ -62,13 +62,20 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_used(server_pid: int, database: str) -> float:
-    """CPU seconds so far of the server, its workers, this load generator and PostgreSQL's backends for `database`."""
-    pids = {server_pid, os.getpid()}
+def cpu_used(server_pid: int, database: str) -> dict[str, float]:
+    """CPU seconds so far of the server and its workers, PostgreSQL's backends for `database`, and this load
+    generator."""
+    parts = {"server": {server_pid}, "database": set(), "load_generator": {os.getpid()}}
     for pid, parent, command in _processes():
-        if parent == server_pid or f" {database} " in command:
-            pids.add(pid)
-    return sum(_cpu_seconds(pid) for pid in pids)
+        if parent == server_pid:
+            parts["server"].add(pid)
+        elif f" {database} " in command:
+            parts["database"].add(pid)
+    return {part: sum(_cpu_seconds(pid) for pid in pids) for part, pids in parts.items()}
+
+
+def _spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {part: after[part] - before[part] for part in before}
 
 
 def service_request(n: int) -> dict:
@@ -131,9 +138,13 @@ def hammer(url: str, headers: dict, body, clients: int, seconds: float) -> dict:
     return {"per_second": round(ok / elapsed, 1), "answers": counts, "seconds": round(elapsed, 1)}
 
 
-def _per_answer(phase: dict) -> float | None:
+def _per_answer(phase: dict) -> dict[str, float] | None:
+    """CPU milliseconds per answer, in all and by part."""
     answered = sum(phase["answers"].values())
-    return round(phase["cpu_seconds"] * 1000 / answered, 2) if answered else None
+    if not answered:
+        return None
+    parts = {part: round(seconds * 1000 / answered, 2) for part, seconds in phase["cpu_seconds"].items()}
+    return {"total": round(sum(phase["cpu_seconds"].values()) * 1000 / answered, 2), **parts}
 
 
 def main() -> int:
@@ -219,9 +230,9 @@ def main() -> int:
         hammer(f"{base}/bench/bare-insert/", {}, lambda n: {"n": n}, options.clients, 1)
         cpu = cpu_used(server.pid, database)
         intake = hammer(f"{base}/fhir/R4/ServiceRequest", headers, service_request, options.clients, options.seconds)
-        cpu, intake["cpu_seconds"] = cpu_used(server.pid, database), cpu_used(server.pid, database) - cpu
+        cpu, intake["cpu_seconds"] = cpu_used(server.pid, database), _spent(cpu, cpu_used(server.pid, database))
         bare = hammer(f"{base}/bench/bare-insert/", {}, lambda n: {"n": n}, options.clients, options.seconds)
-        bare["cpu_seconds"] = cpu_used(server.pid, database) - cpu
+        bare["cpu_seconds"] = _spent(cpu, cpu_used(server.pid, database))
     finally:
         if server is not None:
             server.terminate()

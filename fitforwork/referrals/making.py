@@ -32,7 +32,7 @@ from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefus
 from fitforwork.referrals.models import Referral, ReferralStatusChange, Submission
 from fitforwork.referrals.references import new_reference
 from fitforwork.referrals.routing import route_referral
-from fitforwork.referrals.selectors import find_possible_duplicate, previous_referral_date
+from fitforwork.referrals.selectors import Identity, find_possible_duplicates, previous_referral_date
 
 NOT_COVERED = (
     "We do not run a service for this GP practice or postcode. Check them, or find the service for the person's area."
@@ -166,11 +166,24 @@ def _make(jobs: list[ReferralJob]) -> None:
         outcome=Submission.Outcome.REFERRAL, processed_at=now
     )
     _find_people(todo, plans)
+    stored_duplicates = find_possible_duplicates(
+        [
+            Identity(
+                nhs_number=job.data.nhs_number,
+                given_name=job.data.given_name,
+                family_name=job.data.family_name,
+                date_of_birth=job.data.date_of_birth,
+                postcode=job.data.postcode,
+                since=plans[id(job)].received_on,
+            )
+            for job in todo
+        ]
+    )
     earlier = _Earlier()
     referrals = []
-    for job in todo:
+    for job, stored_duplicate in zip(todo, stored_duplicates, strict=True):
         plan = plans[id(job)]
-        referral = _referral(job, plan, earlier)
+        referral = _referral(job, plan, earlier, stored_duplicate)
         earlier.add(job.data, plan, referral)
         referrals.append(referral)
         job.referral = referral
@@ -286,24 +299,13 @@ class _Earlier:
         return self.by_person.get(person.pk, [])
 
 
-def _referral(job: ReferralJob, plan: _Plan, earlier: _Earlier) -> Referral:
+def _referral(job: ReferralJob, plan: _Plan, earlier: _Earlier, stored_duplicate: UUID | None) -> Referral:
     data, submission, site = job.data, job.submission, plan.site
     person = plan.person
     if person is None:
         raise RuntimeError("_find_people gives every referral its person first")
-    in_batch = earlier.duplicate_of(data)
-    duplicate = (
-        in_batch.pk
-        if in_batch is not None
-        else find_possible_duplicate(
-            nhs_number=data.nhs_number,
-            given_name=data.given_name,
-            family_name=data.family_name,
-            date_of_birth=data.date_of_birth,
-            postcode=data.postcode,
-            since=plan.received_on,
-        )
-    )
+    in_batch = earlier.duplicate_of(data)  # newer than any stored one
+    duplicate = in_batch.pk if in_batch is not None else stored_duplicate
     before = earlier.for_person(person)
     is_new = plan.is_new and not before
     previous_on = None if is_new else previous_referral_date(person=person, before=plan.received_at)
