@@ -285,27 +285,34 @@ class _Earlier:
         if plan.person is not None and plan.person.nhs_number:
             self.by_nhs_number[plan.person.nhs_number] = referral
         if data.nhs_number:
-            self.by_nhs_number.setdefault(data.nhs_number, referral)
+            self.by_nhs_number[data.nhs_number] = referral
         self.by_details[self._details(data)] = referral
         self.by_person.setdefault(referral.person_id, []).append(referral)
 
     def duplicate_of(self, data: ReferralInput) -> Referral | None:
-        found = self.by_details.get(self._details(data))
-        if found is None and data.nhs_number:
-            found = self.by_nhs_number.get(data.nhs_number)
-        return found
+        """The newest referral earlier in the batch with the same name, date of birth and postcode, or NHS number."""
+        matches = [self.by_details.get(self._details(data))]
+        if data.nhs_number:
+            matches.append(self.by_nhs_number.get(data.nhs_number))
+        found = [r for r in matches if r is not None]
+        return max(found, key=lambda r: r.received_at) if found else None
 
     def for_person(self, person: Person) -> list[Referral]:
         return self.by_person.get(person.pk, [])
 
 
-def _referral(job: ReferralJob, plan: _Plan, earlier: _Earlier, stored_duplicate: UUID | None) -> Referral:
+def _referral(
+    job: ReferralJob, plan: _Plan, earlier: _Earlier, stored_duplicate: tuple[UUID, datetime] | None
+) -> Referral:
     data, submission, site = job.data, job.submission, plan.site
     person = plan.person
     if person is None:
         raise RuntimeError("_find_people gives every referral its person first")
-    in_batch = earlier.duplicate_of(data)  # newer than any stored one
-    duplicate = in_batch.pk if in_batch is not None else stored_duplicate
+    # The newest possible duplicate, whether stored or earlier in this batch.
+    in_batch = earlier.duplicate_of(data)
+    duplicate = stored_duplicate[0] if stored_duplicate else None
+    if in_batch is not None and (stored_duplicate is None or in_batch.received_at >= stored_duplicate[1]):
+        duplicate = in_batch.pk
     before = earlier.for_person(person)
     is_new = plan.is_new and not before
     previous_on = None if is_new else previous_referral_date(person=person, before=plan.received_at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from django.db import connection
@@ -30,10 +30,10 @@ class Identity:
     since: date  # the day the referral arrived: referrals within a year before it count as recent
 
 
-def find_possible_duplicates(people: Sequence[Identity]) -> list[UUID | None]:
-    """For each person, the id of the newest open or recent referral for the same person: same NHS number, or
-    same name, date of birth and postcode (letter case and outer spaces aside). Open means received or
-    accepted; recent, received within a year before `since`.
+def find_possible_duplicates(people: Sequence[Identity]) -> list[tuple[UUID, datetime] | None]:
+    """For each person, the id and arrival time of the newest open or recent referral for the same person:
+    same NHS number, or same name, date of birth and postcode (letter case and outer spaces aside). Open
+    means received or accepted; recent, received within a year before `since`.
 
     One statement for everyone in a batch of arriving referrals, in plain SQL: on this, the busiest path,
     the ORM took longer to build the query than the database took to run it. The family name and date of
@@ -61,24 +61,28 @@ def find_possible_duplicates(people: Sequence[Identity]) -> list[UUID | None]:
         recent = timezone.make_aware(datetime.combine(who.since - timedelta(days=DUPLICATE_LOOKBACK_DAYS), time.min))
         # Only table names from the models and our own numbers go into the text; every value is a parameter.
         branches.append(
-            f"SELECT * FROM (SELECT {n} AS n, r.id FROM {referral} r JOIN {person} p ON p.id = r.person_id"  # noqa: S608
+            f"SELECT * FROM (SELECT {n} AS n, r.id, r.received_at FROM {referral} r"  # noqa: S608
+            f" JOIN {person} p ON p.id = r.person_id"
             f" WHERE (r.status IN (%s, %s) OR r.received_at >= %s) AND ({same})"
             f" ORDER BY r.received_at DESC LIMIT 1) AS d{n}"
         )
         params += [Referral.Status.RECEIVED, Referral.Status.ACCEPTED, ops.adapt_datetimefield_value(recent), *args]
-    found: list[UUID | None] = [None] * len(people)
+    found: list[tuple[UUID, datetime] | None] = [None] * len(people)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(branches), params)
-        for n, pk in cursor.fetchall():
-            found[n] = pk if isinstance(pk, UUID) else UUID(pk)
+        for n, pk, received_at in cursor.fetchall():
+            if isinstance(received_at, str):  # SQLite keeps UTC as text
+                received_at = datetime.fromisoformat(received_at).replace(tzinfo=UTC)
+            found[n] = (pk if isinstance(pk, UUID) else UUID(pk), received_at)
     return found
 
 
 def find_possible_duplicate(
     *, nhs_number: str, given_name: str, family_name: str, date_of_birth: date, postcode: str, since: date
 ) -> UUID | None:
-    """`find_possible_duplicates` for one person."""
-    return find_possible_duplicates([Identity(nhs_number, given_name, family_name, date_of_birth, postcode, since)])[0]
+    """`find_possible_duplicates` for one person: the referral's id."""
+    found = find_possible_duplicates([Identity(nhs_number, given_name, family_name, date_of_birth, postcode, since)])
+    return found[0][0] if found[0] else None
 
 
 def previous_referral_date(*, person: Person, before: datetime) -> date | None:

@@ -281,11 +281,6 @@ def _newest_or_first(site, batched, nhs_number, names):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="in a batch a match by name, date of birth and postcode is taken before a newer match by NHS number; "
-    "one at a time, find_possible_duplicate answers the newest of both",
-)
 def test_a_duplicate_found_two_ways_in_a_batch_is_the_newest_as_one_at_a_time(workwell_site):
     one_at_a_time = _newest_or_first(workwell_site, False, NHS, {"family_name": "Alpha"})
     batched = _newest_or_first(workwell_site, True, "4010232137", {"family_name": "Beta"})
