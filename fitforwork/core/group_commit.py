@@ -89,3 +89,96 @@ class GroupCommit(Generic[J]):
                 each.alone = True
             if not isinstance(error, Exception):
                 raise  # the worker is stopping: the others write their own, the leader stops
+
+
+class BackgroundWriter(Generic[J]):
+    """Jobs handed over by requests that have already been answered, written by one thread of this process.
+
+    The thread takes every job waiting (up to `max_batch`) and hands them to `write` in one call, so the
+    busier the process, the bigger each transaction. If a batch fails, each of its jobs is written alone; a
+    job that fails alone is logged and left as it is, for a sweep to pick up (what it came from was stored
+    before it was handed over). `done(job)` runs after each job is written, outside the transaction.
+    """
+
+    def __init__(
+        self, write: Callable[[list[J]], None], *, done: Callable[[J], None], name: str, max_batch: int = 200
+    ) -> None:
+        self._write = write
+        self._done = done
+        self._name = name
+        self._max_batch = max_batch
+        self._lock = threading.Condition()
+        self._waiting: list[J] = []
+        self._busy = False
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+        self.batches = 0
+        self.jobs = 0
+
+    def submit(self, job: J) -> None:
+        with self._lock:
+            self._waiting.append(job)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+            self._lock.notify_all()
+
+    def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until every job handed over so far is written; False if `timeout` seconds pass first."""
+        with self._lock:
+            return self._lock.wait_for(lambda: not self._waiting and not self._busy, timeout=timeout)
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Write what is waiting, then end the thread and close its database connection (a process stopping, or
+        a test ending); a later `submit` starts a new thread. False if that took longer than `timeout`."""
+        with self._lock:
+            thread, self._stopping = self._thread, True
+            self._lock.notify_all()
+        if thread is not None:
+            thread.join(timeout)
+        with self._lock:
+            self._stopping = False
+            return thread is None or not thread.is_alive()
+
+    def _run(self) -> None:
+        from django.db import close_old_connections, connection
+
+        while True:
+            with self._lock:
+                self._lock.wait_for(lambda: bool(self._waiting) or self._stopping)
+                if not self._waiting:  # stopping, with nothing left to write
+                    self._thread = None
+                    connection.close()
+                    return
+                batch, self._waiting = self._waiting[: self._max_batch], self._waiting[self._max_batch :]
+                self._busy = True
+            try:
+                close_old_connections()  # as a request would: drop a connection that is too old or broken
+                self._write_batch(batch)
+            finally:
+                with self._lock:
+                    self._busy = False
+                    self.batches += 1
+                    self.jobs += len(batch)
+                    self._lock.notify_all()
+                connection.close_if_unusable_or_obsolete()
+
+    def _write_batch(self, batch: list[J]) -> None:
+        try:
+            self._write(batch)
+            written = batch
+        except Exception:
+            logger.warning("A batch of %d failed; writing each on its own", len(batch), exc_info=True)
+            written = []
+            for job in batch:
+                job.reset()
+                try:
+                    self._write([job])
+                    written.append(job)
+                except Exception:
+                    logger.exception("A job failed on its own; left for the sweep")
+        for job in written:
+            try:
+                self._done(job)
+            except Exception:
+                logger.exception("Finishing a written job failed")

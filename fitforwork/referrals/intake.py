@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Callable
 from typing import Any
 
@@ -17,15 +18,47 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fitforwork.accounts.models import User
-from fitforwork.core.group_commit import GroupCommit
+from fitforwork.core.group_commit import BackgroundWriter, GroupCommit
 from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.making import ReferralJob, referrals_make
 from fitforwork.referrals.models import Referral, Submission
 
-__all__ = ["FieldError", "ReferralInput", "ReferralRefused", "receive", "referral_from_submission", "submission_store"]
+__all__ = [
+    "FieldError",
+    "ReferralInput",
+    "ReferralRefused",
+    "receive",
+    "receive_later",
+    "referral_from_submission",
+    "submission_store",
+]
 
 # Referrals arriving together in this process share a transaction (ADR 0009).
 group_commit: GroupCommit[ReferralJob] = GroupCommit(referrals_make)
+
+
+def _make_later(jobs: list[ReferralJob]) -> None:
+    try:
+        referrals_make(jobs)
+    except IntegrityError:
+        if len(jobs) > 1:
+            raise  # each is written again alone
+        # As in `receive`: another referral recorded the same new person at the same moment, and has
+        # committed; tried once more, as a retry, this one finds the person (or the referral, if made).
+        jobs[0].reset()
+        jobs[0].first_attempt = False
+        referrals_make(jobs)
+
+
+def _finish_later(job: ReferralJob) -> None:
+    if job.refused is not None:
+        submission_refuse(submission=job.submission, errors=job.refused.errors)
+
+
+# Referrals whose senders asked not to wait (FHIR's asynchronous pattern): written by a thread of this
+# process, as many to a transaction as have arrived meanwhile.
+background: BackgroundWriter[ReferralJob] = BackgroundWriter(_make_later, done=_finish_later, name="referral-intake")
+atexit.register(background.stop)  # a process stopping writes what it holds first (the sweep is the backstop)
 
 
 def submission_store(
@@ -41,7 +74,7 @@ def submission_store(
         channel=channel,
         payload=payload,
         submitted_by=submitted_by,
-        idempotency_scope=idempotency_scope if idempotency_key else "",
+        idempotency_scope=idempotency_scope,
         idempotency_key=idempotency_key,
     )
     try:
@@ -100,6 +133,46 @@ def receive(
         except ReferralRefused as refused:
             submission_refuse(submission=submission, errors=refused.errors)
             raise
+
+
+def receive_later(
+    *,
+    channel: str,
+    payload: Any,
+    parse: Callable[[Any], ReferralInput],
+    submitted_by: User | None = None,
+    idempotency_scope: str = "",
+    idempotency_key: str = "",
+) -> Submission:
+    """Store and check now, make the referral just after: for senders who asked not to wait for it.
+
+    What arrived is committed, then parsed, so a submission that cannot be read or lacks a field is refused
+    at once, as `receive` would (ReferralRefused). The rest (routing, eligibility, duplicates, the referral)
+    is handed to this process's background writer, and the submission's outcome says when it is done. A
+    retry of an idempotency key returns the first submission, whatever became of it. Inside a transaction
+    (a test, say) the referral is made there and then, since another thread could not see the submission.
+    """
+    submission, created = submission_store(
+        channel=channel,
+        payload=payload,
+        submitted_by=submitted_by,
+        idempotency_scope=idempotency_scope,
+        idempotency_key=idempotency_key,
+    )
+    if not created:
+        return submission
+    try:
+        data = parse(payload)
+    except ReferralRefused as refused:
+        submission_refuse(submission=submission, errors=refused.errors)
+        raise
+    job = ReferralJob(submission=submission, data=data, first_attempt=True)
+    if transaction.get_connection().in_atomic_block:
+        referrals_make([job])
+        _finish_later(job)
+    else:
+        background.submit(job)
+    return submission
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from fitforwork.core.group_commit import GroupCommit, Job
+from fitforwork.core.group_commit import BackgroundWriter, GroupCommit, Job
 
 TIMEOUT = 10
 
@@ -156,3 +156,71 @@ def test_max_batch_caps_how_many_jobs_one_write_carries():
     assert [job.result for job in jobs] == [value * value for value in range(8)]
     assert all(outcomes[job.value] is job for job in jobs)
     assert (writer.group.batches, writer.group.jobs) == (4, 8)
+
+
+# --- BackgroundWriter: the requests have been answered; one thread writes what they handed over ---------
+
+
+class Background:
+    """A fake `write` for BackgroundWriter that holds its first batch until released, and fails batches
+    holding a bad value."""
+
+    def __init__(self, *, bad=()):
+        self.batches = []
+        self.done = []
+        self.bad = set(bad)
+        self.release = threading.Event()
+        self.writer = BackgroundWriter(self.write, done=self.done.append, name="test-writer")
+
+    def write(self, jobs):
+        self.release.wait(TIMEOUT)
+        self.batches.append([job.value for job in jobs])
+        if self.bad & {job.value for job in jobs}:
+            raise Bad(f"bad batch {[job.value for job in jobs]}")
+        for job in jobs:
+            job.result = job.value**2
+
+
+def test_jobs_handed_over_while_one_is_written_go_in_the_next_batch_and_each_is_finished():
+    fake = Background()
+    jobs = [Square(n) for n in range(6)]
+    fake.writer.submit(jobs[0])
+    while not fake.writer._busy:
+        time.sleep(0.001)
+    for job in jobs[1:]:
+        fake.writer.submit(job)  # returns at once: nobody waits for the write
+    fake.release.set()
+    assert fake.writer.drain(TIMEOUT)
+    assert fake.batches == [[0], [1, 2, 3, 4, 5]]
+    assert [job.result for job in jobs] == [0, 1, 4, 9, 16, 25]
+    assert fake.done == jobs
+    assert fake.writer.stop(TIMEOUT)
+
+
+def test_a_failed_background_batch_is_written_job_by_job_and_the_bad_job_is_left_unfinished():
+    fake = Background(bad={2})
+    jobs = [Square(n) for n in range(4)]
+    fake.writer.submit(jobs[0])
+    while not fake.writer._busy:
+        time.sleep(0.001)
+    for job in jobs[1:]:
+        fake.writer.submit(job)
+    fake.release.set()
+    assert fake.writer.drain(TIMEOUT)
+    assert fake.batches == [[0], [1, 2, 3], [1], [2], [3]]
+    assert [job.result for job in jobs] == [0, 1, None, 9]
+    assert fake.done == [jobs[0], jobs[1], jobs[3]]  # the bad one stays for the sweep
+    assert fake.writer.stop(TIMEOUT)
+
+
+def test_stop_writes_what_is_waiting_then_ends_the_thread_and_a_new_submit_starts_another():
+    fake = Background()
+    fake.release.set()
+    fake.writer.submit(Square(3))
+    assert fake.writer.stop(TIMEOUT)
+    assert fake.batches == [[3]]
+    assert fake.writer._thread is None
+    fake.writer.submit(Square(4))
+    assert fake.writer.drain(TIMEOUT)
+    assert fake.batches == [[3], [4]]
+    assert fake.writer.stop(TIMEOUT)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fitforwork.api.fhir import views
+from fitforwork.api.fhir import asynchronous, views
 
 app_name = "fhir"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("Task", views.task_type, name="task-type"),
     path("Task/<str:resource_id>", views.task_instance, name="task-instance"),
     path("Patient/<str:resource_id>", views.patient_instance, name="patient-instance"),
+    path("_async/<str:submission_id>", asynchronous.status, name="async-status"),
 ]

@@ -1,7 +1,9 @@
 """The FHIR R4 facade's HTTP layer: bearer-token auth, content negotiation, and one view per endpoint.
 
 No session, no CSRF (a token is not sent by browsers on their own); every answer is `application/fhir+json`,
-every error an OperationOutcome. Referrals come in only through `fitforwork.referrals.intake.receive`.
+every error an OperationOutcome. Referrals come in only through `fitforwork.referrals.intake.receive`, or,
+for a sender that asks not to wait (`Prefer: respond-async`), `receive_later` and the status endpoint in
+`asynchronous.py`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from fitforwork.api.services import apiclient_for_token
 from fitforwork.core.audit.services import audit_record
 from fitforwork.organisations.models import ServiceModelVersion
 from fitforwork.people.models import Person
-from fitforwork.referrals.intake import ReferralRefused, receive
+from fitforwork.referrals.intake import ReferralRefused, receive, receive_later
 from fitforwork.referrals.models import Channel, Referral
 
 DEFAULT_COUNT = 20
@@ -115,10 +117,48 @@ def _parser(parse: Callable[..., Any], client: ApiClient) -> Callable[[Any], Any
     return run
 
 
-def _create(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) -> Referral | HttpResponse:
+def _idempotency_key(request: HttpRequest) -> str | HttpResponse:
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
         return outcome_response(400, "value", "The Idempotency-Key is at most 200 characters")
+    return key
+
+
+def wants_async(request: HttpRequest) -> bool:
+    """Whether the sender asked for FHIR's asynchronous pattern (http://hl7.org/fhir/R4/async.html)."""
+    return "respond-async" in {p.strip().lower() for p in request.headers.get("Prefer", "").split(",")}
+
+
+def _accept(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) -> HttpResponse:
+    """Store and check the referral now, make it just after; 202 with where to ask how it went."""
+    key = _idempotency_key(request)
+    if isinstance(key, HttpResponse):
+        return key
+    try:
+        submission = receive_later(
+            channel=Channel.FHIR,
+            payload=_read_payload(request),
+            parse=_parser(parse, client),
+            submitted_by=None,
+            idempotency_scope=f"apiclient:{client.pk}",
+            idempotency_key=key,
+        )
+    except ReferralRefused as refused:
+        status, issues = mappers.issues_from_refusal(refused)
+        return fhir_response(mappers.operation_outcome(issues), status=status)
+    where = request.build_absolute_uri(reverse("fhir:async-status", args=[submission.pk]))
+    message = "Received and stored. Ask the Content-Location address for the referral, or why it was refused."
+    response = fhir_response(
+        mappers.operation_outcome([Issue("informational", "", message, severity="information")]), status=202
+    )
+    response["Content-Location"] = where
+    return response
+
+
+def _create(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) -> Referral | HttpResponse:
+    key = _idempotency_key(request)
+    if isinstance(key, HttpResponse):
+        return key
     try:
         referral = receive(
             channel=Channel.FHIR,
@@ -193,6 +233,8 @@ def root(request: HttpRequest, client: ApiClient) -> HttpResponse:
 @fhir_endpoint({"GET", "POST"})
 def service_request_type(request: HttpRequest, client: ApiClient) -> HttpResponse:
     if request.method == "POST":
+        if wants_async(request):
+            return _accept(request, client, parsing.parse_service_request)
         result = _create(request, client, parsing.parse_service_request)
         if isinstance(result, HttpResponse):
             return result

@@ -1,0 +1,55 @@
+"""Where a sender that asked not to wait (`Prefer: respond-async`) learns what became of its referral.
+
+FHIR's asynchronous pattern (http://hl7.org/fhir/R4/async.html): the POST answered 202 with this endpoint
+in `Content-Location`. Asked here, it answers 202 while the referral is being made, then 200 with a
+batch-response Bundle whose one entry is what the POST would have answered had the sender waited: the
+ServiceRequest and "201 Created", or an OperationOutcome and "422". Only the client that sent it can ask.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+from fitforwork.api.fhir import mappers
+from fitforwork.api.fhir.mappers import Issue
+from fitforwork.api.fhir.views import _not_found, _uuid, _visible, fhir_endpoint, fhir_response
+from fitforwork.api.models import ApiClient
+from fitforwork.core.audit.services import audit_record
+from fitforwork.referrals.intake import FieldError, ReferralRefused
+from fitforwork.referrals.models import Channel, Submission
+
+STILL_WORKING = "Received and stored; the referral is still being made. Ask again in a second."
+
+
+@fhir_endpoint({"GET"})
+def status(request: HttpRequest, client: ApiClient, submission_id: str) -> HttpResponse:
+    found = _uuid(submission_id)
+    submission = (
+        Submission.objects.filter(pk=found, channel=Channel.FHIR, idempotency_scope=f"apiclient:{client.pk}").first()
+        if found
+        else None
+    )
+    if submission is None:
+        return _not_found("status", submission_id)
+    if submission.outcome == Submission.Outcome.RECEIVED:
+        response = fhir_response(
+            mappers.operation_outcome([Issue("informational", "", STILL_WORKING, severity="information")]), status=202
+        )
+        response["Retry-After"] = "1"
+        return response
+    if submission.outcome == Submission.Outcome.REFUSED:
+        refused = ReferralRefused([FieldError(e["field"], e["message"]) for e in submission.errors])
+        code, issues = mappers.issues_from_refusal(refused)
+        entry = {"response": {"status": f"{code}", "outcome": mappers.operation_outcome(issues)}}
+        return fhir_response({"resourceType": "Bundle", "type": "batch-response", "entry": [entry]})
+    referral = _visible(client).get(submission=submission)
+    audit_record(actor=None, action="api.fhir.read", obj=referral, data={"api_client": client.name})
+    entry = {
+        "resource": mappers.service_request(referral),
+        "response": {
+            "status": "201 Created",
+            "location": f"ServiceRequest/{referral.pk}/_history/{mappers.version_id(referral)}",
+            "etag": mappers.etag(referral),
+        },
+    }
+    return fhir_response({"resourceType": "Bundle", "type": "batch-response", "entry": [entry]})
