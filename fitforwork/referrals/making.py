@@ -23,15 +23,14 @@ from fitforwork.core.audit.services import audit_batch, audit_record
 from fitforwork.core.calendar import add_working_days
 from fitforwork.core.group_commit import Job
 from fitforwork.organisations.config import ServiceModelConfig
-from fitforwork.organisations.models import Organisation, ServiceModelVersion, Site
+from fitforwork.organisations.models import ServiceModelVersion, Site
 from fitforwork.people import services as people_services
 from fitforwork.people.models import Person
-from fitforwork.referrals import notifications
+from fitforwork.referrals import notifications, routing
 from fitforwork.referrals.eligibility import ReferralFacts, evaluate
 from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.models import Referral, ReferralStatusChange, Submission
 from fitforwork.referrals.references import new_reference
-from fitforwork.referrals.routing import route_referral
 from fitforwork.referrals.selectors import Identity, find_possible_duplicates, previous_referral_date
 
 NOT_COVERED = (
@@ -84,31 +83,7 @@ class _Plan:
     is_new: bool = False
 
 
-class _Lookups:
-    """Routing and rules, looked up once per batch for each practice, postcode and service model."""
-
-    def __init__(self) -> None:
-        self.sites: dict[tuple[Any, str], Site | None] = {}
-        self.rules: dict[Any, ServiceModelVersion | None] = {}
-
-    def site(self, gp_practice: Organisation | None, postcode: str) -> Site | None:
-        key = (gp_practice.pk if gp_practice else None, postcode.upper().replace(" ", ""))
-        if key not in self.sites:
-            self.sites[key] = route_referral(gp_practice=gp_practice, postcode=postcode)
-        return self.sites[key]
-
-    def latest_rules(self, site: Site) -> ServiceModelVersion | None:
-        if site.service_model_id not in self.rules:
-            self.rules[site.service_model_id] = (
-                ServiceModelVersion.objects.filter(service_model_id=site.service_model_id)
-                .select_related("service_model")
-                .order_by("-number")
-                .first()
-            )
-        return self.rules[site.service_model_id]
-
-
-def _plan(job: ReferralJob, lookups: _Lookups) -> _Plan:
+def _plan(job: ReferralJob) -> _Plan:
     """The checks that need nothing written: raises ReferralRefused naming the field."""
     data = job.data
     if data.employment_status == "employed_off_sick" and data.absence_start is None:
@@ -117,10 +92,10 @@ def _plan(job: ReferralJob, lookups: _Lookups) -> _Plan:
         raise ReferralRefused(
             [FieldError("written_consent_date", "Enter the date the employee gave written consent to this referral")]
         )
-    site = lookups.site(data.gp_practice, data.postcode)
+    site = routing.route_referral(gp_practice=data.gp_practice, postcode=data.postcode)
     if site is None:
         raise ReferralRefused([FieldError("gp_practice", NOT_COVERED)])
-    rules = lookups.latest_rules(site)
+    rules = routing.latest_rules(site.service_model_id)
     if rules is None:
         raise ReferralRefused([FieldError("site", f"{site.name} has no service model rules yet.")])
     received_at = job.submission.received_at
@@ -150,13 +125,12 @@ def referrals_make(jobs: list[ReferralJob]) -> None:
 def _make(jobs: list[ReferralJob]) -> None:
     now = timezone.now()
     _answer_retries([job for job in jobs if not job.first_attempt])
-    lookups = _Lookups()
     plans: dict[int, _Plan] = {}
     for job in jobs:
         if job.referral is not None:
             continue
         try:
-            plans[id(job)] = _plan(job, lookups)
+            plans[id(job)] = _plan(job)
         except ReferralRefused as refused:
             job.refused = refused
     todo = [job for job in jobs if id(job) in plans]
