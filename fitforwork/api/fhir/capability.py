@@ -47,7 +47,9 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                 "mode": "server",
                 "documentation": (
                     "Search results page with _count (at most 100, default 20) and _page; the Bundle links are "
-                    "self, next and previous. POST ServiceRequest and transactions honour an Idempotency-Key header."
+                    "self, next and previous. POST ServiceRequest and transactions honour an Idempotency-Key header. "
+                    "POST ServiceRequest with 'Prefer: respond-async' answers 202 once the referral is stored and "
+                    "checked, with a Content-Location to poll: 202 while it is made, then a batch-response Bundle."
                 ),
                 "security": {
                     "description": (
