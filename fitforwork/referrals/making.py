@@ -119,7 +119,18 @@ def referrals_make(jobs: list[ReferralJob]) -> None:
     earlier one's referral.
     """
     with audit_batch():
-        _make(jobs)
+        _make_once_each(jobs)
+
+
+def _make_once_each(jobs: list[ReferralJob]) -> None:
+    """`_make` for each submission once: attempts at the same submission in one batch (a sender retrying
+    while its first attempt waits to be written) share the first one's answer."""
+    first: dict[Any, ReferralJob] = {}
+    for job in jobs:
+        first.setdefault(job.submission.pk, job)
+    _make(list(first.values()))
+    for job in jobs:
+        job.referral, job.refused = first[job.submission.pk].referral, first[job.submission.pk].refused
 
 
 def _make(jobs: list[ReferralJob]) -> None:

@@ -211,6 +211,18 @@ def test_a_retry_whose_first_attempt_made_nothing_makes_the_referral(workwell_si
     assert retry.referral.submission_id == submission.pk
 
 
+def test_a_first_attempt_and_its_retry_in_one_batch_make_one_referral_and_share_it(workwell_site):
+    """A sender retrying while its first attempt waits in the queue: both land in one batch."""
+    first = _job(workwell_site)
+    retry = _job(workwell_site, submission=first.submission, first_attempt=False)
+    other = _job(workwell_site, **_person(6))
+    referrals_make([first, retry, other])  # one transaction: a second referral for the submission would fail it
+    assert first.referral is not None
+    assert retry.referral is first.referral
+    assert Referral.objects.filter(submission=first.submission).count() == 1
+    assert Referral.objects.count() == 2
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs writers at once; SQLite has one")
 @pytest.mark.django_db(transaction=True)
 def test_ten_referrals_at_once_share_transactions(workwell_site, monkeypatch):
