@@ -11,12 +11,17 @@ ROOT_URLCONF = "bench_urls"
 
 def _report_batches() -> None:
     """How many referrals each group-commit transaction carried in this worker, for the bench to report."""
-    from fitforwork.referrals.intake import group_commit
+    from fitforwork.referrals.intake import background, group_commit
 
     path = os.environ.get("BENCH_STATS_FILE")
-    if path and group_commit.batches:
+    if path:
+        background.stop()
+        counts = {
+            "waiting": [group_commit.batches, group_commit.jobs],
+            "without_waiting": [background.batches, background.jobs],
+        }
         with open(path, "a") as stats:
-            stats.write(json.dumps({"batches": group_commit.batches, "jobs": group_commit.jobs}) + "\n")
+            stats.write(json.dumps(counts) + "\n")
 
 
 atexit.register(_report_batches)

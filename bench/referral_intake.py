@@ -19,6 +19,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -187,6 +188,19 @@ def without_waiting(base: str, headers: dict, url: str, clients: int, seconds: f
 WAITING = "SELECT count(*) FROM referrals_submission WHERE outcome = 'received' AND received_at >= %s"
 
 
+def _transactions(stats_file: Path) -> dict[str, float]:
+    """Referrals per group-commit transaction, from what each gunicorn worker wrote as it stopped."""
+    totals: dict[str, list[int]] = {}
+    if stats_file.exists():
+        for line in stats_file.read_text().splitlines():
+            for kind, (batches, jobs) in json.loads(line).items():
+                total = totals.setdefault(kind, [0, 0])
+                total[0] += batches
+                total[1] += jobs
+        stats_file.unlink()
+    return {kind: round(jobs / batches, 1) for kind, (batches, jobs) in totals.items() if batches}
+
+
 def _per_answer(phase: dict) -> dict[str, float] | None:
     """CPU milliseconds per answer, in all and by part."""
     answered = sum(phase["answers"].values())
@@ -206,6 +220,7 @@ def main() -> int:
     options = parser.parse_args()
 
     database = f"ffw_bench_intake_{int(time.time())}_{os.getpid()}"
+    stats_file = Path(tempfile.gettempdir()) / f"{database}.jsonl"
     admin(f'CREATE DATABASE "{database}"')
     url = server_url(database)
     server = None
@@ -236,6 +251,7 @@ def main() -> int:
             "SECURE_SSL_REDIRECT": "false",
             "FFW_PLAIN_STATIC": "true",
             "LOG_LEVEL": "WARNING",
+            "BENCH_STATS_FILE": str(stats_file),
         }
         created = subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), "apiclient", "create", "bench", "--organisation", ods],
@@ -291,6 +307,7 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=30)
         admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    transactions = _transactions(stats_file)
     errors = sum(count for key, count in later["answers"].items() if key != "202")
     errors += sum(count for key, count in intake["answers"].items() if key != "201")
     rate = later["made_per_second"]
@@ -318,6 +335,9 @@ def main() -> int:
         "cpu_ms_per_referral": _per_answer(later),
         "cpu_ms_per_referral_waiting": _per_answer(intake),
         "cpu_ms_per_bare_insert": _per_answer(bare),
+        # Referrals per transaction, averaged over the gunicorn workers (warm-up included).
+        "referrals_per_transaction": transactions.get("without_waiting"),
+        "referrals_per_transaction_waiting": transactions.get("waiting"),
         "cpus": os.cpu_count(),
         "target_per_second": options.target,
         "within_target": errors == 0
