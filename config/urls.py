@@ -36,12 +36,13 @@ admin.site.site_header = "Fit for Work administration"
 admin.site.site_title = "Fit for Work administration"
 
 urlpatterns = [
+    # First: the API's busiest path (referral intake) is then matched before the pages' many patterns are tried.
+    path("fhir/R4/", include("fitforwork.api.fhir.urls")),
     path("", include("fitforwork.core.urls")),
     path("", include("fitforwork.accounts.urls")),
     path("referrals/", include("fitforwork.referrals.web.urls")),
     path("refer-yourself/", include("fitforwork.referrals.self_referral.urls")),
     path("cases/", include("fitforwork.cases.web.urls")),
-    path("fhir/R4/", include("fitforwork.api.fhir.urls")),
     path("admin/", admin.site.urls),
 ]
 
