@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db import connection
@@ -44,7 +45,8 @@ def find_possible_duplicates(people: Sequence[Identity]) -> list[tuple[UUID, dat
     if not people:
         return []
     ops = connection.ops
-    rows, params = [], []
+    rows: list[str] = []
+    params: list[Any] = []
     for n, who in enumerate(people):
         recent = timezone.make_aware(datetime.combine(who.since - timedelta(days=DUPLICATE_LOOKBACK_DAYS), time.min))
         rows.append("(%s, %s, %s, %s, %s, %s, %s)")
