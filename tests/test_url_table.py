@@ -14,6 +14,7 @@ FHIR_TOKEN_AUTHENTICATED = {
     "fhir:task-type",
     "fhir:task-instance",
     "fhir:patient-instance",
+    "fhir:async-status",
 }
 
 # The only public pages. Adding one is a decision: add it here on purpose.

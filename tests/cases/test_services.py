@@ -1,6 +1,6 @@
 """Case status changes, discharge, reopening and tasks, through the services."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -184,12 +184,19 @@ def test_reopening_needs_a_reason(workwell_site, case_manager):
 def test_reopening_after_the_service_models_window_is_refused(workwell_site, case_manager):
     case = _discharge(open_case(workwell_site, case_manager), case_manager)
     window = 28  # the WorkWell preset's reopen_window_days
-    Case.objects.filter(pk=case.pk).update(discharged_at=timezone.now() - timedelta(days=window + 1))
+
+    def days_ago(days):
+        # Noon on that day here: "now minus 29 days" can fall on another local date across a clock change
+        # (at 23:45 on 22 November, 29 days before is 00:45 BST on 25 October, 28 days by the calendar).
+        day = timezone.localdate() - timedelta(days=days)
+        return timezone.make_aware(datetime.combine(day, time(12)))
+
+    Case.objects.filter(pk=case.pk).update(discharged_at=days_ago(window + 1))
 
     with pytest.raises(InvalidTransition, match="discharged 29 days ago; the service model allows reopening within 28"):
         case_reopen(case=case, actor=case_manager, reason="Too late")
 
-    Case.objects.filter(pk=case.pk).update(discharged_at=timezone.now() - timedelta(days=window))
+    Case.objects.filter(pk=case.pk).update(discharged_at=days_ago(window))
     assert case_reopen(case=case, actor=case_manager, reason="Just in time").status == "referred"
 
 
