@@ -129,13 +129,13 @@ def wants_async(request: HttpRequest) -> bool:
     return "respond-async" in {p.strip().lower() for p in request.headers.get("Prefer", "").split(",")}
 
 
-def _accept(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) -> HttpResponse:
-    """Store and check the referral now, make it just after; 202 with where to ask how it went."""
+def _take(request: HttpRequest, client: ApiClient, parse: Callable[..., Any], take: Callable[..., Any]) -> Any:
+    """Hand the body to intake (`receive` or `receive_later`) for this client; a refusal as its OperationOutcome."""
     key = _idempotency_key(request)
     if isinstance(key, HttpResponse):
         return key
     try:
-        submission = receive_later(
+        return take(
             channel=Channel.FHIR,
             payload=_read_payload(request),
             parse=_parser(parse, client),
@@ -146,6 +146,13 @@ def _accept(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) 
     except ReferralRefused as refused:
         status, issues = mappers.issues_from_refusal(refused)
         return fhir_response(mappers.operation_outcome(issues), status=status)
+
+
+def _accept(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) -> HttpResponse:
+    """Store and check the referral now, make it just after; 202 with where to ask how it went."""
+    submission = _take(request, client, parse, receive_later)
+    if isinstance(submission, HttpResponse):
+        return submission
     where = request.build_absolute_uri(reverse("fhir:async-status", args=[submission.pk]))
     message = "Received and stored. Ask the Content-Location address for the referral, or why it was refused."
     response = fhir_response(
@@ -156,21 +163,9 @@ def _accept(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) 
 
 
 def _create(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) -> Referral | HttpResponse:
-    key = _idempotency_key(request)
-    if isinstance(key, HttpResponse):
-        return key
-    try:
-        referral = receive(
-            channel=Channel.FHIR,
-            payload=_read_payload(request),
-            parse=_parser(parse, client),
-            submitted_by=None,
-            idempotency_scope=f"apiclient:{client.pk}",
-            idempotency_key=key,
-        )
-    except ReferralRefused as refused:
-        status, issues = mappers.issues_from_refusal(refused)
-        return fhir_response(mappers.operation_outcome(issues), status=status)
+    referral = _take(request, client, parse, receive)
+    if isinstance(referral, HttpResponse):
+        return referral
     if _loaded(referral):
         return referral  # just made, with everything the resource shows
     return Referral.objects.select_related("person", "site", "referrer_organisation", "rules__service_model").get(
