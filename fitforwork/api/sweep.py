@@ -101,6 +101,7 @@ def finish_waiting(
         Submission.objects.filter(
             channel=Channel.FHIR,
             outcome=Submission.Outcome.RECEIVED,
+            deferred=True,  # a sender who waited was told what happened: theirs are not made behind their back
             received_at__lt=cutoff,
             idempotency_scope__startswith=SCOPE_PREFIX,
         ).order_by("received_at", "pk")

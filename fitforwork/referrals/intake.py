@@ -68,6 +68,7 @@ def submission_store(
     submitted_by: User | None = None,
     idempotency_scope: str = "",
     idempotency_key: str = "",
+    deferred: bool = False,
 ) -> tuple[Submission, bool]:
     """Keep what arrived, committed on its own; a repeat of an idempotency key returns the first one."""
     submission = Submission(
@@ -76,6 +77,7 @@ def submission_store(
         submitted_by=submitted_by,
         idempotency_scope=idempotency_scope,
         idempotency_key=idempotency_key,
+        deferred=deferred,
     )
     try:
         if transaction.get_connection().in_atomic_block:
@@ -158,6 +160,7 @@ def receive_later(
         submitted_by=submitted_by,
         idempotency_scope=idempotency_scope,
         idempotency_key=idempotency_key,
+        deferred=True,
     )
     if not created:
         return submission

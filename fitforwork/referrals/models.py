@@ -60,6 +60,10 @@ class Submission(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RECEIVED)
     errors = models.JSONField(default=list, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # The sender asked not to wait (FHIR's `Prefer: respond-async`): its referral is made after the answer,
+    # so one still "received" after a while is finished by `fitforwork fhir finish-waiting`. A sender who
+    # waited was told what happened, so the sweep leaves theirs alone.
+    deferred = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-received_at"]

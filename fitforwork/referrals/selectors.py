@@ -52,10 +52,10 @@ def find_possible_duplicates(people: Sequence[Identity]) -> list[tuple[UUID, dat
         rows.append("(%s, %s, %s, %s, %s, %s, %s)")
         params += [
             n,
-            who.family_name.strip().upper(),
+            who.family_name.strip(),
             ops.adapt_datefield_value(who.date_of_birth),
-            who.given_name.strip().upper(),
-            who.postcode.strip().upper(),
+            who.given_name.strip(),
+            who.postcode.strip(),
             who.nhs_number or None,  # NULL matches nobody
             ops.adapt_datetimefield_value(recent),
         ]
@@ -68,8 +68,9 @@ def find_possible_duplicates(people: Sequence[Identity]) -> list[tuple[UUID, dat
         # Two plain joins, each with its index, rather than one join on an OR, which no index serves.
         " matches (n, person_id, recent) AS ("
         f"  SELECT w.n, p.id, w.recent FROM wanted w JOIN {people_table} p"
-        "   ON UPPER(p.family_name) = w.family_name AND p.date_of_birth = w.date_of_birth"
-        "   AND UPPER(p.given_name) = w.given_name AND UPPER(p.postcode) = w.postcode"
+        # The database upper-cases both sides, so each compares names exactly as its own UPPER does.
+        "   ON UPPER(p.family_name) = UPPER(w.family_name) AND p.date_of_birth = w.date_of_birth"
+        "   AND UPPER(p.given_name) = UPPER(w.given_name) AND UPPER(p.postcode) = UPPER(w.postcode)"
         # The NHS number's unique index leaves out people without one: saying so lets it be used.
         f"  UNION SELECT w.n, p.id, w.recent FROM wanted w JOIN {people_table} p"
         "   ON p.nhs_number = w.nhs_number AND NOT p.nhs_number = ''"
@@ -86,7 +87,9 @@ def find_possible_duplicates(people: Sequence[Identity]) -> list[tuple[UUID, dat
         cursor.execute(sql, params)
         for n, pk, received_at in cursor.fetchall():
             if isinstance(received_at, str):  # SQLite keeps UTC as text
-                received_at = datetime.fromisoformat(received_at).replace(tzinfo=UTC)
+                received_at = datetime.fromisoformat(received_at)
+            if timezone.is_naive(received_at):  # and gives it back without a zone
+                received_at = received_at.replace(tzinfo=UTC)
             found[n] = (pk if isinstance(pk, UUID) else UUID(pk), received_at)
     return found
 

@@ -37,6 +37,7 @@ def test_a_referral_sent_without_waiting_is_202_then_its_status_is_the_created_s
     assert accepted.status_code == 202
     assert accepted["Content-Type"] == FHIR
     submission = Submission.objects.get()
+    assert submission.deferred  # so the sweep finishes it should its process stop first
     assert accepted["Content-Location"] == f"http://testserver/fhir/R4/_async/{submission.pk}"
     OperationOutcome.model_validate(accepted.json())
 
@@ -109,6 +110,7 @@ def test_only_the_sender_can_ask_and_unknown_ids_are_404(client, practice_client
 def test_without_prefer_the_answer_is_still_201(client, practice_client):
     _, token = practice_client
     assert _post(client, token, service_request_resource()).status_code == 201
+    assert not Submission.objects.get().deferred
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,12 +17,13 @@ from tests.organisations.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-def _stored(api_client, payload=None, *, ago=timedelta(minutes=10)):
+def _stored(api_client, payload=None, *, ago=timedelta(minutes=10), deferred=True):
     """A submission as `receive_later` commits it, never handed to the background writer (its process died)."""
     submission, _ = intake.submission_store(
         channel="fhir",
         payload=payload if payload is not None else service_request_resource(),
         idempotency_scope=f"apiclient:{api_client.pk}",
+        deferred=deferred,
     )
     Submission.objects.filter(pk=submission.pk).update(received_at=timezone.now() - ago)
     submission.refresh_from_db()
@@ -123,7 +124,7 @@ def test_unknown_and_revoked_clients_are_left_for_a_person(practice_client, work
     of_revoked = _stored(revoked)
     apiclient_revoke(name="Old EMIS")
     unknown, _ = intake.submission_store(
-        channel="fhir", payload=service_request_resource(), idempotency_scope="apiclient:not-a-uuid"
+        channel="fhir", payload=service_request_resource(), idempotency_scope="apiclient:not-a-uuid", deferred=True
     )
     Submission.objects.filter(pk=unknown.pk).update(received_at=timezone.now() - timedelta(hours=1))
     reasons = {}
@@ -206,3 +207,13 @@ def test_outside_a_transaction_as_from_cron_the_referral_is_made_once(practice_c
     assert sweep.finish_waiting() == {"made": 0, "refused": 0, "failed": 0}
     assert Referral.objects.get().submission_id == waiting.pk
     assert Submission.objects.get().outcome == "referral"
+
+
+def test_a_submission_whose_sender_waited_is_never_made_behind_their_back(practice_client):
+    """A sender who waited was answered (a 500, say) and may have sent it again: the sweep leaves it alone."""
+    api_client, _ = practice_client
+    waited = _stored(api_client, deferred=False)
+    assert sweep.finish_waiting() == {"made": 0, "refused": 0, "failed": 0}
+    waited.refresh_from_db()
+    assert waited.outcome == Submission.Outcome.RECEIVED
+    assert not Referral.objects.exists()

@@ -298,3 +298,21 @@ def test_a_duplicate_found_two_ways_in_a_batch_is_the_newest_as_one_at_a_time(wo
     batched = _newest_or_first(workwell_site, True, "4010232137", {"family_name": "Beta"})
     assert one_at_a_time == 1  # find_possible_duplicate answers the newest match
     assert batched == one_at_a_time
+
+
+def test_a_batch_with_a_stored_match_and_an_earlier_one_in_the_batch_points_at_the_newest(workwell_site):
+    stored = _job(workwell_site, **_person(7))
+    referrals_make([stored])
+    second, third = _job(workwell_site, **_person(7)), _job(workwell_site, **_person(7))
+    referrals_make([second, third])  # compares the stored match's time with the batch's: both must carry a zone
+    assert Referral.objects.get(pk=second.referral.pk).possible_duplicate_of_id == stored.referral.pk
+    assert Referral.objects.get(pk=third.referral.pk).possible_duplicate_of_id == second.referral.pk
+
+
+def test_names_beyond_plain_letters_match_whatever_their_case(workwell_site):
+    """The database upper-cases both sides, so 'zoë strauß' finds 'Zoë Strauß' on SQLite and PostgreSQL."""
+    first = _job(workwell_site, given_name="Zoë", family_name="Strauß")
+    referrals_make([first])
+    again = _job(workwell_site, given_name="zoë", family_name="strauß")
+    referrals_make([again])
+    assert Referral.objects.get(pk=again.referral.pk).possible_duplicate_of_id == first.referral.pk

@@ -42,7 +42,9 @@ def status(request: HttpRequest, client: ApiClient, submission_id: str) -> HttpR
         code, issues = mappers.issues_from_refusal(refused)
         entry = {"response": {"status": f"{code}", "outcome": mappers.operation_outcome(issues)}}
         return fhir_response({"resourceType": "Bundle", "type": "batch-response", "entry": [entry]})
-    referral = _visible(client).get(submission=submission)
+    referral = _visible(client).filter(submission=submission).first()
+    if referral is None:  # made, but not for this client's organisation: not theirs to see
+        return _not_found("status", submission_id)
     audit_record(actor=None, action="api.fhir.read", obj=referral, data={"api_client": client.name})
     entry = {
         "resource": mappers.service_request(referral),
