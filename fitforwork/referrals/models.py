@@ -63,7 +63,7 @@ class Submission(models.Model):
     # The sender asked not to wait (FHIR's `Prefer: respond-async`): its referral is made after the answer,
     # so one still "received" after a while is finished by `fitforwork fhir finish-waiting`. A sender who
     # waited was told what happened, so the sweep leaves theirs alone.
-    deferred = models.BooleanField(default=False)
+    deferred = models.BooleanField(default=False, db_default=False)  # rows written by COPY (the demo) too
 
     class Meta:
         ordering = ["-received_at"]
