@@ -22,7 +22,6 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError
 from django.utils import timezone
 
 from fitforwork.api.fhir import parsing
@@ -68,13 +67,9 @@ def _parse(submission: Submission, client: ApiClient) -> ReferralInput:
 
 def _make(submission: Submission, data: ReferralInput) -> Referral:
     """The submission's referral, made now or found; its outcome is "referral" afterwards."""
-    try:
-        referral = referral_from_submission(submission=submission, data=data, first_attempt=False)
-    except IntegrityError:
-        # As in `receive`: the background writer made this referral meanwhile, or another referral recorded
-        # the same new person at the same moment and has committed; tried once more, this one finds either.
-        existing = Referral.objects.filter(submission=submission).first()
-        referral = existing or referral_from_submission(submission=submission, data=data, first_attempt=False)
+    # A race lost to the background writer or to another referral for the same new person is tried once
+    # more inside, and finds the referral or the person.
+    referral = referral_from_submission(submission=submission, data=data, first_attempt=False)
     # A referral made earlier whose submission never recorded it: the retry path finds the referral but
     # leaves the submission as it was, so it is recorded here (or the sweep would find it every time).
     Submission.objects.filter(pk=submission.pk, outcome=Submission.Outcome.RECEIVED).update(

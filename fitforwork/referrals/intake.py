@@ -33,21 +33,27 @@ __all__ = [
     "submission_store",
 ]
 
-# Referrals arriving together in this process share a transaction (ADR 0009).
-group_commit: GroupCommit[ReferralJob] = GroupCommit(referrals_make)
 
+def _write(jobs: list[ReferralJob]) -> None:
+    """`referrals_make`, with a lone job that lost a race tried once more, as a retry.
 
-def _make_later(jobs: list[ReferralJob]) -> None:
+    A database constraint fails when a retry of the same submission made its referral meanwhile, or when
+    another referral recorded the same new person (one NHS number) at the same moment. Either has committed,
+    so the retry path finds the referral, or the person. A batch of several that fails is written job by job
+    by `GroupCommit` and `BackgroundWriter`, each job then getting this second chance.
+    """
     try:
         referrals_make(jobs)
     except IntegrityError:
         if len(jobs) > 1:
-            raise  # each is written again alone
-        # As in `receive`: another referral recorded the same new person at the same moment, and has
-        # committed; tried once more, as a retry, this one finds the person (or the referral, if made).
+            raise
         jobs[0].reset()
         jobs[0].first_attempt = False
         referrals_make(jobs)
+
+
+# Referrals arriving together in this process share a transaction (ADR 0009).
+group_commit: GroupCommit[ReferralJob] = GroupCommit(_write)
 
 
 def _finish_later(job: ReferralJob) -> None:
@@ -57,7 +63,7 @@ def _finish_later(job: ReferralJob) -> None:
 
 # Referrals whose senders asked not to wait (FHIR's asynchronous pattern): written by a thread of this
 # process, as many to a transaction as have arrived meanwhile.
-background: BackgroundWriter[ReferralJob] = BackgroundWriter(_make_later, done=_finish_later, name="referral-intake")
+background: BackgroundWriter[ReferralJob] = BackgroundWriter(_write, done=_finish_later, name="referral-intake")
 atexit.register(background.stop)  # a process stopping writes what it holds first (the sweep is the backstop)
 
 
@@ -123,18 +129,6 @@ def receive(
     except ReferralRefused as refused:
         submission_refuse(submission=submission, errors=refused.errors)
         raise
-    except IntegrityError:
-        # A retry of this submission made its referral while this attempt was working: answer with that one.
-        existing = Referral.objects.filter(submission=submission).first()
-        if existing is not None:
-            return existing
-        # Another referral recorded the same new person (the same NHS number) at the same moment. That one
-        # has committed, so this attempt, tried once more, finds the person instead of making them again.
-        try:
-            return referral_from_submission(submission=submission, data=data)
-        except ReferralRefused as refused:
-            submission_refuse(submission=submission, errors=refused.errors)
-            raise
 
 
 def receive_later(
@@ -171,7 +165,7 @@ def receive_later(
         raise
     job = ReferralJob(submission=submission, data=data, first_attempt=True)
     if transaction.get_connection().in_atomic_block:
-        referrals_make([job])
+        _write([job])
         _finish_later(job)
     else:
         background.submit(job)
@@ -198,7 +192,7 @@ def referral_from_submission(*, submission: Submission, data: ReferralInput, fir
     """
     job = ReferralJob(submission=submission, data=data, first_attempt=first_attempt)
     if transaction.get_connection().in_atomic_block or not getattr(settings, "REFERRAL_GROUP_COMMIT", True):
-        referrals_make([job])
+        _write([job])
     else:
         group_commit.run(job)
     return job.result()
