@@ -91,6 +91,30 @@ class GroupCommit(Generic[J]):
                 raise  # the worker is stopping: the others write their own, the leader stops
 
 
+def write_together_or_alone(write: Callable[[list[J]], None], batch: list[J]) -> list[tuple[J, Exception]]:
+    """`write(batch)` in one call; if that fails, each job on its own, so one bad job keeps only itself out.
+
+    Returns each job that failed on its own, with its error: its result is unset (the batch's was reset).
+    """
+    try:
+        write(batch)
+        return []
+    except Exception as error:
+        if len(batch) == 1:
+            batch[0].reset()
+            return [(batch[0], error)]
+        logger.warning("A batch of %d failed; writing each on its own", len(batch), exc_info=True)
+    failed = []
+    for job in batch:
+        job.reset()
+        try:
+            write([job])
+        except Exception as error:
+            job.reset()
+            failed.append((job, error))
+    return failed
+
+
 class BackgroundWriter(Generic[J]):
     """Jobs handed over by requests that have already been answered, written by one thread of this process.
 
@@ -164,20 +188,11 @@ class BackgroundWriter(Generic[J]):
                 connection.close_if_unusable_or_obsolete()
 
     def _write_batch(self, batch: list[J]) -> None:
-        try:
-            self._write(batch)
-            written = batch
-        except Exception:
-            logger.warning("A batch of %d failed; writing each on its own", len(batch), exc_info=True)
-            written = []
-            for job in batch:
-                job.reset()
-                try:
-                    self._write([job])
-                    written.append(job)
-                except Exception:
-                    logger.exception("A job failed on its own; left for the sweep")
-        for job in written:
+        failed = write_together_or_alone(self._write, batch)
+        for _job, error in failed:
+            logger.error("A job failed on its own; left for the sweep", exc_info=error)
+        unwritten = {id(job) for job, _ in failed}
+        for job in (job for job in batch if id(job) not in unwritten):
             try:
                 self._done(job)
             except Exception:

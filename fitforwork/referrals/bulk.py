@@ -1,4 +1,4 @@
-"""Referrals from a CSV file: each row goes through intake on its own, so one bad row never stops the rest.
+"""Referrals from a CSV file: each row goes through intake, so one bad row never stops the rest.
 
 Each row's idempotency key is the file's SHA-256 and the row number, scoped to the site, so importing the
 same file again makes nothing new.
@@ -21,8 +21,17 @@ from fitforwork.core.choices import EmploymentStatus
 from fitforwork.organisations.models import Organisation, Site
 from fitforwork.people.models import Condition
 from fitforwork.people.nhs_number import is_valid_nhs_number, normalise_nhs_number
-from fitforwork.referrals.intake import FieldError, ReferralInput, ReferralRefused, receive
-from fitforwork.referrals.models import Channel, Source, Submission
+from fitforwork.referrals.intake import (
+    FieldError,
+    ReferralInput,
+    ReferralRefused,
+    receive,
+    referrals_from_submissions,
+    submission_refuse,
+    submission_store,
+)
+from fitforwork.referrals.making import ReferralJob
+from fitforwork.referrals.models import Channel, Referral, Source, Submission
 
 # The file's columns, in order, with what each holds; `required` ones must have a value on every row.
 COLUMNS: tuple[tuple[str, bool, str], ...] = (
@@ -113,48 +122,109 @@ def site_named(name: str) -> Site:
 def import_file(
     *, path: Path, site: Site, progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None
 ) -> ImportReport:
-    """Send each row of the file through intake and say what became of it."""
+    """Send each row of the file through intake and say what became of it, `BATCH` rows a transaction."""
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     report = ImportReport(file_name=path.name)
-    scope = f"bulk:{site.name}"
+    batch = _Batch(file_name=path.name, site=site, scope=f"bulk:{site.name}", digest=digest)
     numbered: Iterable[tuple[int, dict[str, str]]] = enumerate(rows, start=2)  # row 1 is the header
     if progress is not None:
         numbered = progress(numbered, len(rows))
+    waiting: list[tuple[int, dict[str, str]]] = []
     for number, row in numbered:
-        report.rows.append(
-            _import_row(row, number=number, file_name=path.name, site=site, scope=scope, key=f"{digest}:{number}")
-        )
+        waiting.append((number, row))
+        if len(waiting) == BATCH:
+            report.rows.extend(batch.import_rows(waiting))
+            waiting = []
+    report.rows.extend(batch.import_rows(waiting))
     return report
 
 
-def _import_row(row: dict[str, str], *, number: int, file_name: str, site: Site, scope: str, key: str) -> RowResult:
-    earlier = Submission.objects.filter(idempotency_scope=scope, idempotency_key=key).select_related("referral").first()
-    if earlier is not None:
-        reference = earlier.referral.reference if earlier.outcome == Submission.Outcome.REFERRAL else ""
-        return RowResult(number, "already imported", reference=reference)
-    payload = {"file": file_name, "row": number, "values": {k or "": v for k, v in row.items()}}
-    try:
-        referral = receive(
-            channel=Channel.BULK_FILE,
-            payload=payload,
-            parse=parse_row,
-            idempotency_scope=scope,
-            idempotency_key=key,
-        )
-    except ReferralRefused as refused:
-        return RowResult(number, "refused", errors=tuple(refused.errors))
-    note = ""
-    if referral.site_id != site.pk:
-        note = f"Made at {referral.site.name}, not {site.name}: the GP practice or postcode is in its area"
-    outcome = "made" if referral.eligible else "ineligible"
-    failures = tuple(FieldError("eligibility", f["message"]) for f in referral.eligibility_failures)
-    return RowResult(number, outcome, reference=referral.reference, errors=failures, note=note)
+# Rows made into referrals in one transaction: each is stored and checked on its own first, and referrals in
+# one batch see each other (the second row for the same person is flagged as a possible duplicate).
+BATCH = 200
 
 
-def parse_row(payload: dict[str, Any]) -> ReferralInput:
-    """One row as a referral, or every problem with it at once."""
+@dataclass
+class _Batch:
+    file_name: str
+    site: Site
+    scope: str
+    digest: str
+    practices: dict[str, Organisation | None] = field(default_factory=dict)  # ODS code: practice, this file's
+
+    def import_rows(self, rows: list[tuple[int, dict[str, str]]]) -> list[RowResult]:
+        keys = {number: f"{self.digest}:{number}" for number, _ in rows}
+        earlier = {
+            submission.idempotency_key: submission
+            for submission in Submission.objects.filter(
+                idempotency_scope=self.scope, idempotency_key__in=keys.values()
+            ).select_related("referral")
+        }
+        results: dict[int, RowResult] = {}
+        jobs: list[tuple[int, ReferralJob]] = []
+        for number, row in rows:
+            submission = earlier.get(keys[number])
+            if submission is None:
+                submission, created = submission_store(
+                    channel=Channel.BULK_FILE,
+                    payload=self._payload(number, row),
+                    idempotency_scope=self.scope,
+                    idempotency_key=keys[number],
+                )
+                if created:
+                    try:
+                        data = parse_row(submission.payload, practices=self.practices)
+                    except ReferralRefused as refused:
+                        submission_refuse(submission=submission, errors=refused.errors)
+                        results[number] = RowResult(number, "refused", errors=tuple(refused.errors))
+                        continue
+                    jobs.append((number, ReferralJob(submission=submission, data=data, first_attempt=True)))
+                    continue
+            if submission.outcome == Submission.Outcome.RECEIVED:
+                # Stored by an import that stopped, or is running now: finished (or waited for) as a retry.
+                results[number] = self._import_row(number, row)
+            else:
+                made = submission.outcome == Submission.Outcome.REFERRAL
+                reference = submission.referral.reference if made else ""
+                results[number] = RowResult(number, "already imported", reference=reference)
+        if jobs:
+            referrals_from_submissions([job for _, job in jobs])
+        for number, job in jobs:
+            if job.refused is not None:
+                results[number] = RowResult(number, "refused", errors=tuple(job.refused.errors))
+            else:
+                results[number] = self._made(number, job.result())
+        return [results[number] for number, _ in rows]
+
+    def _payload(self, number: int, row: dict[str, str]) -> dict[str, Any]:
+        return {"file": self.file_name, "row": number, "values": {k or "": v for k, v in row.items()}}
+
+    def _import_row(self, number: int, row: dict[str, str]) -> RowResult:
+        try:
+            referral = receive(
+                channel=Channel.BULK_FILE,
+                payload=self._payload(number, row),
+                parse=parse_row,
+                idempotency_scope=self.scope,
+                idempotency_key=f"{self.digest}:{number}",
+            )
+        except ReferralRefused as refused:
+            return RowResult(number, "refused", errors=tuple(refused.errors))
+        return self._made(number, referral)
+
+    def _made(self, number: int, referral: Referral) -> RowResult:
+        note = ""
+        if referral.site_id != self.site.pk:
+            note = f"Made at {referral.site.name}, not {self.site.name}: the GP practice or postcode is in its area"
+        outcome = "made" if referral.eligible else "ineligible"
+        failures = tuple(FieldError("eligibility", f["message"]) for f in referral.eligibility_failures)
+        return RowResult(number, outcome, reference=referral.reference, errors=failures, note=note)
+
+
+def parse_row(payload: dict[str, Any], *, practices: dict[str, Organisation | None] | None = None) -> ReferralInput:
+    """One row as a referral, or every problem with it at once; `practices` keeps GP practices already looked up."""
     values = {key.strip().lower(): (value or "").strip() for key, value in payload["values"].items() if key}
     errors: list[FieldError] = []
 
@@ -188,7 +258,12 @@ def parse_row(payload: dict[str, Any]) -> ReferralInput:
         bad("date_of_birth", "Date of birth must be in the past")
     practice = None
     if code := values.get("gp_practice_code"):
-        practice = Organisation.objects.filter(kind=Organisation.Kind.GP_PRACTICE, ods_code__iexact=code).first()
+        known = {} if practices is None else practices
+        if code.upper() not in known:
+            known[code.upper()] = Organisation.objects.filter(
+                kind=Organisation.Kind.GP_PRACTICE, ods_code__iexact=code
+            ).first()
+        practice = known[code.upper()]
         if practice is None:
             bad("gp_practice_code", f"There is no GP practice with the code {code}")
     if errors:

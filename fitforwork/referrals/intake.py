@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fitforwork.accounts.models import User
-from fitforwork.core.group_commit import BackgroundWriter, GroupCommit
+from fitforwork.core.group_commit import BackgroundWriter, GroupCommit, write_together_or_alone
 from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.making import ReferralJob, referrals_make
 from fitforwork.referrals.models import Referral, Submission
@@ -30,6 +30,7 @@ __all__ = [
     "receive",
     "receive_later",
     "referral_from_submission",
+    "referrals_from_submissions",
     "submission_store",
 ]
 
@@ -65,6 +66,19 @@ def _finish_later(job: ReferralJob) -> None:
 # process, as many to a transaction as have arrived meanwhile.
 background: BackgroundWriter[ReferralJob] = BackgroundWriter(_write, done=_finish_later, name="referral-intake")
 atexit.register(background.stop)  # a process stopping writes what it holds first (the sweep is the backstop)
+
+
+def referrals_from_submissions(jobs: list[ReferralJob]) -> None:
+    """Make the referrals for stored, parsed submissions in one transaction, recording each refusal: for work
+    that arrives many at once (a file). If the transaction fails, each is made alone; should one fail even
+    then, the others stand and its error is raised, its submission left as received for a retry to finish."""
+    failed = write_together_or_alone(_write, jobs)
+    unwritten = {id(job) for job, _ in failed}
+    for job in jobs:
+        if id(job) not in unwritten:
+            _finish_later(job)
+    if failed:
+        raise failed[0][1]
 
 
 def submission_store(
