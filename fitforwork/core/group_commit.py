@@ -119,9 +119,9 @@ class BackgroundWriter(Generic[J]):
     """Jobs handed over by requests that have already been answered, written by one thread of this process.
 
     The thread takes every job waiting (up to `max_batch`) and hands them to `write` in one call, so the
-    busier the process, the bigger each transaction. If a batch fails, each of its jobs is written alone; a
-    job that fails alone is logged and left as it is, for a sweep to pick up (what it came from was stored
-    before it was handed over). `done(job)` runs after each job is written, outside the transaction.
+    busier the process, the bigger each transaction. If a batch of several fails, each of its jobs is written
+    alone; a job that fails alone (in a batch of one, or so written again) is logged and left as it is, for a
+    sweep to pick up (what it came from was stored before it was handed over). `done(job)` runs after each job is written, outside the transaction.
     """
 
     def __init__(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -73,6 +74,10 @@ YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 
 
+logger = logging.getLogger(__name__)
+OUTCOMES = ("made", "ineligible", "refused", "already imported", "failed")
+
+
 class UnknownSite(Exception):
     pass
 
@@ -80,7 +85,7 @@ class UnknownSite(Exception):
 @dataclass(frozen=True)
 class RowResult:
     row: int
-    outcome: str  # made, ineligible, refused, already imported
+    outcome: str  # made, ineligible, refused, already imported, failed
     reference: str = ""
     errors: tuple[FieldError, ...] = ()
     note: str = ""
@@ -107,7 +112,8 @@ class ImportReport:
                 for error in row.errors:
                     writer.writerow([row.row, row.outcome, row.reference, error.field, error.message])
             else:
-                writer.writerow([row.row, row.outcome, row.reference, "site" if row.note else "", row.note])
+                about = "site" if row.note and row.outcome != "failed" else ""
+                writer.writerow([row.row, row.outcome, row.reference, about, row.note])
         return out.getvalue()
 
 
@@ -119,25 +125,21 @@ def site_named(name: str) -> Site:
     return site
 
 
-def import_file(
-    *, path: Path, site: Site, progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None
-) -> ImportReport:
-    """Send each row of the file through intake and say what became of it, `BATCH` rows a transaction."""
+def import_file(*, path: Path, site: Site, progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Send each row of the file through intake and say what became of it, `BATCH` rows a transaction.
+
+    `progress(done, total)` is called after each batch with how many rows are done out of how many.
+    """
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     report = ImportReport(file_name=path.name)
     batch = _Batch(file_name=path.name, site=site, scope=f"bulk:{site.name}", digest=digest)
-    numbered: Iterable[tuple[int, dict[str, str]]] = enumerate(rows, start=2)  # row 1 is the header
-    if progress is not None:
-        numbered = progress(numbered, len(rows))
-    waiting: list[tuple[int, dict[str, str]]] = []
-    for number, row in numbered:
-        waiting.append((number, row))
-        if len(waiting) == BATCH:
-            report.rows.extend(batch.import_rows(waiting))
-            waiting = []
-    report.rows.extend(batch.import_rows(waiting))
+    numbered = list(enumerate(rows, start=2))  # row 1 is the header
+    for start in range(0, len(numbered), BATCH):
+        report.rows.extend(batch.import_rows(numbered[start : start + BATCH]))
+        if progress is not None:
+            progress(len(report.rows), len(rows))
     return report
 
 
@@ -163,7 +165,8 @@ class _Batch:
             ).select_related("referral")
         }
         results: dict[int, RowResult] = {}
-        jobs: list[tuple[int, ReferralJob]] = []
+        jobs: dict[int, ReferralJob] = {}
+        unfinished: list[tuple[int, dict[str, str]]] = []
         for number, row in rows:
             submission = earlier.get(keys[number])
             if submission is None:
@@ -180,28 +183,31 @@ class _Batch:
                         submission_refuse(submission=submission, errors=refused.errors)
                         results[number] = RowResult(number, "refused", errors=tuple(refused.errors))
                         continue
-                    jobs.append((number, ReferralJob(submission=submission, data=data, first_attempt=True)))
+                    jobs[number] = ReferralJob(submission=submission, data=data, first_attempt=True)
                     continue
             if submission.outcome == Submission.Outcome.RECEIVED:
-                # Stored by an import that stopped, or is running now: finished (or waited for) as a retry.
-                results[number] = self._import_row(number, row)
+                unfinished.append((number, row))  # stored by an import that stopped, or is running now
             else:
                 made = submission.outcome == Submission.Outcome.REFERRAL
                 reference = submission.referral.reference if made else ""
                 results[number] = RowResult(number, "already imported", reference=reference)
-        if jobs:
-            referrals_from_submissions([job for _, job in jobs])
-        for number, job in jobs:
-            if job.refused is not None:
+        failed = {id(job): error for job, error in referrals_from_submissions(list(jobs.values()))}
+        for number, job in jobs.items():
+            if id(job) in failed:
+                results[number] = _failed(number, failed[id(job)])
+            elif job.refused is not None:
                 results[number] = RowResult(number, "refused", errors=tuple(job.refused.errors))
             else:
                 results[number] = self._made(number, job.result())
+        for number, row in unfinished:  # after this batch's own, so rows are made in the file's order
+            results[number] = self._finish(number, row)
         return [results[number] for number, _ in rows]
 
     def _payload(self, number: int, row: dict[str, str]) -> dict[str, Any]:
         return {"file": self.file_name, "row": number, "values": {k or "": v for k, v in row.items()}}
 
-    def _import_row(self, number: int, row: dict[str, str]) -> RowResult:
+    def _finish(self, number: int, row: dict[str, str]) -> RowResult:
+        """A row stored before but never made: made now as a retry, which waits for an import at work on it."""
         try:
             referral = receive(
                 channel=Channel.BULK_FILE,
@@ -212,6 +218,9 @@ class _Batch:
             )
         except ReferralRefused as refused:
             return RowResult(number, "refused", errors=tuple(refused.errors))
+        except Exception as error:
+            logger.exception("Row %d of %s failed", number, self.file_name)
+            return _failed(number, error)
         return self._made(number, referral)
 
     def _made(self, number: int, referral: Referral) -> RowResult:
@@ -221,6 +230,16 @@ class _Batch:
         outcome = "made" if referral.eligible else "ineligible"
         failures = tuple(FieldError("eligibility", f["message"]) for f in referral.eligibility_failures)
         return RowResult(number, outcome, reference=referral.reference, errors=failures, note=note)
+
+
+def _failed(number: int, error: Exception) -> RowResult:
+    """A row that could not be made for a reason of ours, not the row's: kept, for the next import to retry."""
+    reason = f"{type(error).__name__}: {error}"[:300]
+    return RowResult(
+        number,
+        "failed",
+        note=f"Not made because of an error ({reason}). The row is kept: import the file again to try it again.",
+    )
 
 
 def parse_row(payload: dict[str, Any], *, practices: dict[str, Organisation | None] | None = None) -> ReferralInput:

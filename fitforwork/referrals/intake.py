@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import atexit
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,8 @@ from fitforwork.core.group_commit import BackgroundWriter, GroupCommit, write_to
 from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.making import ReferralJob, referrals_make
 from fitforwork.referrals.models import Referral, Submission
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "FieldError",
@@ -68,17 +71,18 @@ background: BackgroundWriter[ReferralJob] = BackgroundWriter(_write, done=_finis
 atexit.register(background.stop)  # a process stopping writes what it holds first (the sweep is the backstop)
 
 
-def referrals_from_submissions(jobs: list[ReferralJob]) -> None:
+def referrals_from_submissions(jobs: list[ReferralJob]) -> list[tuple[ReferralJob, Exception]]:
     """Make the referrals for stored, parsed submissions in one transaction, recording each refusal: for work
-    that arrives many at once (a file). If the transaction fails, each is made alone; should one fail even
-    then, the others stand and its error is raised, its submission left as received for a retry to finish."""
-    failed = write_together_or_alone(_write, jobs)
+    that arrives many at once (a file). If the transaction fails, each is made alone. Returns the jobs that
+    failed even alone, with their errors (each logged): their submissions stay as received, for a retry."""
+    failed = write_together_or_alone(_write, jobs) if jobs else []
     unwritten = {id(job) for job, _ in failed}
     for job in jobs:
         if id(job) not in unwritten:
             _finish_later(job)
-    if failed:
-        raise failed[0][1]
+    for job, error in failed:
+        logger.error("Submission %s: making its referral failed", job.submission.pk, exc_info=error)
+    return failed
 
 
 def submission_store(

@@ -16,6 +16,8 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -92,6 +94,7 @@ def _plan(job: ReferralJob) -> _Plan:
         raise ReferralRefused(
             [FieldError("written_consent_date", "Enter the date the employee gave written consent to this referral")]
         )
+    _check_referrer(data)
     site = routing.route_referral(gp_practice=data.gp_practice, postcode=data.postcode)
     if site is None:
         raise ReferralRefused([FieldError("gp_practice", NOT_COVERED)])
@@ -105,6 +108,44 @@ def _plan(job: ReferralJob) -> _Plan:
         config=rules_config(rules),
         received_at=received_at,
         received_on=timezone.localdate(received_at),
+    )
+
+
+REFERRER_FIELDS = (("referrer_name", "the referrer's name"), ("referrer_phone", "the referrer's phone number"))
+# A new person's and job's fields, by the names the referral's input gives them.
+PERSON_FIELD_NAMES = {"status": "employment_status", NON_FIELD_ERRORS: ""}
+
+
+def _check_referrer(data: ReferralInput) -> None:
+    """What the referral stores about its referrer fits and, for an email address, is one."""
+    errors = []
+    for name, words in REFERRER_FIELDS:
+        longest = getattr(Referral._meta.get_field(name), "max_length", None)
+        if longest is not None and len(getattr(data, name)) > longest:
+            errors.append(FieldError(name, f"Enter {words} in {longest} characters or fewer"))
+    if data.referrer_email:
+        try:
+            validate_email(data.referrer_email)
+        except ValidationError:
+            errors.append(
+                FieldError(
+                    "referrer_email", "Enter the referrer's email address in the correct format, like name@example.com"
+                )
+            )
+    if errors:
+        raise ReferralRefused(errors)
+
+
+def _refusal(invalid: ValidationError) -> ReferralRefused:
+    """A new person's or job's failed checks, as a refusal naming the referral's fields."""
+    if not hasattr(invalid, "error_dict"):
+        return ReferralRefused([FieldError("", message) for message in invalid.messages])
+    return ReferralRefused(
+        [
+            FieldError(PERSON_FIELD_NAMES.get(name, name), message)
+            for name, messages in invalid.message_dict.items()
+            for message in messages
+        ]
     )
 
 
@@ -144,13 +185,16 @@ def _make(jobs: list[ReferralJob]) -> None:
             plans[id(job)] = _plan(job)
         except ReferralRefused as refused:
             job.refused = refused
-    todo = [job for job in jobs if id(job) in plans]
+    new_people = _find_people([job for job in jobs if id(job) in plans], plans)
+    todo = [job for job in jobs if id(job) in plans and job.refused is None]
     if not todo:
         return
     Submission.objects.filter(pk__in=[job.submission.pk for job in todo]).update(
         outcome=Submission.Outcome.REFERRAL, processed_at=now
     )
-    _find_people(todo, plans)
+    if new_people:
+        # Just looked up: one recorded since then makes the insert fail, and `receive` tries again.
+        people_services.people_register(new_people, numbers_checked=True)
     stored_duplicates = find_possible_duplicates(
         [
             Identity(
@@ -199,11 +243,13 @@ def _answer_retries(retries: list[ReferralJob]) -> None:
         job.referral = made.get(job.submission.pk)
 
 
-def _find_people(todo: list[ReferralJob], plans: dict[int, _Plan]) -> None:
+def _find_people(todo: list[ReferralJob], plans: dict[int, _Plan]) -> list[tuple[Any, Person, Any]]:
     """The person each referral is about: someone we know by NHS number, name and date of birth, or someone
-    new, recorded here. An NHS number alone never attaches a referral to an existing record: a mistyped or
-    guessed number would show a referrer someone else's details. A new record whose NHS number is already
-    held keeps it only in the stored submission, and the referral is flagged as a possible duplicate."""
+    new, checked here and returned for `people_register`. An NHS number alone never attaches a referral to an
+    existing record: a mistyped or guessed number would show a referrer someone else's details. A new record
+    whose NHS number is already held keeps it only in the stored submission, and the referral is flagged as a
+    possible duplicate. A job whose new person fails the person checks (an email address that is not one, a
+    name too long to keep) is refused, naming the field, and writes nothing."""
     numbers = {job.data.nhs_number for job in todo if job.data.nhs_number}
     holders = {p.nhs_number: p for p in Person.objects.filter(nhs_number__in=numbers)} if numbers else {}
     new: list[tuple[Any, Person, Any]] = []
@@ -218,35 +264,41 @@ def _find_people(todo: list[ReferralJob], plans: dict[int, _Plan]) -> None:
                 plan.person, plan.is_new = holder, holder._state.adding
                 continue
             nhs_number = ""
-        person, job_record = people_services.person_prepare(
-            actor=data.referrer_user,
-            nhs_number=nhs_number,
-            given_name=data.given_name,
-            family_name=data.family_name,
-            date_of_birth=data.date_of_birth,
-            sex=data.sex,
-            email=data.email,
-            phone=data.phone,
-            address_line_1=data.address_line_1,
-            address_line_2=data.address_line_2,
-            town=data.town,
-            postcode=data.postcode,
-            gp_practice=data.gp_practice,
-            employment={
-                "status": data.employment_status,
-                "employer": data.employer,
-                "employer_name": data.employer_name if data.employer is None else "",
-                "job_title": data.job_title,
-                "absence_start": data.absence_start,
-            },
-        )
+        try:
+            person, job_record = _person_prepare(data, nhs_number)
+        except ValidationError as invalid:
+            job.refused = _refusal(invalid)
+            continue
         if person.nhs_number:
             holders[person.nhs_number] = person  # a later referral in this batch finds them as if stored
         new.append((data.referrer_user, person, job_record))
         plan.person, plan.is_new = person, True
-    if new:
-        # Just looked up: one recorded since then makes the insert fail, and `receive` tries again.
-        people_services.people_register(new, numbers_checked=True)
+    return new
+
+
+def _person_prepare(data: ReferralInput, nhs_number: str) -> tuple[Person, Any]:
+    return people_services.person_prepare(
+        actor=data.referrer_user,
+        nhs_number=nhs_number,
+        given_name=data.given_name,
+        family_name=data.family_name,
+        date_of_birth=data.date_of_birth,
+        sex=data.sex,
+        email=data.email,
+        phone=data.phone,
+        address_line_1=data.address_line_1,
+        address_line_2=data.address_line_2,
+        town=data.town,
+        postcode=data.postcode,
+        gp_practice=data.gp_practice,
+        employment={
+            "status": data.employment_status,
+            "employer": data.employer,
+            "employer_name": data.employer_name if data.employer is None else "",
+            "job_title": data.job_title,
+            "absence_start": data.absence_start,
+        },
+    )
 
 
 class _Earlier:

@@ -11,6 +11,7 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 from fhir.resources.R4B.task import Task
 
 from fitforwork.api.fhir import extensions as ext
+from fitforwork.people.models import Person
 from fitforwork.referrals.models import Referral, Submission
 from tests.api.conftest import NHS_NUMBER, service_request_resource, transaction_bundle
 
@@ -97,6 +98,28 @@ def test_a_missing_subject_is_a_422_naming_the_path(api):
     outcome(response, 422, "required", "ServiceRequest.subject")
     assert Submission.objects.get().outcome == "refused"
     assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize("prefer", [{}, {"Prefer": "respond-async"}], ids=["waiting", "not-waiting"])
+def test_an_email_address_that_is_not_one_is_a_422_naming_the_patients_telecom(api, prefer):
+    """The person checks run when the referral is made; their refusal is an answer, never a server error."""
+    body = service_request_resource()
+    body["contained"][0]["telecom"] = [{"system": "email", "value": "alex at example.org"}]
+    response = post(api, "/fhir/R4/ServiceRequest", body, **prefer)
+    if prefer:
+        assert response.status_code == 202, response.content
+        (entry,) = Bundle.model_validate(api.get(response["Content-Location"]).json()).entry
+        assert entry.response.status == "422"
+        issues = entry.response.outcome.issue
+    else:
+        issues = outcome(response, 422).issue
+    assert [(i.code, i.expression, i.diagnostics) for i in issues] == [
+        ("value", ["Patient.telecom.where(system='email')"], "Enter a valid email address.")
+    ]
+    assert Submission.objects.get().outcome == "refused"
+    assert Submission.objects.get().errors == [{"field": "email", "message": "Enter a valid email address."}]
+    assert not Referral.objects.exists()
+    assert not Person.objects.exists()
 
 
 def test_a_patient_we_cannot_route_is_a_422_business_rule(client, workwell_site):

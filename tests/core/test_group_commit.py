@@ -213,6 +213,19 @@ def test_a_failed_background_batch_is_written_job_by_job_and_the_bad_job_is_left
     assert fake.writer.stop(TIMEOUT)
 
 
+def test_a_failed_background_batch_of_one_is_not_written_again_and_is_left_unfinished(caplog):
+    fake = Background(bad={7})
+    fake.release.set()
+    job = Square(7)
+    fake.writer.submit(job)
+    assert fake.writer.drain(TIMEOUT)
+    assert fake.batches == [[7]]  # once: written alone already (the write's own retry is its business)
+    assert job.result is None
+    assert fake.done == []
+    assert "left for the sweep" in caplog.text
+    assert fake.writer.stop(TIMEOUT)
+
+
 def test_stop_writes_what_is_waiting_then_ends_the_thread_and_a_new_submit_starts_another():
     fake = Background()
     fake.release.set()

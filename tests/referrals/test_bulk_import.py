@@ -109,7 +109,7 @@ def _people(count):
     return [_row(given_name=f"Sam{n}", family_name=f"Lee{n}", email=f"sam{n}@example.org") for n in range(count)]
 
 
-def test_rows_are_made_in_batches_and_rows_for_one_person_see_each_other(tmp_path, workwell_site, monkeypatch):
+def test_rows_for_one_person_see_each_other_within_a_batch_and_across_batches(tmp_path, workwell_site, monkeypatch):
     from fitforwork.referrals import bulk
 
     monkeypatch.setattr(bulk, "BATCH", 3)
@@ -134,7 +134,7 @@ def test_a_batch_takes_far_fewer_statements_than_row_by_row(tmp_path, workwell_s
     assert "40 rows from referrals.csv: 40 made" in output
 
 
-def test_a_row_that_fails_even_alone_stops_the_import_keeping_the_rest_and_a_rerun_finishes_it(
+def test_a_row_that_fails_even_alone_is_reported_kept_and_made_when_the_file_is_imported_again(
     tmp_path, workwell_site, monkeypatch
 ):
     from fitforwork.referrals import making
@@ -149,14 +149,33 @@ def test_a_row_that_fails_even_alone_stops_the_import_keeping_the_rest_and_a_rer
     monkeypatch.setattr(making, "evaluate", broken_for_bell)
     path = _write(tmp_path, [_row(), _row(given_name="Jo", family_name="Bell", employment_status="self_employed"),
                              _row(given_name="Kim", family_name="Shah")])  # fmt: skip
-    with pytest.raises(RuntimeError, match="the checks broke"):
-        _import(path)
+    report = tmp_path / "report.csv"
+    output = _import(path, "--report", str(report))
     # The batch failed, so each row was made alone: rows 2 and 4 stand; row 3 is kept, as received.
+    assert "Row 3: Not made because of an error (RuntimeError: the checks broke)" in output
+    assert "3 rows from referrals.csv: 2 made, 0 ineligible, 0 refused, 0 already imported, 1 failed" in output
     assert sorted(r.submission.payload["row"] for r in Referral.objects.select_related("submission")) == [2, 4]
     assert Submission.objects.get(payload__row=3).outcome == Submission.Outcome.RECEIVED
+    assert [(line["row"], line["outcome"], line["field"]) for line in csv.DictReader(report.open())][1] == (
+        "3",
+        "failed",
+        "",
+    )
 
     monkeypatch.setattr(making, "evaluate", evaluate)
     output = _import(path)
-    assert "3 rows from referrals.csv: 1 made, 0 ineligible, 0 refused, 2 already imported" in output
+    assert "3 rows from referrals.csv: 1 made, 0 ineligible, 0 refused, 2 already imported, 0 failed" in output
     assert Referral.objects.get(submission__payload__row=3).person.family_name == "Bell"
     assert Referral.objects.count() == 3
+
+
+def test_details_the_person_checks_refuse_are_refused_rows_naming_the_field_and_the_rest_import(
+    tmp_path, workwell_site
+):
+    rows = [_row(), _row(given_name="Jo", email="jo at example.org"), _row(given_name="Kim", family_name="Shah")]
+    output = _import(_write(tmp_path, rows))
+    assert "Row 3: refused: email: Enter a valid email address." in output
+    assert "3 rows from referrals.csv: 2 made, 0 ineligible, 1 refused, 0 already imported, 0 failed" in output
+    assert Submission.objects.get(payload__row=3).outcome == Submission.Outcome.REFUSED
+    output = _import(_write(tmp_path, rows))
+    assert "0 made, 0 ineligible, 0 refused, 3 already imported, 0 failed" in output

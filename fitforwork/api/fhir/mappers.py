@@ -49,6 +49,24 @@ INTAKE_FIELD_EXPRESSIONS = {
     "written_consent_date": [f"ServiceRequest.extension.where(url='{ext.WRITTEN_CONSENT_DATE}')"],
     "gp_practice": ["ServiceRequest.requester", "Patient.address.postalCode"],
     "site": ["ServiceRequest.performer"],
+    "referrer_email": ["ServiceRequest.requester"],
+    "referrer_name": ["ServiceRequest.requester"],
+    "referrer_phone": ["ServiceRequest.requester"],
+}
+# A value of the patient's that the person checks refused (an email address that is not one, say).
+PATIENT_FIELD_EXPRESSIONS = {
+    "nhs_number": ["Patient.identifier"],
+    "given_name": ["Patient.name.given"],
+    "family_name": ["Patient.name.family"],
+    "date_of_birth": ["Patient.birthDate"],
+    "sex": ["Patient.gender"],
+    "email": ["Patient.telecom.where(system='email')"],
+    "phone": ["Patient.telecom.where(system='phone')"],
+    "address_line_1": ["Patient.address.line"],
+    "address_line_2": ["Patient.address.line"],
+    "town": ["Patient.address.city"],
+    "postcode": ["Patient.address.postalCode"],
+    "employment_status": [f"ServiceRequest.extension.where(url='{ext.EMPLOYMENT_STATUS}')"],
 }
 
 
@@ -77,8 +95,11 @@ class FhirRefused(ReferralRefused):
 def issues_from_refusal(refused: ReferralRefused) -> tuple[int, list[Issue]]:
     if isinstance(refused, FhirRefused):
         return refused.status, refused.issues
-    issues = []
+    issues: list[Issue] = []
     for error in refused.errors:
+        if error.field in PATIENT_FIELD_EXPRESSIONS:
+            issues.extend(Issue("value", path, error.message) for path in PATIENT_FIELD_EXPRESSIONS[error.field])
+            continue
         for expression in INTAKE_FIELD_EXPRESSIONS.get(error.field, [error.field]):
             issues.append(Issue("business-rule", expression, error.message))
     return 422, issues

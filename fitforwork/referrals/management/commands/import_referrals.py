@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from fitforwork.referrals.bulk import COLUMNS, UnknownSite, import_file, site_named
+from fitforwork.referrals.bulk import COLUMNS, OUTCOMES, UnknownSite, import_file, site_named
 
 COLUMN_HELP = "; ".join(f"{name}{' (required)' if required else ''}: {words}" for name, required, words in COLUMNS)
 
@@ -37,19 +36,25 @@ class Command(BaseCommand):
         except UnknownSite as unknown:
             raise CommandError(str(unknown)) from None
         show = not options["no_progress"] and sys.stderr.isatty()
+        bar: tqdm | None = None
 
-        def progress(rows: Iterable[Any], total: int) -> Iterable[Any]:
-            return tqdm(rows, total=total, unit=" rows", disable=not show)
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = tqdm(total=total, unit=" rows", disable=not show)
+            bar.update(done - bar.n)
 
-        report = import_file(path=path, site=site, progress=progress)
+        try:
+            report = import_file(path=path, site=site, progress=progress)
+        finally:
+            if bar is not None:
+                bar.close()
         for row in report.problems:
             for error in row.errors:
                 self.stdout.write(f"Row {row.row}: {row.outcome}: {error.field}: {error.message}")
             if row.note:
                 self.stdout.write(f"Row {row.row}: {row.note}")
-        counts = ", ".join(
-            f"{report.count(outcome)} {outcome}" for outcome in ("made", "ineligible", "refused", "already imported")
-        )
+        counts = ", ".join(f"{report.count(outcome)} {outcome}" for outcome in OUTCOMES)
         self.stdout.write(f"{len(report.rows)} rows from {report.file_name}: {counts}")
         if options["report"]:
             options["report"].write_text(report.as_csv(), encoding="utf-8")
