@@ -121,7 +121,8 @@ class BackgroundWriter(Generic[J]):
     The thread takes every job waiting (up to `max_batch`) and hands them to `write` in one call, so the
     busier the process, the bigger each transaction. If a batch of several fails, each of its jobs is written
     alone; a job that fails alone (in a batch of one, or so written again) is logged and left as it is, for a
-    sweep to pick up (what it came from was stored before it was handed over). `done(job)` runs after each job is written, outside the transaction.
+    sweep to pick up (what it came from was stored before it was handed over). `done(job)` runs after each
+    job is written, outside the transaction.
     """
 
     def __init__(
