@@ -166,7 +166,6 @@ class _Batch:
         }
         results: dict[int, RowResult] = {}
         jobs: dict[int, ReferralJob] = {}
-        unfinished: list[tuple[int, dict[str, str]]] = []
         for number, row in rows:
             submission = earlier.get(keys[number])
             if submission is None:
@@ -186,11 +185,19 @@ class _Batch:
                     jobs[number] = ReferralJob(submission=submission, data=data, first_attempt=True)
                     continue
             if submission.outcome == Submission.Outcome.RECEIVED:
-                unfinished.append((number, row))  # stored by an import that stopped, or is running now
+                # Stored by an import that stopped, or is running now. The rows before it are made first, so
+                # referrals are made in the file's order (the later of two for one person is the one flagged).
+                self._make(jobs, results)
+                jobs = {}
+                results[number] = self._finish(number, row)
             else:
                 made = submission.outcome == Submission.Outcome.REFERRAL
                 reference = submission.referral.reference if made else ""
                 results[number] = RowResult(number, "already imported", reference=reference)
+        self._make(jobs, results)
+        return [results[number] for number, _ in rows]
+
+    def _make(self, jobs: dict[int, ReferralJob], results: dict[int, RowResult]) -> None:
         failed = {id(job): error for job, error in referrals_from_submissions(list(jobs.values()))}
         for number, job in jobs.items():
             if id(job) in failed:
@@ -199,9 +206,6 @@ class _Batch:
                 results[number] = RowResult(number, "refused", errors=tuple(job.refused.errors))
             else:
                 results[number] = self._made(number, job.result())
-        for number, row in unfinished:  # after this batch's own, so rows are made in the file's order
-            results[number] = self._finish(number, row)
-        return [results[number] for number, _ in rows]
 
     def _payload(self, number: int, row: dict[str, str]) -> dict[str, Any]:
         return {"file": self.file_name, "row": number, "values": {k or "": v for k, v in row.items()}}

@@ -111,19 +111,24 @@ def _plan(job: ReferralJob) -> _Plan:
     )
 
 
-REFERRER_FIELDS = (("referrer_name", "the referrer's name"), ("referrer_phone", "the referrer's phone number"))
+REFERRER_FIELDS = (
+    ("referrer_phone", "the referrer's phone number"),
+    ("referrer_email", "the referrer's email address"),
+)
+REFERRER_NAME_LONGEST: int = Referral._meta.get_field("referrer_name").max_length  # type: ignore[union-attr,assignment]
 # A new person's and job's fields, by the names the referral's input gives them.
 PERSON_FIELD_NAMES = {"status": "employment_status", NON_FIELD_ERRORS: ""}
 
 
 def _check_referrer(data: ReferralInput) -> None:
-    """What the referral stores about its referrer fits and, for an email address, is one."""
+    """How to reach the referrer fits what a referral keeps and, for an email address, is one. (Their name is
+    cut to fit instead: it often comes from an account or an organisation, which the sender cannot shorten.)"""
     errors = []
     for name, words in REFERRER_FIELDS:
         longest = getattr(Referral._meta.get_field(name), "max_length", None)
         if longest is not None and len(getattr(data, name)) > longest:
             errors.append(FieldError(name, f"Enter {words} in {longest} characters or fewer"))
-    if data.referrer_email:
+    if data.referrer_email and not errors:
         try:
             validate_email(data.referrer_email)
         except ValidationError:
@@ -385,7 +390,7 @@ def _referral(
         rules=plan.rules,
         referrer_user=data.referrer_user,
         referrer_organisation=data.referrer_organisation,
-        referrer_name=data.referrer_name,
+        referrer_name=data.referrer_name[:REFERRER_NAME_LONGEST],
         referrer_email=data.referrer_email,
         referrer_phone=data.referrer_phone,
         reason=data.reason,

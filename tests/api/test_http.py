@@ -114,12 +114,23 @@ def test_an_email_address_that_is_not_one_is_a_422_naming_the_patients_telecom(a
     else:
         issues = outcome(response, 422).issue
     assert [(i.code, i.expression, i.diagnostics) for i in issues] == [
-        ("value", ["Patient.telecom.where(system='email')"], "Enter a valid email address.")
+        ("value", ["ServiceRequest.contained[0].telecom.where(system='email')"], "Enter a valid email address.")
     ]
     assert Submission.objects.get().outcome == "refused"
     assert Submission.objects.get().errors == [{"field": "email", "message": "Enter a valid email address."}]
     assert not Referral.objects.exists()
     assert not Person.objects.exists()
+
+
+def test_in_a_transaction_a_refused_detail_points_into_the_bundle_where_the_patient_is(api):
+    bundle = transaction_bundle()
+    patient = next(i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == "Patient")
+    bundle["entry"][patient]["resource"]["telecom"] = [{"system": "email", "value": "alex at example.org"}]
+    response = post(api, "/fhir/R4/", bundle)
+    result = outcome(response, 422, "value")
+    assert [issue.expression for issue in result.issue] == [
+        [f"Bundle.entry[{patient}].resource.telecom.where(system='email')"]
+    ]
 
 
 def test_a_patient_we_cannot_route_is_a_422_business_rule(client, workwell_site):

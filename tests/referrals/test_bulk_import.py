@@ -150,7 +150,11 @@ def test_a_row_that_fails_even_alone_is_reported_kept_and_made_when_the_file_is_
     path = _write(tmp_path, [_row(), _row(given_name="Jo", family_name="Bell", employment_status="self_employed"),
                              _row(given_name="Kim", family_name="Shah")])  # fmt: skip
     report = tmp_path / "report.csv"
-    output = _import(path, "--report", str(report))
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 rows failed and were kept: import the file again to try them again"):
+        call_command("import_referrals", str(path), "--site", "WorkWell Leicester", "--no-progress",
+                     "--report", str(report), stdout=out)  # fmt: skip
+    output = out.getvalue()
     # The batch failed, so each row was made alone: rows 2 and 4 stand; row 3 is kept, as received.
     assert "Row 3: Not made because of an error (RuntimeError: the checks broke)" in output
     assert "3 rows from referrals.csv: 2 made, 0 ineligible, 0 refused, 0 already imported, 1 failed" in output
@@ -179,3 +183,32 @@ def test_details_the_person_checks_refuse_are_refused_rows_naming_the_field_and_
     assert Submission.objects.get(payload__row=3).outcome == Submission.Outcome.REFUSED
     output = _import(_write(tmp_path, rows))
     assert "0 made, 0 ineligible, 0 refused, 3 already imported, 0 failed" in output
+
+
+def test_an_import_that_stopped_while_storing_is_finished_in_the_files_order(tmp_path, workwell_site, monkeypatch):
+    from fitforwork.referrals import bulk
+
+    store = bulk.submission_store
+    calls = []
+
+    def stops_at_the_second_row(**kwargs):
+        calls.append(kwargs["idempotency_key"])
+        if len(calls) == 2:
+            raise RuntimeError("the machine stopped")
+        return store(**kwargs)
+
+    # Rows 2 and 4 are the same person; the first import stores row 2, then stops.
+    path = _write(tmp_path, [_row(), _row(given_name="Kim", family_name="Shah"), _row(reason="Again")])
+    monkeypatch.setattr(bulk, "submission_store", stops_at_the_second_row)
+    with pytest.raises(RuntimeError, match="the machine stopped"):
+        _import(path)
+    assert Submission.objects.get().outcome == Submission.Outcome.RECEIVED
+    assert not Referral.objects.exists()
+
+    monkeypatch.setattr(bulk, "submission_store", store)
+    output = _import(path)
+    assert "3 rows from referrals.csv: 3 made, 0 ineligible, 0 refused, 0 already imported, 0 failed" in output
+    by_row = {r.submission.payload["row"]: r for r in Referral.objects.select_related("submission")}
+    assert by_row[2].received_at < by_row[4].received_at
+    assert by_row[2].duplicate_status == ""
+    assert by_row[4].possible_duplicate_of_id == by_row[2].pk

@@ -197,6 +197,29 @@ def test_refused_jobs_name_the_field_and_leave_the_rest_of_the_batch_to_be_made(
     assert set(Referral.objects.values_list("pk", flat=True)) == {good.referral.pk, last.referral.pk}
     assert Person.objects.count() == 2
     assert Message.objects.count() == 4
+    assert AuditEvent.objects.filter(action="referrals.referral.received").count() == 2
+
+
+def test_a_refused_job_leaves_its_nhs_number_to_a_later_job_in_the_batch(workwell_site):
+    refused = _job(workwell_site, **{**_person(1), "nhs_number": NHS, "email": "not an email"})
+    later = _job(workwell_site, **{**_person(1), "nhs_number": NHS})
+    referrals_make([refused, later])
+    assert refused.referral is None
+    assert later.referral.person.nhs_number == NHS
+    assert later.referral.duplicate_status == ""
+    assert Person.objects.get().pk == later.referral.person_id
+
+
+def test_the_referrers_email_must_fit_and_a_long_name_is_cut_to_fit(workwell_site):
+    long_email = _job(workwell_site, **_person(1), referrer_email="gp." + "x" * 250 + "@example.org")
+    long_name = _job(workwell_site, **_person(2), referrer_name="Dr " + "Long" * 60)
+    referrals_make([long_email, long_name])
+    assert [(e.field, e.message) for e in long_email.refused.errors] == [
+        ("referrer_email", "Enter the referrer's email address in 254 characters or fewer")
+    ]
+    stored = Referral.objects.get()  # on PostgreSQL, a value too long for its column would fail the insert
+    assert stored.referrer_name == ("Dr " + "Long" * 60)[:200]
+    assert stored.submission_id == long_name.submission.pk
 
 
 def test_a_retry_gets_the_referral_its_submission_already_has(workwell_site):

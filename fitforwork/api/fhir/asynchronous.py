@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from fitforwork.api.fhir import mappers
+from fitforwork.api.fhir import mappers, parsing
 from fitforwork.api.fhir.mappers import Issue
 from fitforwork.api.fhir.views import _not_found, _uuid, _visible, fhir_endpoint, fhir_response
 from fitforwork.api.models import ApiClient
@@ -39,7 +39,7 @@ def status(request: HttpRequest, client: ApiClient, submission_id: str) -> HttpR
         return response
     if submission.outcome == Submission.Outcome.REFUSED:
         refused = ReferralRefused([FieldError(e["field"], e["message"]) for e in submission.errors])
-        code, issues = mappers.issues_from_refusal(refused)
+        code, issues = mappers.issues_from_refusal(refused, parsing.resource_paths(submission.payload))
         entry = {"response": {"status": f"{code}", "outcome": mappers.operation_outcome(issues)}}
         return fhir_response({"resourceType": "Bundle", "type": "batch-response", "entry": [entry]})
     referral = _visible(client).filter(submission=submission).first()

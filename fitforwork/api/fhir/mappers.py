@@ -92,16 +92,30 @@ class FhirRefused(ReferralRefused):
         self.status = status
 
 
-def issues_from_refusal(refused: ReferralRefused) -> tuple[int, list[Issue]]:
+def issues_from_refusal(
+    refused: ReferralRefused, paths: tuple[str, str] = ("ServiceRequest", "Patient")
+) -> tuple[int, list[Issue]]:
+    """The refusal as OperationOutcome issues. `paths` says where the ServiceRequest and its Patient are in
+    what was sent (`parsing.resource_paths`), so a refusal found after parsing points where the parser's do."""
     if isinstance(refused, FhirRefused):
         return refused.status, refused.issues
+    request_path, patient_path = paths
+
+    def located(expression: str) -> str:
+        for resource, path in (("ServiceRequest", request_path), ("Patient", patient_path)):
+            if expression == resource or expression.startswith(f"{resource}."):
+                return path + expression.removeprefix(resource)
+        return expression
+
     issues: list[Issue] = []
     for error in refused.errors:
         if error.field in PATIENT_FIELD_EXPRESSIONS:
-            issues.extend(Issue("value", path, error.message) for path in PATIENT_FIELD_EXPRESSIONS[error.field])
+            issues.extend(
+                Issue("value", located(path), error.message) for path in PATIENT_FIELD_EXPRESSIONS[error.field]
+            )
             continue
         for expression in INTAKE_FIELD_EXPRESSIONS.get(error.field, [error.field]):
-            issues.append(Issue("business-rule", expression, error.message))
+            issues.append(Issue("business-rule", located(expression), error.message))
     return 422, issues
 
 

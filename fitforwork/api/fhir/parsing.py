@@ -261,6 +261,12 @@ def _resource_type(payload: Any, expected: str, path: str) -> dict[str, Any]:
 def parse_service_request(payload: Any, *, organisation: Organisation) -> ReferralInput:
     """POST /ServiceRequest: the patient is a contained Patient that subject points to as '#id'."""
     request = _resource_type(payload, "ServiceRequest", "ServiceRequest")
+    subject, subject_path = _contained_subject(request)
+    return referral_input(request, subject, organisation=organisation, subject_path=subject_path)
+
+
+def _contained_subject(request: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    """The contained Patient a ServiceRequest's subject points to as '#id', and its path."""
     subject: dict[str, Any] | None = None
     reference = (request.get("subject") or {}).get("reference") if isinstance(request.get("subject"), dict) else None
     subject_path = "ServiceRequest.contained"
@@ -272,7 +278,23 @@ def parse_service_request(payload: Any, *, organisation: Organisation) -> Referr
                 and contained.get("id") == reference[1:]
             ):
                 subject, subject_path = contained, f"ServiceRequest.contained[{index}]"
-    return referral_input(request, subject, organisation=organisation, subject_path=subject_path)
+    return subject, subject_path
+
+
+def resource_paths(payload: Any) -> tuple[str, str]:
+    """Where the ServiceRequest and its Patient are in what was sent, named as the parser names them, for a
+    refusal found once the referral is being made; ("ServiceRequest", "Patient") if that cannot be told."""
+    try:
+        if isinstance(payload, dict) and payload.get("resourceType") == "Bundle":
+            request_index, _, patient_index, _ = transaction_parts(payload)
+            return f"Bundle.entry[{request_index}].resource", f"Bundle.entry[{patient_index}].resource"
+        if isinstance(payload, dict) and payload.get("resourceType") == "ServiceRequest":
+            subject, subject_path = _contained_subject(payload)
+            if subject is not None:
+                return "ServiceRequest", subject_path
+    except FhirRefused:
+        pass
+    return "ServiceRequest", "Patient"
 
 
 def transaction_parts(payload: Any) -> tuple[int, dict[str, Any], int, dict[str, Any] | None]:

@@ -144,7 +144,7 @@ def _take(request: HttpRequest, client: ApiClient, parse: Callable[..., Any], ta
             idempotency_key=key,
         )
     except ReferralRefused as refused:
-        status, issues = mappers.issues_from_refusal(refused)
+        status, issues = mappers.issues_from_refusal(refused, parsing.resource_paths(_read_payload(request)))
         return fhir_response(mappers.operation_outcome(issues), status=status)
 
 

@@ -144,7 +144,11 @@ class ContactForm(QuestionForm):
     email = forms.EmailField(
         label="Email address",
         required=False,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Enter an email address of 254 characters or fewer",
+        },
     )
     phone = forms.CharField(
         label="Phone number", required=False, max_length=20, help_text="A UK mobile or landline, like 07700 900 982"

@@ -60,7 +60,11 @@ class ReferralForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
         required=False,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Enter an email address of 254 characters or fewer",
+        },
     )
     employment_status = forms.ChoiceField(
         label="Work situation",

@@ -59,3 +59,5 @@ class Command(BaseCommand):
         if options["report"]:
             options["report"].write_text(report.as_csv(), encoding="utf-8")
             self.stdout.write(f"Report written to {options['report']}")
+        if failed := report.count("failed"):
+            raise CommandError(f"{failed} rows failed and were kept: import the file again to try them again")
