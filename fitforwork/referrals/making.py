@@ -141,15 +141,39 @@ def _check_referrer(data: ReferralInput) -> None:
         raise ReferralRefused(errors)
 
 
+# The person's fields in words, for the messages below; Django's own serve any other.
+PERSON_FIELD_WORDS = {
+    "given_name": "the first name",
+    "family_name": "the last name",
+    "email": "the email address",
+    "phone": "the phone number",
+    "postcode": "the postcode",
+    "address_line_1": "the first line of the address",
+    "address_line_2": "the rest of the address",
+    "town": "the town or city",
+    "employer_name": "the employer's name",
+    "job_title": "the job title",
+}
+
+
+def _message(name: str, error: ValidationError) -> str:
+    words = PERSON_FIELD_WORDS.get(name)
+    if words and error.code == "max_length" and error.params:
+        return f"Enter {words} in {error.params['limit_value']} characters or fewer"
+    if name == "email" and error.code == "invalid":
+        return "Enter an email address in the correct format, like name@example.com"
+    return " ".join(error.messages)
+
+
 def _refusal(invalid: ValidationError) -> ReferralRefused:
-    """A new person's or job's failed checks, as a refusal naming the referral's fields."""
+    """A new person's or job's failed checks, as a refusal naming the referral's fields, in plain words."""
     if not hasattr(invalid, "error_dict"):
         return ReferralRefused([FieldError("", message) for message in invalid.messages])
     return ReferralRefused(
         [
-            FieldError(PERSON_FIELD_NAMES.get(name, name), message)
-            for name, messages in invalid.message_dict.items()
-            for message in messages
+            FieldError(PERSON_FIELD_NAMES.get(name, name), _message(name, error))
+            for name, errors in invalid.error_dict.items()
+            for error in errors
         ]
     )
 

@@ -114,10 +114,16 @@ def test_an_email_address_that_is_not_one_is_a_422_naming_the_patients_telecom(a
     else:
         issues = outcome(response, 422).issue
     assert [(i.code, i.expression, i.diagnostics) for i in issues] == [
-        ("value", ["ServiceRequest.contained[0].telecom.where(system='email')"], "Enter a valid email address.")
+        (
+            "value",
+            ["ServiceRequest.contained[0].telecom.where(system='email')"],
+            "Enter an email address in the correct format, like name@example.com",
+        )
     ]
     assert Submission.objects.get().outcome == "refused"
-    assert Submission.objects.get().errors == [{"field": "email", "message": "Enter a valid email address."}]
+    assert Submission.objects.get().errors == [
+        {"field": "email", "message": "Enter an email address in the correct format, like name@example.com"}
+    ]
     assert not Referral.objects.exists()
     assert not Person.objects.exists()
 

@@ -178,7 +178,7 @@ def test_details_the_person_checks_refuse_are_refused_rows_naming_the_field_and_
 ):
     rows = [_row(), _row(given_name="Jo", email="jo at example.org"), _row(given_name="Kim", family_name="Shah")]
     output = _import(_write(tmp_path, rows))
-    assert "Row 3: refused: email: Enter a valid email address." in output
+    assert "Row 3: refused: email: Enter an email address in the correct format, like name@example.com" in output
     assert "3 rows from referrals.csv: 2 made, 0 ineligible, 1 refused, 0 already imported, 0 failed" in output
     assert Submission.objects.get(payload__row=3).outcome == Submission.Outcome.REFUSED
     output = _import(_write(tmp_path, rows))

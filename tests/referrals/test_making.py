@@ -172,22 +172,28 @@ def test_refused_jobs_name_the_field_and_leave_the_rest_of_the_batch_to_be_made(
     no_first_day = _job(workwell_site, **_person(2), absence_start=None)
     nobody_covers = _job(workwell_site, **_person(3), gp_practice=None, postcode="DD1 4HN")
     not_an_email = _job(workwell_site, **{**_person(5), "email": "alex at example.org"})
+    long_phone = _job(workwell_site, **_person(8), phone="07700 900123 (evenings only)")
     referrer_phone = _job(workwell_site, **_person(6), referrer_phone="0116 496 0000 (ask for Dr Shah)")
     referrer_email = _job(workwell_site, **_person(7), referrer_email="gp surgery")
     last = _job(workwell_site, **_person(4))
-    referrals_make([good, no_first_day, nobody_covers, not_an_email, referrer_phone, referrer_email, last])
+    referrals_make([good, no_first_day, nobody_covers, not_an_email, long_phone, referrer_phone, referrer_email, last])
 
     assert no_first_day.referral is None
     assert [e.field for e in no_first_day.refused.errors] == ["absence_start"]
     assert nobody_covers.referral is None
     assert [e.field for e in nobody_covers.refused.errors] == ["gp_practice"]
     # The person's and the referrer's details are checked too, and refuse only their own job.
-    assert [(e.field, e.message) for e in not_an_email.refused.errors] == [("email", "Enter a valid email address.")]
+    assert [(e.field, e.message) for e in not_an_email.refused.errors] == [
+        ("email", "Enter an email address in the correct format, like name@example.com")
+    ]
     assert [(e.field, e.message) for e in referrer_phone.refused.errors] == [
         ("referrer_phone", "Enter the referrer's phone number in 20 characters or fewer")
     ]
+    assert [(e.field, e.message) for e in long_phone.refused.errors] == [
+        ("phone", "Enter the phone number in 20 characters or fewer")
+    ]
     assert [e.field for e in referrer_email.refused.errors] == ["referrer_email"]
-    for refused in (no_first_day, nobody_covers, not_an_email, referrer_phone, referrer_email):
+    for refused in (no_first_day, nobody_covers, not_an_email, long_phone, referrer_phone, referrer_email):
         assert refused.referral is None
         stored = Submission.objects.get(pk=refused.submission.pk)
         assert stored.outcome == Submission.Outcome.RECEIVED  # recording the refusal is the caller's
