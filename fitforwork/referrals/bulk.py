@@ -134,10 +134,10 @@ def import_file(*, path: Path, site: Site, progress: Callable[[int, int], None] 
     digest = hashlib.sha256(content).hexdigest()
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     report = ImportReport(file_name=path.name)
-    batch = _Batch(file_name=path.name, site=site, scope=f"bulk:{site.name}", digest=digest)
+    importer = _Importer(file_name=path.name, site=site, scope=f"bulk:{site.name}", digest=digest)
     numbered = list(enumerate(rows, start=2))  # row 1 is the header
     for start in range(0, len(numbered), BATCH):
-        report.rows.extend(batch.import_rows(numbered[start : start + BATCH]))
+        report.rows.extend(importer.import_rows(numbered[start : start + BATCH]))
         if progress is not None:
             progress(len(report.rows), len(rows))
     return report
@@ -149,7 +149,9 @@ BATCH = 200
 
 
 @dataclass
-class _Batch:
+class _Importer:
+    """One file's rows, imported a batch at a time."""
+
     file_name: str
     site: Site
     scope: str

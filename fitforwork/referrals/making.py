@@ -16,8 +16,7 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,7 +27,7 @@ from fitforwork.organisations.config import ServiceModelConfig
 from fitforwork.organisations.models import ServiceModelVersion, Site
 from fitforwork.people import services as people_services
 from fitforwork.people.models import Person
-from fitforwork.referrals import notifications, routing
+from fitforwork.referrals import checks, notifications, routing
 from fitforwork.referrals.eligibility import ReferralFacts, evaluate
 from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.models import Referral, ReferralStatusChange, Submission
@@ -94,7 +93,7 @@ def _plan(job: ReferralJob) -> _Plan:
         raise ReferralRefused(
             [FieldError("written_consent_date", "Enter the date the employee gave written consent to this referral")]
         )
-    _check_referrer(data)
+    checks.check_referrer(data)
     site = routing.route_referral(gp_practice=data.gp_practice, postcode=data.postcode)
     if site is None:
         raise ReferralRefused([FieldError("gp_practice", NOT_COVERED)])
@@ -108,73 +107,6 @@ def _plan(job: ReferralJob) -> _Plan:
         config=rules_config(rules),
         received_at=received_at,
         received_on=timezone.localdate(received_at),
-    )
-
-
-REFERRER_FIELDS = (
-    ("referrer_phone", "the referrer's phone number"),
-    ("referrer_email", "the referrer's email address"),
-)
-REFERRER_NAME_LONGEST: int = Referral._meta.get_field("referrer_name").max_length  # type: ignore[union-attr,assignment]
-# A new person's and job's fields, by the names the referral's input gives them.
-PERSON_FIELD_NAMES = {"status": "employment_status", NON_FIELD_ERRORS: ""}
-
-
-def _check_referrer(data: ReferralInput) -> None:
-    """How to reach the referrer fits what a referral keeps and, for an email address, is one. (Their name is
-    cut to fit instead: it often comes from an account or an organisation, which the sender cannot shorten.)"""
-    errors = []
-    for name, words in REFERRER_FIELDS:
-        longest = getattr(Referral._meta.get_field(name), "max_length", None)
-        if longest is not None and len(getattr(data, name)) > longest:
-            errors.append(FieldError(name, f"Enter {words} in {longest} characters or fewer"))
-    if data.referrer_email and not errors:
-        try:
-            validate_email(data.referrer_email)
-        except ValidationError:
-            errors.append(
-                FieldError(
-                    "referrer_email", "Enter the referrer's email address in the correct format, like name@example.com"
-                )
-            )
-    if errors:
-        raise ReferralRefused(errors)
-
-
-# The person's fields in words, for the messages below; Django's own serve any other.
-PERSON_FIELD_WORDS = {
-    "given_name": "the first name",
-    "family_name": "the last name",
-    "email": "the email address",
-    "phone": "the phone number",
-    "postcode": "the postcode",
-    "address_line_1": "the first line of the address",
-    "address_line_2": "the rest of the address",
-    "town": "the town or city",
-    "employer_name": "the employer's name",
-    "job_title": "the job title",
-}
-
-
-def _message(name: str, error: ValidationError) -> str:
-    words = PERSON_FIELD_WORDS.get(name)
-    if words and error.code == "max_length" and error.params:
-        return f"Enter {words} in {error.params['limit_value']} characters or fewer"
-    if name == "email" and error.code == "invalid":
-        return "Enter an email address in the correct format, like name@example.com"
-    return " ".join(error.messages)
-
-
-def _refusal(invalid: ValidationError) -> ReferralRefused:
-    """A new person's or job's failed checks, as a refusal naming the referral's fields, in plain words."""
-    if not hasattr(invalid, "error_dict"):
-        return ReferralRefused([FieldError("", message) for message in invalid.messages])
-    return ReferralRefused(
-        [
-            FieldError(PERSON_FIELD_NAMES.get(name, name), _message(name, error))
-            for name, errors in invalid.error_dict.items()
-            for error in errors
-        ]
     )
 
 
@@ -296,7 +228,7 @@ def _find_people(todo: list[ReferralJob], plans: dict[int, _Plan]) -> list[tuple
         try:
             person, job_record = _person_prepare(data, nhs_number)
         except ValidationError as invalid:
-            job.refused = _refusal(invalid)
+            job.refused = checks.refusal(invalid)
             continue
         if person.nhs_number:
             holders[person.nhs_number] = person  # a later referral in this batch finds them as if stored
@@ -414,7 +346,7 @@ def _referral(
         rules=plan.rules,
         referrer_user=data.referrer_user,
         referrer_organisation=data.referrer_organisation,
-        referrer_name=data.referrer_name[:REFERRER_NAME_LONGEST],
+        referrer_name=data.referrer_name[: checks.REFERRER_NAME_LONGEST],
         referrer_email=data.referrer_email,
         referrer_phone=data.referrer_phone,
         reason=data.reason,
