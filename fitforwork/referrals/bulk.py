@@ -22,6 +22,7 @@ from fitforwork.core.choices import EmploymentStatus
 from fitforwork.organisations.models import Organisation, Site
 from fitforwork.people.models import Condition
 from fitforwork.people.nhs_number import is_valid_nhs_number, normalise_nhs_number
+from fitforwork.referrals import checks
 from fitforwork.referrals.intake import (
     FieldError,
     ReferralInput,
@@ -291,6 +292,12 @@ def parse_row(payload: dict[str, Any], *, practices: dict[str, Organisation | No
         practice = known[code.upper()]
         if practice is None:
             bad("gp_practice_code", f"There is no GP practice with the code {code}")
+    email = values.get("email", "")
+    if email and not checks.is_email(email):
+        bad("email", f"Enter an {checks.EMAIL_FORMAT}")
+    errors.extend(
+        checks.referrer_problems(phone=values.get("referrer_phone", ""), email=values.get("referrer_email", ""))
+    )
     if errors:
         raise ReferralRefused(errors)
     return ReferralInput(

@@ -9,10 +9,8 @@ from django.core.validators import validate_email
 from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.models import Referral
 
-REFERRER_FIELDS = (
-    ("referrer_phone", "the referrer's phone number"),
-    ("referrer_email", "the referrer's email address"),
-)
+EMAIL_FORMAT = "email address in the correct format, like name@example.com"
+REFERRER_WORDS = {"referrer_phone": "the referrer's phone number", "referrer_email": "the referrer's email address"}
 REFERRER_NAME_LONGEST: int = Referral._meta.get_field("referrer_name").max_length  # type: ignore[union-attr,assignment]
 # A new person's and job's fields, by the names the referral's input gives them.
 PERSON_FIELD_NAMES = {"status": "employment_status", NON_FIELD_ERRORS: ""}
@@ -21,22 +19,29 @@ PERSON_FIELD_NAMES = {"status": "employment_status", NON_FIELD_ERRORS: ""}
 def check_referrer(data: ReferralInput) -> None:
     """How to reach the referrer fits what a referral keeps and, for an email address, is one. (Their name is
     cut to fit instead: it often comes from an account or an organisation, which the sender cannot shorten.)"""
-    errors = []
-    for name, words in REFERRER_FIELDS:
-        longest = getattr(Referral._meta.get_field(name), "max_length", None)
-        if longest is not None and len(getattr(data, name)) > longest:
-            errors.append(FieldError(name, f"Enter {words} in {longest} characters or fewer"))
-    if data.referrer_email and not errors:
-        try:
-            validate_email(data.referrer_email)
-        except ValidationError:
-            errors.append(
-                FieldError(
-                    "referrer_email", "Enter the referrer's email address in the correct format, like name@example.com"
-                )
-            )
+    errors = referrer_problems(phone=data.referrer_phone, email=data.referrer_email)
     if errors:
         raise ReferralRefused(errors)
+
+
+def referrer_problems(*, phone: str, email: str) -> list[FieldError]:
+    """What is wrong with how to reach a referrer, every problem at once."""
+    errors = []
+    for name, value in (("referrer_phone", phone), ("referrer_email", email)):
+        longest = getattr(Referral._meta.get_field(name), "max_length", None)
+        if longest is not None and len(value) > longest:
+            errors.append(FieldError(name, f"Enter {REFERRER_WORDS[name]} in {longest} characters or fewer"))
+    if email and not any(error.field == "referrer_email" for error in errors) and not is_email(email):
+        errors.append(FieldError("referrer_email", f"Enter the referrer's {EMAIL_FORMAT}"))
+    return errors
+
+
+def is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 # The person's fields in words, for the messages below; Django's own serve any other.
@@ -59,7 +64,7 @@ def _message(name: str, error: ValidationError) -> str:
     if words and error.code == "max_length" and error.params:
         return f"Enter {words} in {error.params['limit_value']} characters or fewer"
     if name == "email" and error.code == "invalid":
-        return "Enter an email address in the correct format, like name@example.com"
+        return f"Enter an {EMAIL_FORMAT}"
     return " ".join(error.messages)
 
 

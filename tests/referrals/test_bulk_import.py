@@ -212,3 +212,19 @@ def test_an_import_that_stopped_while_storing_is_finished_in_the_files_order(tmp
     assert by_row[2].received_at < by_row[4].received_at
     assert by_row[2].duplicate_status == ""
     assert by_row[4].possible_duplicate_of_id == by_row[2].pk
+
+
+def test_a_row_s_problems_are_all_reported_at_once_referrer_and_email_included(tmp_path, workwell_site):
+    path = tmp_path / "referrals.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*HEADER, "referrer_email", "referrer_phone"])
+        writer.writerow([*_row(date_of_birth="31/02/1980", email="kim at example.org"), "gp surgery", "0" * 21])
+    output = _import(path)
+    assert "Row 2: refused: date_of_birth: Date of birth must be a real date" in output
+    assert "Row 2: refused: email: Enter an email address in the correct format, like name@example.com" in output
+    assert "Row 2: refused: referrer_phone: Enter the referrer's phone number in 20 characters or fewer" in output
+    assert (
+        "Row 2: refused: referrer_email: Enter the referrer's email address in the correct format, like "
+        "name@example.com" in output
+    )
