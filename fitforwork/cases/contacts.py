@@ -18,7 +18,7 @@ from fitforwork.cases.models import Case, CaseStatus, Contact
 from fitforwork.cases.rules import ensure_can_work_case
 from fitforwork.cases.services import CaseError, case_transition
 from fitforwork.core.audit.services import audit_record
-from fitforwork.referrals.making import rules_config
+from fitforwork.organisations.selectors import rules_config
 
 FAILED_OUTCOMES = (Contact.Outcome.ATTEMPTED, Contact.Outcome.DID_NOT_ATTEND)
 

@@ -29,7 +29,7 @@ from fitforwork.cases.rules import ensure_can_work_case
 from fitforwork.core.audit.services import audit_record
 from fitforwork.organisations.config import ServiceModelConfig
 from fitforwork.organisations.models import Team
-from fitforwork.referrals.making import rules_config
+from fitforwork.organisations.selectors import rules_config
 from fitforwork.referrals.models import Referral
 
 

@@ -33,7 +33,7 @@ from fitforwork.core.calendar import add_working_days, next_working_day
 from fitforwork.demo.structure import SitePlan
 from fitforwork.demo.values import at_text, day_text, id_maker
 from fitforwork.organisations.models import ServiceModelVersion, Site
-from fitforwork.referrals.making import rules_config
+from fitforwork.organisations.selectors import rules_config
 from fitforwork.referrals.models import Referral, Submission
 from fitforwork.referrals.references import ALPHABET
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +24,7 @@ from fitforwork.core.calendar import add_working_days
 from fitforwork.core.group_commit import Job
 from fitforwork.organisations.config import ServiceModelConfig
 from fitforwork.organisations.models import ServiceModelVersion, Site
+from fitforwork.organisations.selectors import rules_config
 from fitforwork.people import services as people_services
 from fitforwork.people.models import Person
 from fitforwork.referrals import checks, notifications, routing
@@ -59,16 +59,6 @@ class ReferralJob(Job):
         if self.referral is None:
             raise RuntimeError("This job has not been written")
         return self.referral
-
-
-@lru_cache(maxsize=256)
-def _parsed_config(version_id: Any) -> ServiceModelConfig:
-    return ServiceModelConfig.from_dict(ServiceModelVersion.objects.get(pk=version_id).config)
-
-
-def rules_config(version: ServiceModelVersion) -> ServiceModelConfig:
-    """A version's rules, parsed once per process: versions never change, so the cache cannot go stale."""
-    return _parsed_config(version.pk)
 
 
 @dataclass

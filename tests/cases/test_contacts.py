@@ -11,7 +11,7 @@ from fitforwork.cases.contacts import contact_record, failed_attempts
 from fitforwork.cases.models import CaseStatus, Task
 from fitforwork.cases.services import CaseError, case_discharge
 from fitforwork.core.audit.models import AuditEvent
-from fitforwork.referrals.making import rules_config
+from fitforwork.organisations.selectors import rules_config
 from tests.accounts.factories import UserFactory
 from tests.cases.conftest import open_case
 from tests.conftest import sign_in_with_two_factor
