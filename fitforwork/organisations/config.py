@@ -1,21 +1,24 @@
 """The typed shape of a service model version's rules, stored as JSON and checked here.
 
-The schema is plain frozen dataclasses. Each field's metadata says what it may hold (choices, a
-minimum, at least one item), and one generic checker walks the schema, so adding a rule is adding
-a field. Units are in the names (`_weeks`, `_working_days`, `_months`, `_days`).
+The schema is pydantic models: each field's type says what it may hold (choices, a minimum, at least one
+item), so adding a rule is adding a field. pydantic finds every problem at once, by path; `validate_config`
+words each in plain English, and rules that span fields are checked once each field is well formed.
+Units are in the names (`_weeks`, `_working_days`, `_months`, `_days`). The JSON Schema is published in
+docs/service-model-config.schema.json (`fitforwork service_models schema` writes it).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import types
 import typing
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar, Union
+from collections.abc import Iterable
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from fitforwork.core.calendar import Nation
 from fitforwork.core.choices import EmploymentStatus
+from fitforwork.organisations.models import Organisation
 
 SCHEMA_VERSION = 1
 
@@ -34,102 +37,113 @@ class ReferralSource:
     ALL = (GP, EMPLOYER, SELF, JOBCENTRE, COMMUNITY, ADVICE_LINE, NHS24_MSK)
 
 
-def _employment_statuses() -> list[str]:
-    return list(EmploymentStatus.values)
+def _one_of(values: Iterable[str]) -> Any:
+    """A check that a text is one of `values`, which the JSON Schema lists as its enum."""
+    allowed = tuple(values)
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise PydanticCustomError("not_one_of", "must be one of: {choices}", {"choices": ", ".join(allowed)})
+        return value
+
+    return AfterValidator(check)
 
 
-def _size_bands() -> list[str]:
-    from fitforwork.organisations.models import Organisation
-
-    return list(Organisation.SizeBand.values)
+def _enum(values: Iterable[str]) -> Any:
+    return Field(strict=True, json_schema_extra={"enum": list(values)})
 
 
-def _nations() -> list[str]:
-    return list(Nation.values)
+EmploymentStatusValue = Annotated[str, _enum(EmploymentStatus.values), _one_of(EmploymentStatus.values)]
+SizeBand = Annotated[str, _enum(Organisation.SizeBand.values), _one_of(Organisation.SizeBand.values)]
+NationValue = Annotated[str, _enum(Nation.values), _one_of(Nation.values)]
+Source = Annotated[str, _enum(ReferralSource.ALL), _one_of(ReferralSource.ALL)]
+Whole = Annotated[int, Field(strict=True, ge=0)]
+Positive = Annotated[int, Field(strict=True, ge=1)]
+Flag = Annotated[bool, Field(strict=True)]
+Text = Annotated[str, Field(strict=True, pattern=r"\S")]
+
+T = TypeVar("T")
 
 
-def rule(
-    *,
-    default: Any = dataclasses.MISSING,
-    choices: Callable[[], Iterable[str]] | tuple[str, ...] | None = None,
-    minimum: int = 0,
-    min_items: int = 0,
-) -> Any:
-    """A schema field: what values it allows, and its default if it may be left out."""
-    metadata = {"choices": choices, "minimum": minimum, "min_items": min_items}
-    if default is dataclasses.MISSING:
-        return field(metadata=metadata)
-    if isinstance(default, dict):
-        return field(default_factory=lambda: dict(default), metadata=metadata)
-    if isinstance(default, list | tuple):
-        return field(default_factory=lambda: tuple(default), metadata=metadata)
-    return field(default=default, metadata=metadata)
+def _no_repeats(values: tuple[T, ...]) -> tuple[T, ...]:
+    seen: set[Any] = set()
+    for item in values:
+        if item in seen:
+            raise PydanticCustomError("repeated", "lists {item} more than once", {"item": repr(item)})
+        seen.add(item)
+    return values
 
 
-@dataclass(frozen=True, kw_only=True)
-class Eligibility:
-    employment_statuses: tuple[str, ...] = rule(choices=_employment_statuses, min_items=1)
-    min_absence_weeks: int | None = rule()
+Distinct = AfterValidator(_no_repeats)
+
+
+class _Section(BaseModel):
+    # Scalars are strict (2.5 is not a whole number, "yes" is not true); lists arrive as JSON arrays.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Eligibility(_Section):
+    employment_statuses: Annotated[tuple[EmploymentStatusValue, ...], Field(min_length=1), Distinct]
+    min_absence_weeks: Whole | None
     # True: absent for min_absence_weeks, or the GP expects the absence to pass it.
-    absence_or_expected: bool = rule()
-    self_employed_allowed: bool = rule()
-    max_employer_size_band: str | None = rule(choices=_size_bands)
-    nations: tuple[str, ...] = rule(choices=_nations, min_items=1)
-    residence_or_gp_in_area: bool = rule()
+    absence_or_expected: Flag
+    self_employed_allowed: Flag
+    max_employer_size_band: SizeBand | None
+    nations: Annotated[tuple[NationValue, ...], Field(min_length=1), Distinct]
+    residence_or_gp_in_area: Flag
     # None: no limit on being referred again.
-    re_referral_window_months: int | None = rule(minimum=1)
-    requires_explicit_consent: bool = rule()
-    within_weeks_of_unemployment: int | None = rule(minimum=1)
-    return_expected_within_months: int | None = rule(default=None, minimum=1)
-    fit_note_requested_or_at_risk: bool = rule(default=False)
+    re_referral_window_months: Positive | None
+    requires_explicit_consent: Flag
+    within_weeks_of_unemployment: Positive | None
+    return_expected_within_months: Positive | None = None
+    fit_note_requested_or_at_risk: Flag = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class ReferralRoute:
-    source: str = rule(choices=ReferralSource.ALL)
-    min_absence_weeks: int | None = rule(default=None)
-    only_if_gp_has_not_referred: bool = rule(default=False)
-    requires_written_consent: bool = rule(default=False)
+class ReferralRoute(_Section):
+    source: Source
+    min_absence_weeks: Whole | None = None
+    only_if_gp_has_not_referred: Flag = False
+    requires_written_consent: Flag = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class TimeStandards:
-    first_contact_working_days: int = rule(minimum=1)
-    assessment_working_days: int = rule(minimum=1)
-    face_to_face_working_days: int | None = rule(minimum=1)
-    review_every_weeks: int = rule(minimum=1)
+class TimeStandards(_Section):
+    first_contact_working_days: Positive
+    assessment_working_days: Positive
+    face_to_face_working_days: Positive | None
+    review_every_weeks: Positive
 
 
-@dataclass(frozen=True, kw_only=True)
-class CaseLength:
-    max_weeks: int | None = rule(minimum=1)
-    ends_on_return_to_work: bool = rule()
+class CaseLength(_Section):
+    max_weeks: Positive | None
+    ends_on_return_to_work: Flag
     # Caps that differ by employment status at referral, such as 8 weeks in work and 16 out of work.
-    max_weeks_by_employment_status: dict[str, int] = rule(default={}, choices=_employment_statuses, minimum=1)
+    max_weeks_by_employment_status: dict[EmploymentStatusValue, Positive] = Field(default_factory=dict)
 
 
-@dataclass(frozen=True, kw_only=True)
-class OutcomeSchedule:
-    baseline_at_assessment: bool = rule(default=True)
-    at_discharge: bool = rule(default=True)
-    follow_up_months: tuple[int, ...] = rule(minimum=1)
+class OutcomeSchedule(_Section):
+    baseline_at_assessment: Flag = True
+    at_discharge: Flag = True
+    follow_up_months: Annotated[tuple[Positive, ...], Distinct]
 
 
-@dataclass(frozen=True, kw_only=True)
-class ServiceModelConfig:
-    eligibility: Eligibility = rule()
-    referral_routes: tuple[ReferralRoute, ...] = rule(min_items=1)
-    time_standards: TimeStandards = rule()
-    case_length: CaseLength = rule()
-    max_failed_contact_attempts: int = rule(minimum=1)
-    reopen_window_days: int = rule()
-    pathways: tuple[str, ...] = rule(min_items=1)
-    support_offered: tuple[str, ...] = rule()
-    outcome_schedule: OutcomeSchedule = rule()
-    service_issues_fit_notes: bool = rule(default=False)
+class ServiceModelConfig(_Section):
+    """A service model version's rules: `from_dict` checks and builds them, `to_dict` stores them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="Service model rules")
+
+    eligibility: Eligibility
+    referral_routes: Annotated[tuple[ReferralRoute, ...], Field(min_length=1)]
+    time_standards: TimeStandards
+    case_length: CaseLength
+    max_failed_contact_attempts: Positive
+    reopen_window_days: Whole
+    pathways: Annotated[tuple[Text, ...], Field(min_length=1), Distinct]
+    support_offered: Annotated[tuple[Text, ...], Distinct]
+    outcome_schedule: OutcomeSchedule
+    service_issues_fit_notes: Flag = False
     # Field paths (such as "time_standards.first_contact_working_days") no public source confirms.
-    uncertain: tuple[str, ...] = rule(default=[])
-    schema_version: int = rule(default=SCHEMA_VERSION, minimum=1)
+    uncertain: Annotated[tuple[Text, ...], Distinct] = ()
+    schema_version: Positive = SCHEMA_VERSION
 
     @classmethod
     def from_dict(cls, data: Any) -> ServiceModelConfig:
@@ -137,13 +151,11 @@ class ServiceModelConfig:
         errors = validate_config(data)
         if errors:
             raise ConfigError(errors)
-        return _build(cls, data)
+        return cls.model_validate(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data with every field present, in schema order."""
-        dumped = _dump(self)
-        assert isinstance(dumped, dict)  # noqa: S101  # a dataclass always dumps to a dict
-        return dumped
+        return self.model_dump(mode="json")
 
     def route(self, source: str) -> ReferralRoute | None:
         return next((route for route in self.referral_routes if route.source == source), None)
@@ -158,17 +170,23 @@ class ConfigError(ValueError):
         self.errors = errors
 
 
-T = TypeVar("T")
-
-
 def validate_config(data: Any) -> list[str]:
     """Every problem with a config, each in plain English naming the field it is about."""
     if not isinstance(data, dict):
         return ["The configuration must be a JSON object of settings"]
-    errors = _check_dataclass(ServiceModelConfig, data, "")
-    if not errors:
-        errors = _check_consistency(_build(ServiceModelConfig, data))
-    return errors
+    try:
+        config = ServiceModelConfig.model_validate(data)
+    except ValidationError as error:
+        problems = error.errors()
+        # pydantic counts only the items that passed, so a list of bad items is also "too short": say only
+        # what is wrong with its items.
+        with_bad_items = {tuple(p["loc"][:-1]) for p in problems if p["loc"] and isinstance(p["loc"][-1], int)}
+        return [
+            _plain(problem)
+            for problem in problems
+            if not (problem["type"] == "too_short" and tuple(problem["loc"]) in with_bad_items)
+        ]
+    return _check_consistency(config)
 
 
 def canonical_config(data: T) -> T:
@@ -181,122 +199,102 @@ def canonical_config(data: T) -> T:
     return typing.cast(T, ServiceModelConfig.from_dict(data).to_dict())
 
 
-def field_paths(cls: type = ServiceModelConfig, prefix: str = "") -> list[str]:
+def field_paths(cls: type[BaseModel] = ServiceModelConfig, prefix: str = "") -> list[str]:
     """Every setting's dotted path, the names `uncertain` may list."""
     paths: list[str] = []
-    for f, hint in _fields(cls):
-        path = f"{prefix}{f.name}"
+    for name, info in cls.model_fields.items():
+        path = f"{prefix}{name}"
         paths.append(path)
-        if dataclasses.is_dataclass(hint):
-            paths.extend(field_paths(hint, f"{path}."))  # type: ignore[arg-type]
+        if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+            paths.extend(field_paths(info.annotation, f"{path}."))
     return paths
 
 
-def _fields(cls: type) -> list[tuple[dataclasses.Field[Any], Any]]:
-    hints = typing.get_type_hints(cls)
-    return [(f, hints[f.name]) for f in dataclasses.fields(cls)]
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the rules, as published in docs/service-model-config.schema.json."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema"} | ServiceModelConfig.model_json_schema()
 
 
-def _choices(f: dataclasses.Field[Any]) -> list[str] | None:
-    choices = f.metadata.get("choices")
-    if choices is None:
-        return None
-    return list(choices() if callable(choices) else choices)
+# Wording pydantic's problems: the schema at an error's location says what the setting may hold.
+
+_WHOLE = {"int_type", "int_from_float", "int_parsing", "greater_than_equal"}
+_TEXT = {"string_type", "string_pattern_mismatch"}
+_GROUP = {"model_type", "model_attributes_type", "dict_type"}
 
 
-def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
-    if typing.get_origin(hint) in (Union, types.UnionType):
-        args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return args[0], True
-    return hint, False
+def _path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
 
 
-def _is_whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _schema_at(loc: tuple[int | str, ...]) -> tuple[dict[str, Any], bool]:
+    """The schema of the setting at `loc`, and whether it may be null."""
+    root = json_schema()
+
+    def resolve(node: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        nullable = False
+        if "anyOf" in node:
+            options = [option for option in node["anyOf"] if option.get("type") != "null"]
+            nullable = len(options) < len(node["anyOf"])
+            node = options[0] if options else {}
+        if "$ref" in node:
+            node = root["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        return node, nullable
+
+    node, nullable = resolve(root)
+    for part in loc:
+        if isinstance(part, int):
+            child = node.get("items", {})
+        elif part == "[key]":
+            child = node.get("propertyNames", {})
+        else:
+            child = node.get("properties", {}).get(part) or node.get("additionalProperties") or {}
+        node, nullable = resolve(child)
+    return node, nullable
 
 
-def _check_dataclass(cls: type, data: Any, prefix: str) -> list[str]:
-    label = prefix.rstrip(".") or "The configuration"
-    if not isinstance(data, dict):
-        return [f"{label} must be a group of settings (a JSON object)"]
-    errors: list[str] = []
-    known = {f.name for f in dataclasses.fields(cls)}
-    errors.extend(f"{prefix}{key} is not a setting we recognise" for key in data if key not in known)
-    for f, hint in _fields(cls):
-        path = f"{prefix}{f.name}"
-        has_default = f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
-        if f.name not in data:
-            if not has_default:
-                errors.append(f"{path} is missing")
-            continue
-        errors.extend(_check_value(f, hint, data[f.name], path))
-    return errors
-
-
-def _check_value(f: dataclasses.Field[Any], hint: Any, value: Any, path: str) -> list[str]:
-    inner, optional = _unwrap_optional(hint)
-    or_null = ", or null" if optional else ""
-    if value is None:
-        return [] if optional else [f"{path} must have a value"]
-    if dataclasses.is_dataclass(inner):
-        return _check_dataclass(inner, value, f"{path}.")  # type: ignore[arg-type]
-    minimum = f.metadata.get("minimum", 0)
-    choices = _choices(f)
-    if inner is bool:
-        return [] if isinstance(value, bool) else [f"{path} must be true or false{or_null}"]
-    if inner is int:
-        if _is_whole(value) and value >= minimum:
-            return []
-        return [f"{path} must be a whole number of {minimum} or more{or_null}"]
-    if inner is str:
-        if choices is not None and value not in choices:
-            return [f"{path} must be one of: {', '.join(choices)}{or_null}"]
-        return [] if isinstance(value, str) and value.strip() else [f"{path} must be some text{or_null}"]
-    origin = typing.get_origin(inner)
-    if origin is tuple:
-        return _check_list(f, typing.get_args(inner)[0], value, path)
-    if origin is dict:
-        return _check_mapping(f, value, path)
-    raise TypeError(f"No check for {inner!r} at {path}")  # pragma: no cover - a schema mistake
-
-
-def _check_list(f: dataclasses.Field[Any], item_type: Any, value: Any, path: str) -> list[str]:
-    if not isinstance(value, list):
-        return [f"{path} must be a list"]
-    min_items = f.metadata.get("min_items", 0)
-    if len(value) < min_items:
-        return [f"{path} must list at least {min_items}"]
-    errors: list[str] = []
-    if dataclasses.is_dataclass(item_type):
-        for index, item in enumerate(value, start=1):
-            errors.extend(_check_dataclass(item_type, item, f"{path}[{index}]."))  # type: ignore[arg-type]
-        return errors
-    choices = _choices(f)
-    minimum = f.metadata.get("minimum", 0)
-    for item in value:
-        if item_type is int and not (_is_whole(item) and item >= minimum):
-            errors.append(f"{path} must hold only whole numbers of {minimum} or more, not {item!r}")
-        elif item_type is str and not (isinstance(item, str) and item.strip()):
-            errors.append(f"{path} must hold only text, not {item!r}")
-        elif choices is not None and item not in choices:
-            errors.append(f"{path} holds {item!r}, which is not one of: {', '.join(choices)}")
-    if not errors:
-        errors.extend(_duplicates(value, path))
-    return errors
-
-
-def _check_mapping(f: dataclasses.Field[Any], value: Any, path: str) -> list[str]:
-    if not isinstance(value, dict):
-        return [f"{path} must be a group of settings (a JSON object)"]
-    choices = _choices(f) or []
-    minimum = f.metadata.get("minimum", 0)
-    errors = [f"{path}.{key} is not one of: {', '.join(choices)}" for key in value if key not in choices]
-    errors.extend(
-        f"{path}.{key} must be a whole number of {minimum} or more"
-        for key, item in value.items()
-        if not (_is_whole(item) and item >= minimum)
-    )
-    return errors
+def _plain(problem: Any) -> str:
+    """One pydantic problem in plain words, naming the setting by its path."""
+    kind, loc, value = problem["type"], tuple(problem["loc"]), problem.get("input")
+    ctx = problem.get("ctx") or {}
+    if loc and loc[-1] == "[key]":
+        return f"{_path(loc[:-1])} is not one of: {ctx.get('choices', '')}"
+    path = _path(loc)
+    schema, nullable = _schema_at(loc)
+    minimum = schema.get("minimum", 0)
+    if loc and isinstance(loc[-1], int) and kind in _WHOLE | _TEXT | {"not_one_of"}:
+        listed = _path(loc[:-1])
+        if kind in _WHOLE:
+            return f"{listed} must hold only whole numbers of {minimum} or more, not {value!r}"
+        if kind in _TEXT:
+            return f"{listed} must hold only text, not {value!r}"
+        return f"{listed} holds {value!r}, which is not one of: {ctx['choices']}"
+    or_null = ", or null" if nullable else ""
+    if kind == "missing":
+        return f"{path} is missing"
+    if kind == "extra_forbidden":
+        return f"{path} is not a setting we recognise"
+    if value is None and not nullable:
+        return f"{path} must have a value"
+    if kind == "bool_type":
+        return f"{path} must be true or false{or_null}"
+    if kind in _WHOLE:
+        return f"{path} must be a whole number of {minimum} or more{or_null}"
+    if kind == "not_one_of":
+        return f"{path} must be one of: {ctx['choices']}{or_null}"
+    if kind in _TEXT:
+        return f"{path} must be some text{or_null}"
+    if kind == "too_short":
+        return f"{path} must list at least {ctx['min_length']}"
+    if kind in {"list_type", "tuple_type"}:
+        return f"{path} must be a list"
+    if kind in _GROUP:
+        return f"{path or 'The configuration'} must be a group of settings (a JSON object)"
+    if kind == "repeated":
+        return f"{path} {problem['msg']}"
+    return f"{path}: {problem['msg']}"
 
 
 def _duplicates(values: Iterable[Any], path: str) -> list[str]:
@@ -335,35 +333,3 @@ def _check_consistency(config: ServiceModelConfig) -> list[str]:
     known = set(field_paths())
     errors.extend(f"uncertain lists {path!r}, which is not a setting" for path in config.uncertain if path not in known)
     return errors
-
-
-def _build(cls: type[T], data: dict[str, Any]) -> T:
-    values: dict[str, Any] = {}
-    for f, hint in _fields(cls):
-        if f.name in data:
-            values[f.name] = _build_value(hint, data[f.name])
-    return cls(**values)
-
-
-def _build_value(hint: Any, value: Any) -> Any:
-    inner, _ = _unwrap_optional(hint)
-    if value is None:
-        return None
-    if dataclasses.is_dataclass(inner):
-        return _build(inner, value)  # type: ignore[arg-type]
-    if typing.get_origin(inner) is tuple:
-        item_type = typing.get_args(inner)[0]
-        return tuple(_build_value(item_type, item) for item in value)
-    if typing.get_origin(inner) is dict:
-        return dict(value)
-    return value
-
-
-def _dump(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple | list):
-        return [_dump(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _dump(item) for key, item in value.items()}
-    return value

@@ -1,15 +1,20 @@
+import json
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 
 from fitforwork.organisations.config import (
     ConfigError,
     ServiceModelConfig,
     field_paths,
+    json_schema,
     validate_config,
 )
 from tests.organisations.factories import valid_config
 
 
-def test_a_valid_config_round_trips_through_the_dataclasses_unchanged():
+def test_a_valid_config_round_trips_through_the_models_unchanged():
     data = valid_config()
     assert ServiceModelConfig.from_dict(data).to_dict() == data
 
@@ -150,3 +155,29 @@ def test_field_paths_reach_nested_settings_with_units_in_their_names():
     assert "time_standards.first_contact_working_days" in paths
     assert "eligibility.min_absence_weeks" in paths
     assert "outcome_schedule.follow_up_months" in paths
+
+
+def test_a_list_of_bad_items_names_each_item_and_not_its_length():
+    data = valid_config()
+    data["pathways"] = ["  ", 5]
+    data["outcome_schedule"]["follow_up_months"] = [3, 3]
+    assert validate_config(data) == [
+        "pathways must hold only text, not '  '",
+        "pathways must hold only text, not 5",
+        "outcome_schedule.follow_up_months lists 3 more than once",
+    ]
+
+
+def test_the_published_json_schema_is_the_schema_of_the_models(capsys):
+    # When this fails, publish the new schema: fitforwork service_models schema > docs/service-model-config.schema.json
+    published = Path(__file__).resolve().parents[2] / "docs" / "service-model-config.schema.json"
+    call_command("service_models", "schema")
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json_schema()
+    assert json.loads(published.read_text()) == printed
+    assert printed["properties"]["time_standards"] == {"$ref": "#/$defs/TimeStandards"}
+    assert printed["$defs"]["Eligibility"]["properties"]["nations"]["items"]["enum"] == [
+        "england_wales",
+        "scotland",
+        "northern_ireland",
+    ]

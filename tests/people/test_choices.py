@@ -1,8 +1,7 @@
-import dataclasses
-
 from fitforwork.core.choices import EmploymentStatus
-from fitforwork.organisations.config import Eligibility, _choices
+from fitforwork.organisations.config import validate_config
 from fitforwork.people.models import Employment
+from tests.organisations.factories import valid_config
 
 STATUSES = [
     ("employed_at_work", "Employed and at work"),
@@ -20,5 +19,7 @@ def test_employment_statuses_are_the_shared_choices_with_their_values_and_labels
 
 
 def test_service_model_rules_allow_exactly_the_employment_statuses_a_client_can_have():
-    field = next(f for f in dataclasses.fields(Eligibility) if f.name == "employment_statuses")
-    assert _choices(field) == [value for value, _ in STATUSES]
+    data = valid_config()
+    data["eligibility"]["employment_statuses"] = ["retired"]
+    allowed = ", ".join(value for value, _ in STATUSES)
+    assert validate_config(data) == [f"eligibility.employment_statuses holds 'retired', which is not one of: {allowed}"]
