@@ -15,6 +15,7 @@ from fitforwork.cases.services import case_discharge, task_add
 from fitforwork.core.calendar import add_working_days
 from tests.accounts.factories import UserFactory
 from tests.cases.conftest import open_case
+from tests.factories import CaseFactory
 from tests.organisations.factories import SiteFactory, TeamFactory
 
 FAMILY_NAMES = ["Patel", "Jones", "Okafor", "Nowak", "Campbell", "Evans", "Hughes", "Khan", "Walsh", "Reid"]
@@ -59,12 +60,12 @@ def _ids(rows):
 # --- Caseload ------------------------------------------------------------------------------------------
 
 
-def test_a_caseload_is_the_open_cases_the_user_manages(workwell_site, case_manager, colleague, team_lead):
-    mine = make_cases(workwell_site, team_lead, 2, case_manager=case_manager)
-    theirs = make_cases(workwell_site, team_lead, 1, case_manager=colleague, start=2)
-    case_discharge(case=mine[1], actor=case_manager, reason_code="returned_to_work", work_status="in_work_usual")
-    assert _ids(selectors.caseload(case_manager)) == {mine[0].pk}
-    assert _ids(selectors.caseload(colleague)) == {theirs[0].pk}
+def test_a_caseload_is_the_open_cases_the_user_manages(workwell_site, case_manager, colleague):
+    mine = CaseFactory(referral__site=workwell_site, case_manager=case_manager)
+    CaseFactory(referral__site=workwell_site, case_manager=case_manager, discharged=True)
+    theirs = CaseFactory(referral__site=workwell_site, case_manager=colleague)
+    assert _ids(selectors.caseload(case_manager)) == {mine.pk}
+    assert _ids(selectors.caseload(colleague)) == {theirs.pk}
 
 
 def test_cover_adds_the_absent_managers_cases_only_between_its_dates(workwell_site, case_manager, colleague, team_lead):
@@ -206,9 +207,9 @@ def test_the_team_view_sorts_by_next_due_and_case_manager(workwell_site, case_ma
 
 
 def test_caseload_sizes_count_open_cases_per_case_manager(workwell_site, case_manager, colleague, team_lead):
-    mine = make_cases(workwell_site, team_lead, 3, case_manager=case_manager)
-    make_cases(workwell_site, team_lead, 1, case_manager=colleague, start=3)
-    case_discharge(case=mine[0], actor=case_manager, reason_code="returned_to_work", work_status="in_work_usual")
+    CaseFactory.create_batch(2, referral__site=workwell_site, case_manager=case_manager)
+    CaseFactory(referral__site=workwell_site, case_manager=case_manager, discharged=True)
+    CaseFactory(referral__site=workwell_site, case_manager=colleague)
     sizes = {user.pk: user.open_cases for user in selectors.team_case_managers(team_lead)}
     assert sizes == {case_manager.pk: 2, colleague.pk: 1}
 

@@ -9,8 +9,9 @@ from fitforwork.accounts.models import Role
 from fitforwork.cases.models import Case
 from fitforwork.referrals.intake import receive
 from fitforwork.referrals.models import Referral
-from fitforwork.referrals.services import InvalidTransition, referral_accept, referral_decline
+from fitforwork.referrals.services import InvalidTransition, referral_accept
 from tests.accounts.factories import UserFactory
+from tests.factories import ReferralFactory
 from tests.referrals.conftest import referral_input
 
 
@@ -46,7 +47,7 @@ def test_accepting_a_referral_opens_its_case_with_the_time_standard_tasks(workwe
 
 def test_a_declined_referral_opens_no_case_and_cannot_then_be_accepted(workwell_site):
     lead = UserFactory(role=Role.TEAM_LEAD, site=workwell_site)
-    referral = referral_decline(referral=_refer(workwell_site), actor=lead, reason="Not in the area")
+    referral = ReferralFactory(site=workwell_site, declined=True)
 
     with pytest.raises(InvalidTransition, match="is already declined, so it cannot be accepted"):
         referral_accept(referral=referral, actor=lead)
