@@ -111,6 +111,16 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_from_every_private_url(client, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(DECLARED_PUBLIC - {"accounts:sign-out"} - FHIR_TOKEN_AUTHENTICATED))
+@pytest.mark.parametrize(
+    "name", sorted(DECLARED_PUBLIC - {"accounts:sign-out", "invitations:set-password"} - FHIR_TOKEN_AUTHENTICATED)
+)
 def test_public_pages_open_without_signing_in(client, name):
     assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_set_password_page_opens_without_signing_in(client):
+    # tests/administration/test_staff.py follows a real invitation's link; a made-up one says it has expired.
+    response = client.get(reverse("invitations:set-password", args=["MTIz", "made-up"]))
+    assert response.status_code == 200
+    assert "This link no longer works" in response.content.decode()
