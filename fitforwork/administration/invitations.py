@@ -58,7 +58,7 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = _invited_user(uidb64, token)
     if user is None:
         return render_page(request, "link_expired.jinja")
-    form = SetPasswordForm(request.POST or None)
+    form = SetPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.password_set_from_invitation(user=user, password=form.cleaned_data["password"])

@@ -41,7 +41,7 @@ def site_edit(request: AuthenticatedHttpRequest, site_id: uuid.UUID | None = Non
             "service_model": site.service_model_id,
             "postcode_districts": " ".join(site.postcode_districts),
         }
-    form = SiteForm(request.POST or None, initial=initial)
+    form = SiteForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if site is None:
@@ -86,7 +86,7 @@ def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: uuid.U
     initial: dict[str, Any] = {"is_active": True}
     if organisation is not None:
         initial = {name: getattr(organisation, name) for name in services.ORGANISATION_FIELDS}
-    form = OrganisationForm(request.POST or None, initial=initial)
+    form = OrganisationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if organisation is None:

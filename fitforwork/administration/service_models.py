@@ -61,7 +61,7 @@ def service_model_draft(request: AuthenticatedHttpRequest, service_model_id: uui
     current = found.current_version
     current_config: dict[str, Any] = current.config if current else {}
     initial = {"config": pretty(current_config), "based_on": current.number if current else None}
-    form = ServiceModelDraftForm(request.POST or None, initial=initial)
+    form = ServiceModelDraftForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         config = form.cleaned_data["config"]
         problems = validate_config(config)

@@ -39,7 +39,7 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def staff_add(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = StaffAddForm(request.POST or None, initial={"team": request.GET.get("team")})
+    form = StaffAddForm(request.POST if request.method == "POST" else None, initial={"team": request.GET.get("team")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -59,7 +59,7 @@ def staff_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_member(request: AuthenticatedHttpRequest, user_id: uuid.UUID) -> HttpResponse:
     member = get_object_or_404(User.objects.filter(role__in=STAFF_ROLES), pk=user_id)
-    form = DeactivateForm(request.POST or None)
+    form = DeactivateForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST":
         action = request.POST.get("action")
@@ -95,7 +95,7 @@ def staff_member(request: AuthenticatedHttpRequest, user_id: uuid.UUID) -> HttpR
 @administrators_only
 @require_http_methods(["GET", "POST"])
 def teams(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = TeamForm(request.POST or None)
+    form = TeamForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             team = organisation_services.team_create(actor=request.user, **form.cleaned_data)
