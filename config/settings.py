@@ -65,11 +65,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    # The next three under plain names for the Django admin (fitforwork/administration/third_party.py).
+    "fitforwork.administration.third_party.AuthenticatorAppsConfig",
+    "fitforwork.administration.third_party.SignInLockoutsConfig",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    "fitforwork.administration.third_party.BackgroundJobsConfig",
     "fitforwork.core",
     "fitforwork.core.audit",
     "fitforwork.core.outbox",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "fitforwork.interventions",
     "fitforwork.api",
     "fitforwork.demo",
+    "fitforwork.administration",
 ]
 
 MIDDLEWARE = [

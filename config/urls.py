@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
@@ -16,16 +17,22 @@ from fitforwork.accounts.models import Role
 
 @login_not_required
 def admin_sign_in(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-    """Administrators sign in through the service's own sign-in, with two-factor authentication."""
+    """Superusers sign in through the service's own sign-in, with two-factor authentication.
+
+    Anyone already signed in and past two-factor who is not a superuser is refused, not sent round again.
+    """
+    user = request.user
+    if user.is_authenticated and user.two_factor_done and not user.is_superuser:  # type: ignore[union-attr]
+        raise PermissionDenied("The Django admin is for superusers only. Use the administration pages instead.")
     return redirect(
         f"{reverse('accounts:sign-in')}?{urlencode({'next': request.GET.get('next', reverse('admin:index'))})}"
     )
 
 
 def admin_has_permission(request: HttpRequest) -> bool:
-    """Only administrators, and only once this session has passed two-factor authentication."""
+    """Only superusers (always administrators), and only once this session has passed two-factor authentication."""
     user = request.user
-    if not (user.is_active and user.is_staff and getattr(user, "role", None) == Role.ADMINISTRATOR):
+    if not (user.is_active and user.is_superuser and getattr(user, "role", None) == Role.ADMINISTRATOR):
         return False
     return user.two_factor_done  # type: ignore[union-attr]
 
@@ -34,6 +41,7 @@ admin.site.login = admin_sign_in  # type: ignore[method-assign]
 admin.site.has_permission = admin_has_permission  # type: ignore[method-assign]
 admin.site.site_header = "Fit for Work administration"
 admin.site.site_title = "Fit for Work administration"
+admin.site.index_title = "Records for superusers"
 
 urlpatterns = [
     # First: the API's busiest path (referral intake) is then matched before the pages' many patterns are tried.
@@ -43,7 +51,10 @@ urlpatterns = [
     path("referrals/", include("fitforwork.referrals.web.urls")),
     path("refer-yourself/", include("fitforwork.referrals.self_referral.urls")),
     path("cases/", include("fitforwork.cases.web.urls")),
-    path("admin/", admin.site.urls),
+    path("administration/", include("fitforwork.administration.urls")),
+    path("", include("fitforwork.administration.invitation_urls")),
+    # Django's own admin, for superusers only; administrators use the administration pages above.
+    path("django-admin/", admin.site.urls),
 ]
 
 handler400 = "fitforwork.core.views.bad_request"

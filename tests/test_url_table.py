@@ -25,6 +25,8 @@ DECLARED_PUBLIC = {
     "accounts:sign-in",
     "accounts:sign-out",
     "accounts:signed-out",
+    # An invited member of staff sets their first password from the single-use link in their email.
+    "invitations:set-password",
     "self_referral:start",
     *(
         f"self_referral:{slug}"
@@ -65,7 +67,7 @@ ALL_URLS = list(_walk(get_resolver().url_patterns))
 
 
 def _is_admin(route: str) -> bool:
-    return route.startswith("admin/")
+    return route.startswith("django-admin/")
 
 
 def test_the_url_table_has_pages_to_check():
@@ -109,6 +111,16 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_from_every_private_url(client, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(DECLARED_PUBLIC - {"accounts:sign-out"} - FHIR_TOKEN_AUTHENTICATED))
+@pytest.mark.parametrize(
+    "name", sorted(DECLARED_PUBLIC - {"accounts:sign-out", "invitations:set-password"} - FHIR_TOKEN_AUTHENTICATED)
+)
 def test_public_pages_open_without_signing_in(client, name):
     assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_set_password_page_opens_without_signing_in(client):
+    # tests/administration/test_staff.py follows a real invitation's link; a made-up one says it has expired.
+    response = client.get(reverse("invitations:set-password", args=["MTIz", "made-up"]))
+    assert response.status_code == 200
+    assert "This link no longer works" in response.content.decode()

@@ -40,7 +40,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.COMMISSIONER: [NavItem("Home", HOME_URL_NAMES[Role.COMMISSIONER])],
     Role.ADMINISTRATOR: [
         NavItem("Home", HOME_URL_NAMES[Role.ADMINISTRATOR]),
-        NavItem("Administration", "admin:index"),
+        NavItem("Administration", "administration:index"),
         NavItem("Directory of interventions", "admin:interventions_intervention_changelist"),
     ],
 }

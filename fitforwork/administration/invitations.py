@@ -1,0 +1,72 @@
+"""The page an invited member of staff opens from their email to set a password (single use, time-limited)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_http_methods
+
+from fitforwork.accounts.models import User
+from fitforwork.administration import services
+from fitforwork.administration.pages import render_page
+
+
+class SetPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="Create a password",
+        help_text="At least 12 characters. A few words together is easy to remember and hard to guess.",
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter a password"},
+    )
+    password_again = forms.CharField(
+        label="Enter the password again",
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter the password again"},
+    )
+
+    def clean(self) -> dict[str, str]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("password")
+            and cleaned.get("password_again")
+            and cleaned["password"] != cleaned["password_again"]
+        ):
+            self.add_error("password_again", "The passwords do not match")
+        return cleaned
+
+
+def _invited_user(uidb64: str, token: str) -> User | None:
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True)
+    except (User.DoesNotExist, ValueError, ValidationError, TypeError, OverflowError):
+        return None
+    return user if default_token_generator.check_token(user, token) else None
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = _invited_user(uidb64, token)
+    if user is None:
+        return render_page(request, "link_expired.jinja")
+    form = SetPasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_set_from_invitation(user=user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            messages.success(
+                request, "Your password is set. Sign in now: you will then set up two-factor authentication."
+            )
+            return redirect("accounts:sign-in")
+    return render_page(request, "set_password.jinja", form=form, email=user.email)

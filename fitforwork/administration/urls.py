@@ -1,0 +1,27 @@
+from django.urls import path
+
+from fitforwork.administration import places, service_models, views
+
+app_name = "administration"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("staff/", views.staff_list, name="staff"),
+    path("staff/add/", views.staff_add, name="staff-add"),
+    path("staff/<uuid:user_id>/", views.staff_member, name="staff-member"),
+    path("teams/", views.teams, name="teams"),
+    path("teams/<uuid:team_id>/", views.team, name="team"),
+    path("sites/", places.sites, name="sites"),
+    path("sites/add/", places.site_edit, name="site-add"),
+    path("sites/<uuid:site_id>/", places.site_edit, name="site"),
+    path("directory/", places.directory, name="directory"),
+    path("directory/add/", places.organisation_edit, name="organisation-add"),
+    path("directory/<uuid:organisation_id>/", places.organisation_edit, name="organisation"),
+    path("service-models/", service_models.service_models, name="service-models"),
+    path("service-models/<uuid:service_model_id>/", service_models.service_model, name="service-model"),
+    path(
+        "service-models/<uuid:service_model_id>/new-version/",
+        service_models.service_model_draft,
+        name="service-model-draft",
+    ),
+]
