@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from fitforwork.api.fhir import extensions as ext
 from fitforwork.api.services import apiclient_create
 from fitforwork.core.outbox.models import Message
 from fitforwork.referrals.models import Referral, Submission
@@ -139,7 +140,7 @@ def test_two_servers_and_two_workers_lose_nothing_and_do_nothing_twice(workwell_
     def send(number: int) -> tuple[int, list[tuple[int, str]]]:
         """One referral to one server; every third is sent again to the other server with the same key."""
         patient = patient_resource(
-            identifier=[{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": make_nhs_number(number)}],
+            identifier=[{"system": ext.NHS_NUMBER_SYSTEM, "value": make_nhs_number(number)}],
             name=[{"use": "official", "family": f"Twoservers{number}", "given": ["Sam"]}],
         )
         body = service_request_resource(patient=patient)
@@ -154,9 +155,8 @@ def test_two_servers_and_two_workers_lose_nothing_and_do_nothing_twice(workwell_
     with ThreadPoolExecutor(max_workers=SENDERS) as senders:
         results = dict(senders.map(send, range(REFERRALS)))
 
-    answered = {number: answers for number, answers in results.items()}
-    assert all(status == 201 for answers in answered.values() for status, _ in answers), answered
-    ids = {number: {referral_id for _, referral_id in answers} for number, answers in answered.items()}
+    assert all(status == 201 for answers in results.values() for status, _ in answers), results
+    ids = {number: {referral_id for _, referral_id in answers} for number, answers in results.items()}
     # A retry on the other server got the referral the first request made: one id per referral sent.
     assert all(len(found) == 1 for found in ids.values()), ids
     made = {found.pop() for found in ids.values()}
