@@ -33,6 +33,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
+# With DEBUG on, the service still shows its own 404 and 500 pages (fitforwork/core/middleware.py) unless this is on.
+SHOW_DEBUG_ERROR_PAGES = env_bool("SHOW_DEBUG_ERROR_PAGES")
 
 
 def _secret_key() -> str:
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fitforwork.core.middleware.ServiceErrorPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
