@@ -21,6 +21,9 @@ FHIR_TOKEN_AUTHENTICATED = {
 DECLARED_PUBLIC = {
     "core:start",
     "core:accessibility",
+    "core:privacy",
+    "core:cookies",
+    "core:contact",
     "core:health",
     "accounts:sign-in",
     "accounts:sign-out",
@@ -41,7 +44,9 @@ DECLARED_PUBLIC = {
             "left-work",
             "condition",
             "help",
+            "privacy",
             "consent",
+            "outside-area",
         )
     ),
     "self_referral:check",
