@@ -26,6 +26,9 @@ DECLARED_PUBLIC = {
     "core:contact",
     "core:health",
     "accounts:sign-in",
+    "accounts:forgotten-password",
+    "accounts:forgotten-password-sent",
+    "accounts:reset-password",
     "accounts:sign-out",
     "accounts:signed-out",
     "self_referral:start",
@@ -114,6 +117,8 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_from_every_private_url(client, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(DECLARED_PUBLIC - {"accounts:sign-out"} - FHIR_TOKEN_AUTHENTICATED))
+@pytest.mark.parametrize(
+    "name", sorted(DECLARED_PUBLIC - {"accounts:sign-out", "accounts:reset-password"} - FHIR_TOKEN_AUTHENTICATED)
+)
 def test_public_pages_open_without_signing_in(client, name):
     assert client.get(reverse(name)).status_code == 200
