@@ -44,6 +44,7 @@ def environment(**options: Any) -> Environment:
             "form_error_list": form_error_list,
             "SERVICE_NAME": settings.SERVICE_NAME,
             "SITE_NAME": settings.SITE_NAME,
+            "SERVICE_CONTACT": settings.SERVICE_CONTACT,
             "assetPath": f"{settings.STATIC_URL}nhsuk/assets",
         }
     )

@@ -33,6 +33,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
+# With DEBUG on, the service still shows its own 404 and 500 pages (fitforwork/core/middleware.py) unless this is on.
+SHOW_DEBUG_ERROR_PAGES = env_bool("SHOW_DEBUG_ERROR_PAGES")
 
 
 def _secret_key() -> str:
@@ -55,6 +57,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Fit for Work")
 SITE_NAME = os.environ.get("SITE_NAME", "Fit for Work demonstration service")
+# How the public reach the service: the contact page, the privacy notice, the self-referral's confirmation and emails.
+SERVICE_CONTACT = {
+    "phone": os.environ.get("SERVICE_CONTACT_PHONE", "0300 123 4567"),
+    "email": os.environ.get("SERVICE_CONTACT_EMAIL", "fitforwork@example.nhs.uk"),
+    "hours": os.environ.get("SERVICE_CONTACT_HOURS", "Monday to Friday, 9am to 5pm, except bank holidays"),
+}
+# Where someone who lives outside every site's area can look for a service near them.
+FIND_A_SERVICE_URL = os.environ.get("FIND_A_SERVICE_URL", "https://www.nhs.uk/service-search/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -90,6 +100,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fitforwork.core.middleware.ServiceErrorPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -181,6 +192,9 @@ AUTHENTICATION_BACKENDS = [
 # minutes; 20 for one email address from any addresses lock the account, so guessing cannot simply move
 # between addresses, while one person's typos behind a shared NHS network address lock nobody else out.
 # An administrator can unlock either sooner.
+# "Forgotten your password?": how long a link works, and how many emails one address may be sent an hour.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", "3600"))
+PASSWORD_RESET_EMAILS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_EMAILS_PER_HOUR", "3"))
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

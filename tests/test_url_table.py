@@ -21,8 +21,14 @@ FHIR_TOKEN_AUTHENTICATED = {
 DECLARED_PUBLIC = {
     "core:start",
     "core:accessibility",
+    "core:privacy",
+    "core:cookies",
+    "core:contact",
     "core:health",
     "accounts:sign-in",
+    "accounts:forgotten-password",
+    "accounts:forgotten-password-sent",
+    "accounts:reset-password",
     "accounts:sign-out",
     "accounts:signed-out",
     # An invited member of staff sets their first password from the single-use link in their email.
@@ -43,7 +49,9 @@ DECLARED_PUBLIC = {
             "left-work",
             "condition",
             "help",
+            "privacy",
             "consent",
+            "outside-area",
         )
     ),
     "self_referral:check",
@@ -112,7 +120,12 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_from_every_private_url(client, 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "name", sorted(DECLARED_PUBLIC - {"accounts:sign-out", "invitations:set-password"} - FHIR_TOKEN_AUTHENTICATED)
+    "name",
+    sorted(
+        DECLARED_PUBLIC
+        - {"accounts:sign-out", "invitations:set-password", "accounts:reset-password"}
+        - FHIR_TOKEN_AUTHENTICATED
+    ),
 )
 def test_public_pages_open_without_signing_in(client, name):
     assert client.get(reverse(name)).status_code == 200

@@ -1,4 +1,4 @@
-"""Sign-in and two-factor forms."""
+"""Sign-in, two-factor and forgotten-password forms."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -74,3 +75,47 @@ class TokenForm(forms.Form):
         if not self.device.verify_token(token):
             raise forms.ValidationError("The security code is not right or has expired. Try the newest code")
         return token
+
+
+class ForgottenPasswordForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+
+class NewPasswordForm(forms.Form):
+    """A new password, typed twice, checked against the service's password rules."""
+
+    password = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text="At least 12 characters. Not a common password, not only numbers, not like your name or email",
+        error_messages={"required": "Enter a new password"},
+    )
+    password_again = forms.CharField(
+        label="Type the new password again",
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Type the new password again"},
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        validate_password(password, self.user)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password") and cleaned.get("password_again") not in (None, cleaned["password"]):
+            self.add_error("password_again", "The passwords do not match. Type the same new password twice")
+        return cleaned

@@ -1,4 +1,4 @@
-"""Signing in and out, two-factor authentication, and each role's home page."""
+"""Signing in and out, two-factor authentication, forgotten passwords, and each role's home page."""
 
 from __future__ import annotations
 
@@ -9,19 +9,23 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from fitforwork.accounts import services
-from fitforwork.accounts.forms import SignInForm, TokenForm
+from fitforwork.accounts.forms import ForgottenPasswordForm, NewPasswordForm, SignInForm, TokenForm
 from fitforwork.accounts.middleware import SIGNED_IN_AT, TIMED_OUT
 from fitforwork.accounts.models import AuthenticatedHttpRequest, User
 from fitforwork.accounts.presenters import HOME_PAGE_TEXT, HOME_URL_NAMES
@@ -148,3 +152,60 @@ def role_home(request: AuthenticatedHttpRequest, role: str) -> HttpResponse:
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
     """What django-axes shows after too many failed sign-ins."""
     return render(request, "accounts/locked_out.jinja", status=403)
+
+
+RESET_TOKEN = "ffw_password_reset_token"  # noqa: S105 - a session key
+# What the link's token becomes in the address once it is kept in the session.
+RESET_URL_TOKEN = "set-password"  # noqa: S105
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def forgotten_password(request: HttpRequest) -> HttpResponse:
+    """Ask for an email address; the answer is the same whether or not it has an account."""
+    form = ForgottenPasswordForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def link_for(user: User, token: str) -> str:
+            path = reverse("accounts:reset-password", args=[urlsafe_base64_encode(force_bytes(user.pk)), token])
+            return request.build_absolute_uri(path)
+
+        services.password_reset_request(email=form.cleaned_data["email"], link_for=link_for, request=request)
+        return redirect("accounts:forgotten-password-sent")
+    return render(request, "accounts/forgotten_password.jinja", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_not_required
+def forgotten_password_sent(request: HttpRequest) -> HttpResponse:
+    context = {"link_works_for": services.link_lifetime_words(settings.PASSWORD_RESET_TIMEOUT)}
+    return render(request, "accounts/forgotten_password_sent.jinja", context)
+
+
+def _reset_user(uidb64: str) -> User | None:
+    try:
+        return User.objects.filter(pk=urlsafe_base64_decode(uidb64).decode(), is_active=True).first()
+    except (ValueError, TypeError, OverflowError, ValidationError):
+        return None
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def reset_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Set a new password from an emailed link. The token moves into the session at once, so it is not left in
+    the address bar or sent on in a Referer header (as Django's own reset view does)."""
+    if token != RESET_URL_TOKEN:
+        request.session[RESET_TOKEN] = token
+        return redirect("accounts:reset-password", uidb64=uidb64, token=RESET_URL_TOKEN)
+    user = _reset_user(uidb64)
+    session_token = request.session.get(RESET_TOKEN, "")
+    if user is None or not default_token_generator.check_token(user, session_token):
+        return render(request, "accounts/reset_link_invalid.jinja", status=400)
+    form = NewPasswordForm(user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_complete(user=user, password=form.cleaned_data["password"], request=request)
+        request.session.pop(RESET_TOKEN, None)
+        if request.user.is_authenticated:
+            logout(request)
+        messages.success(request, "Your password has been changed. Sign in with your new password.")
+        return redirect("accounts:sign-in")
+    return render(request, "accounts/reset_password.jinja", {"form": form}, status=400 if form.errors else 200)

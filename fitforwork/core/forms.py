@@ -27,14 +27,19 @@ class DateField(forms.MultiValueField):
     """A real date typed as day, month and year, with messages that say which part is wrong.
 
     `noun` is how messages name the date ("your date of birth"); it defaults to "the <label>". `limit` says
-    whether the date must be in the past, today or in the past, or may be any date.
+    whether the date must be in the past, today or in the past, or may be any date. `example`, when given, is
+    the hint ("For example, 31 3 1980") and the example in the message about a date that is not real, so the
+    two always agree.
     """
 
     widget = DateInputWidget
 
-    def __init__(self, *, noun: str = "", limit: DateLimit = "past_or_today", **kwargs: Any) -> None:
+    def __init__(self, *, noun: str = "", limit: DateLimit = "past_or_today", example: str = "", **kwargs: Any) -> None:
         self.noun = noun or f"the {str(kwargs.get('label') or 'date').lower()}"
         self.limit = limit
+        self.example = example or "27 3 2026"
+        if example and "help_text" not in kwargs:
+            kwargs["help_text"] = f"For example, {example}"
         parts = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         custom = kwargs.get("error_messages") or {}
         super().__init__(parts, require_all_fields=False, **kwargs)
@@ -55,7 +60,7 @@ class DateField(forms.MultiValueField):
             day, month, year = (int(part) for part in parts)
             value = date(year, month, day)
         except (TypeError, ValueError, OverflowError):
-            raise forms.ValidationError(f"{name} must be a real date, for example 27 3 2026") from None
+            raise forms.ValidationError(f"{name} must be a real date, for example {self.example}") from None
         if year < 1900:
             raise forms.ValidationError(f"{name} must be after 1900")
         today = timezone.localdate()

@@ -1,4 +1,4 @@
-"""Public pages: the start page, the accessibility statement and a health check."""
+"""Public pages: the start page, the footer's pages (privacy, cookies, contact, accessibility) and a health check."""
 
 from __future__ import annotations
 
@@ -16,6 +16,21 @@ def start(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.jinja")
+
+
+@login_not_required
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.jinja")
+
+
+@login_not_required
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/cookies.jinja")
+
+
+@login_not_required
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/contact.jinja")
 
 
 @login_not_required

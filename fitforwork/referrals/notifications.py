@@ -17,6 +17,12 @@ def _template(name: str) -> str:
     return str(settings.NOTIFY_TEMPLATES.get(name, name))
 
 
+def _contact() -> dict[str, str]:
+    """How to reach the service, in every message, so nobody is left with a reference and no one to call."""
+    contact = settings.SERVICE_CONTACT
+    return {"service_phone": contact["phone"], "service_email": contact["email"], "service_hours": contact["hours"]}
+
+
 def _referrer_email(referral: Referral) -> str:
     if referral.referrer_email:
         return referral.referrer_email
@@ -33,7 +39,7 @@ def _to_referrer(referral: Referral, name: str, personalisation: dict[str, str])
             template_id=_template(name),
             template_name=name,
             recipient=email,
-            personalisation={"reference": referral.reference, **personalisation},
+            personalisation={"reference": referral.reference, **_contact(), **personalisation},
             reference=str(referral.pk),
         )
     ]
@@ -41,7 +47,7 @@ def _to_referrer(referral: Referral, name: str, personalisation: dict[str, str])
 
 def _to_client(referral: Referral, name: str, personalisation: dict[str, str]) -> list[Message]:
     person = referral.person
-    common = {"reference": referral.reference, "first_name": person.given_name, **personalisation}
+    common = {"reference": referral.reference, "first_name": person.given_name, **_contact(), **personalisation}
     extra: dict[str, str] = {}
     if person.email:
         channel, recipient = "email", person.email

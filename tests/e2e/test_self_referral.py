@@ -6,11 +6,18 @@ import pytest
 from playwright.sync_api import expect
 
 from fitforwork.referrals.models import Referral
+from fitforwork.referrals.self_referral.practices import gp_practices_near
 from tests.e2e.conftest import Browsing
+
+
+def _practice_near_le1_6tp():
+    """The demo practice the GP page lists first for LE1 6TP: the same sector, else district, then by name."""
+    return gp_practices_near("LE1 6TP")[0]
 
 
 def _refer_themselves(browsing, *, shots=True):
     page = browsing.page
+    practice = _practice_near_le1_6tp()
 
     def step(name):
         browsing.check_accessibility()
@@ -32,13 +39,28 @@ def _refer_themselves(browsing, *, shots=True):
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter your postcode")
     step("error")
+    page.get_by_label("Postcode").fill("TR1 3LJ")
+    page.get_by_role("button", name="Continue").click()
+
+    # The area check comes straight after the postcode, with where to look instead
+    heading("We may not cover where you live")
+    expect(page.get_by_role("link", name="Find work and health support near you")).to_be_visible()
+    step("outside-area")
+    page.get_by_role("link", name="Change your postcode").click()
     page.get_by_label("Postcode").fill("LE1 6TP")
     step("postcode")
     page.get_by_role("button", name="Continue").click()
 
+    # The practices offered are those near the postcode, with a search for any other
     heading("Which GP practice are you registered with?")
-    page.get_by_label("GP practice").select_option("dont_know")
+    nearby = page.get_by_role("group", name="GP practices near your postcode")
+    expect(nearby.get_by_role("radio").first).to_have_attribute("value", str(practice.pk))
     step("gp-practice")
+    page.get_by_label("Search by the practice's name or postcode").fill(practice.name)
+    page.get_by_role("button", name="Search").click()
+    heading("Which GP practice are you registered with?")
+    page.get_by_label(f"{practice.name}, {practice.postcode}").check()
+    step("gp-practice-search")
     page.get_by_role("button", name="Continue").click()
 
     heading("What is your name?")
@@ -90,6 +112,11 @@ def _refer_themselves(browsing, *, shots=True):
     step("help")
     page.get_by_role("button", name="Continue").click()
 
+    heading("How we use your information")
+    expect(page.locator("main")).to_contain_text("How long we keep it")
+    step("privacy")
+    page.get_by_role("button", name="Continue").click()
+
     heading("Sharing your information")
     page.get_by_label("I agree to the service keeping my information").check()
     step("consent")
@@ -112,7 +139,9 @@ def _refer_themselves(browsing, *, shots=True):
     referral = Referral.objects.get(person__given_name="Samuel", person__family_name="Okafor")
     expect(page.get_by_test_id("reference")).to_have_text(referral.reference)
     expect(page.get_by_text("will contact you within 2 working days")).to_be_visible()
+    expect(page.get_by_role("heading", name="How to contact us")).to_be_visible()
     assert (referral.channel, referral.source, referral.site.name) == ("self_form", "self", "WorkWell Leicester")
+    assert referral.person.gp_practice == practice
 
 
 def test_a_member_of_the_public_refers_themselves_and_gets_a_reference_number(browsing, demo_service):
@@ -137,3 +166,18 @@ def browsing_without_javascript(browser, live_server):
 
 def test_refer_yourself_works_without_javascript(browsing_without_javascript, demo_service):
     _refer_themselves(browsing_without_javascript, shots=False)
+
+
+def test_the_footer_pages_are_plain_and_accessible(browsing, transactional_db):
+    page = browsing.page
+    browsing.goto("/")
+    for link, heading in [
+        ("Privacy notice", "Privacy notice"),
+        ("Cookies", "Cookies on Fit for Work"),
+        ("Contact us", "Contact us"),
+        ("Accessibility statement", "Accessibility statement for Fit for Work"),
+    ]:
+        page.get_by_role("contentinfo").get_by_role("link", name=link, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        browsing.check_accessibility()
+        browsing.screenshot(f"footer-{link.lower().replace(' ', '-')}")

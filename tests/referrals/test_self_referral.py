@@ -36,6 +36,7 @@ def _answers(site):
         ),
         ("condition", {"condition_category": "musculoskeletal", "condition_description": "Low back pain"}),
         ("help", {"help_wanted": "Getting back to my job at the bakery"}),
+        ("privacy", {}),
         ("consent", {"consent": "on"}),
     ]
 

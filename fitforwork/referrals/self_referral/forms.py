@@ -18,6 +18,12 @@ from fitforwork.people.nhs_number import normalise_nhs_number, validate_nhs_numb
 from fitforwork.people.postcodes import normalise_postcode
 from fitforwork.referrals.intake import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.models import Source
+from fitforwork.referrals.self_referral.practices import (
+    gp_practice,
+    gp_practices_matching,
+    gp_practices_near,
+    practice_label,
+)
 
 UK_PHONE = re.compile(r"^(\+44|0)[0-9]{9,10}$")
 UK_MOBILE = re.compile(r"^(\+447|07)[0-9]{9}$")
@@ -29,6 +35,11 @@ class QuestionForm(forms.Form):
 
     title = ""
     hint = ""
+    intro_template = ""  # a partial drawn above the questions, such as the privacy notice
+
+    def __init__(self, *args: Any, answers: dict[str, dict[str, str]] | None = None, **kwargs: Any) -> None:
+        self.answers = answers or {}  # the other pages' answers, for questions that depend on them
+        super().__init__(*args, **kwargs)
 
     def summary(self) -> list[tuple[str, str]]:
         rows = []
@@ -58,6 +69,7 @@ class PostcodeForm(QuestionForm):
         max_length=10,
         help_text="For example, LE1 6TP",
         error_messages={"required": "Enter your postcode", "max_length": "Enter a real postcode, like LE1 6TP"},
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
 
     def clean_postcode(self) -> str:
@@ -68,50 +80,73 @@ class PostcodeForm(QuestionForm):
 
 
 class GpPracticeForm(QuestionForm):
+    """Practices near the postcode given, or those matching a search (`query`), never every practice at once."""
+
     title = "Which GP practice are you registered with?"
     gp_practice = forms.ChoiceField(
         label="GP practice",
+        widget=forms.RadioSelect,
         help_text="If you do not know, choose \u201cI do not know\u201d and we will use your postcode",
-        error_messages={"required": "Select your GP practice, or \u201cI do not know\u201d"},
+        error_messages={
+            "required": "Select your GP practice, or \u201cI do not know\u201d",
+            "invalid_choice": "Select your GP practice, or \u201cI do not know\u201d",
+        },
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        practices = Organisation.objects.filter(kind=Organisation.Kind.GP_PRACTICE, is_active=True).order_by("name")
+        self.query = " ".join(query.split())[:100]
+        postcode = self.answers.get("postcode", {}).get("postcode", "")
+        candidates = gp_practices_matching(self.query) if self.query else gp_practices_near(postcode)
+        chosen = gp_practice(str(self.data.get("gp_practice") or ""))
+        if chosen is not None and chosen not in candidates:
+            candidates.insert(0, chosen)  # a practice chosen from an earlier search stays listed and valid
+        self.searched = bool(self.query)
+        self.found_nothing = self.searched and not candidates
         self.fields["gp_practice"].choices = [  # type: ignore[attr-defined]
-            ("", "Select your GP practice"),
+            *((str(p.pk), practice_label(p)) for p in candidates),
             (DONT_KNOW, "I do not know"),
-            *((str(p.pk), f"{p.name}, {p.postcode}" if p.postcode else p.name) for p in practices),
         ]
+        if self.searched:
+            self.fields["gp_practice"].label = f"GP practices matching \u201c{self.query}\u201d"
+        elif candidates:
+            self.fields["gp_practice"].label = "GP practices near your postcode"
 
     def practice(self) -> Organisation | None:
         value = self.cleaned_data.get("gp_practice")
         if not value or value == DONT_KNOW:
             return None
-        return Organisation.objects.filter(pk=value, kind=Organisation.Kind.GP_PRACTICE).first()
+        return gp_practice(value)
+
+    def summary(self) -> list[tuple[str, str]]:
+        chosen = self.practice()
+        return [("GP practice", practice_label(chosen) if chosen else "I do not know")]
 
 
 class NameForm(QuestionForm):
     title = "What is your name?"
     given_name = forms.CharField(
-        label="First name", max_length=100, error_messages={"required": "Enter your first name"}
+        label="First name",
+        max_length=100,
+        error_messages={"required": "Enter your first name"},
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     family_name = forms.CharField(
-        label="Last name", max_length=100, error_messages={"required": "Enter your last name"}
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter your last name"},
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
 
 
 class DateOfBirthForm(QuestionForm):
     title = "What is your date of birth?"
-    date_of_birth = DateField(
-        label="Date of birth", noun="your date of birth", limit="past", help_text="For example, 31 3 1980"
-    )
+    date_of_birth = DateField(label="Date of birth", noun="your date of birth", limit="past", example="31 3 1980")
 
     def clean_date_of_birth(self) -> date:
         value: date = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
-        age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
-        if age < 16:
+        if sixteenth_birthday(value) > today:
             raise forms.ValidationError("You must be 16 or over to refer yourself")
         return value
 
@@ -149,9 +184,14 @@ class ContactForm(QuestionForm):
             "invalid": "Enter an email address in the correct format, like name@example.com",
             "max_length": "Enter an email address of 254 characters or fewer",
         },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
-        label="Phone number", required=False, max_length=20, help_text="A UK mobile or landline, like 07700 900 982"
+        label="Phone number",
+        required=False,
+        max_length=20,
+        help_text="A UK mobile or landline, like 07700 900 982",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
 
     def clean_phone(self) -> str:
@@ -199,8 +239,19 @@ class EmployerFieldsMixin(forms.Form):
 
 class OffSickForm(QuestionForm, EmployerFieldsMixin):
     title = "About your time off sick"
-    absence_start = DateField(label="First day off sick", noun="the first day you were off sick")
+    absence_start = DateField(label="First day off sick", noun="the first day you were off sick", example="27 3 2026")
     field_order = ["absence_start", "employer_name", "employer_size_band"]
+
+    def clean_absence_start(self) -> date:
+        value: date = self.cleaned_data["absence_start"]
+        born = _date_of_birth(self.answers)
+        if born is not None and value < sixteenth_birthday(born):
+            birthday = sixteenth_birthday(born)
+            raise forms.ValidationError(
+                "The first day you were off sick must be on or after your 16th birthday "
+                f"({birthday.day} {birthday:%B %Y}). This service helps people with work from the age of 16"
+            )
+        return value
 
 
 class EmployerForm(QuestionForm, EmployerFieldsMixin):
@@ -210,7 +261,7 @@ class EmployerForm(QuestionForm, EmployerFieldsMixin):
 class LeftWorkForm(QuestionForm):
     title = "When did you leave work?"
     unemployed_since = DateField(
-        label="Date you left your last job", noun="the date you left work", help_text="For example, 15 1 2026"
+        label="Date you left your last job", noun="the date you left work", example="15 1 2026"
     )
 
 
@@ -252,8 +303,19 @@ class HelpForm(QuestionForm):
     )
 
 
+class PrivacyForm(QuestionForm):
+    """The privacy notice, read before consent is asked for; it has no questions, only a Continue button."""
+
+    title = "How we use your information"
+    intro_template = "core/privacy_content.jinja"
+
+    def summary(self) -> list[tuple[str, str]]:
+        return []
+
+
 class ConsentForm(QuestionForm):
     title = "Sharing your information"
+    intro_template = "referrals/self/consent_intro.jinja"
     consent = forms.BooleanField(
         label="I agree to the service keeping my information and contacting me about this referral",
         error_messages={"required": "Confirm that you agree, so that we can help you"},
@@ -279,6 +341,7 @@ PAGES: tuple[Page, ...] = (
     Page("left-work", LeftWorkForm),
     Page("condition", ConditionForm),
     Page("help", HelpForm),
+    Page("privacy", PrivacyForm),
     Page("consent", ConsentForm),
 )
 PAGE_BY_SLUG = {page.slug: page for page in PAGES}
@@ -297,10 +360,24 @@ def page_sequence(answers: dict[str, dict[str, str]]) -> list[str]:
     return [page.slug for page in PAGES if page.slug not in WORK_DETAIL_PAGES or page.slug == detail]
 
 
-def bound_form(slug: str, answers: dict[str, dict[str, str]]) -> QuestionForm:
+def bound_form(slug: str, answers: dict[str, dict[str, str]], **kwargs: Any) -> QuestionForm:
     """The page's form bound to the answers kept for it, so it validates again exactly as the page did."""
-    data = answers.get(slug)
-    return PAGE_BY_SLUG[slug].form_class(data=data) if data is not None else PAGE_BY_SLUG[slug].form_class()
+    return PAGE_BY_SLUG[slug].form_class(data=answers.get(slug), answers=answers, **kwargs)
+
+
+def sixteenth_birthday(born: date) -> date:
+    """The day someone turns 16; 29 February birthdays count from 1 March in a year without one."""
+    try:
+        return born.replace(year=born.year + 16)
+    except ValueError:
+        return date(born.year + 16, 3, 1)
+
+
+def _date_of_birth(answers: dict[str, dict[str, str]]) -> date | None:
+    if "date-of-birth" not in answers:
+        return None
+    form = DateOfBirthForm(data=answers["date-of-birth"])
+    return form.cleaned_data["date_of_birth"] if form.is_valid() else None
 
 
 def first_unanswered(answers: dict[str, dict[str, str]]) -> str | None:
@@ -320,7 +397,7 @@ def parse_answers(payload: dict[str, Any]) -> ReferralInput:
         form = bound_form(slug, answers)
         if not form.is_bound or not form.is_valid():
             messages = [(name, str(e)) for name, errs in form.errors.items() for e in errs] or [
-                (next(iter(form.fields)), "Answer this question")
+                (next(iter(form.fields), slug), "Answer this question")
             ]
             errors.extend(FieldError(name, message) for name, message in messages)
             continue

@@ -6,6 +6,7 @@ import time
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from fitforwork.referrals.intake import ReferralRefused, receive
 from fitforwork.referrals.models import Channel
+from fitforwork.referrals.routing import route_referral
 from fitforwork.referrals.self_referral.forms import (
     PAGE_BY_SLUG,
     PAGES,
@@ -60,22 +62,39 @@ def question(request: HttpRequest, slug: str) -> HttpResponse:
     # A work page that does not fit the answer about work is still shown if asked for, but never sent.
     sequence = page_sequence(answers) if slug in page_sequence(answers) else [*page_sequence(answers), slug]
     change = request.GET.get("change") == "1"
+    extra = {"query": request.GET.get("q", "")} if slug == "gp-practice" else {}
     if request.method == "POST":
-        form = PAGE_BY_SLUG[slug].form_class(data=request.POST)
+        form = PAGE_BY_SLUG[slug].form_class(data=request.POST, answers=answers, **extra)
         if form.is_valid():
             answers[slug] = {key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"}
             if slug == "work":
                 for stale in WORK_DETAIL_PAGES - set(page_sequence(answers)):
                     answers.pop(stale, None)
             request.session.modified = True
+            if slug == "postcode" and route_referral(gp_practice=None, postcode=form.cleaned_data["postcode"]) is None:
+                return redirect(_question_url("outside-area", change=change))  # the area check, straight away
             return redirect(_next_url(slug, answers, change=change))
     else:
-        form = bound_form(slug, answers)
+        form = bound_form(slug, answers, **extra)
     index = sequence.index(slug)
     back = reverse("self_referral:check") if change else (_question_url(sequence[index - 1]) if index else None)
     fields = [(field, field_kind(field)) for field in form]
-    context = {"form": form, "fields": fields, "back": back or reverse("self_referral:start")}
+    context = {"form": form, "fields": fields, "back": back or reverse("self_referral:start"), "slug": slug}
     return render(request, "referrals/self/question.jinja", context)
+
+
+@login_not_required
+def outside_area(request: HttpRequest) -> HttpResponse:
+    """Straight after the postcode: we do not cover it, where to look instead, and going on if the practice is ours."""
+    answers = _journey(request)["answers"]
+    change = request.GET.get("change") == "1"
+    context = {
+        "postcode": answers.get("postcode", {}).get("postcode", ""),
+        "find_a_service_url": settings.FIND_A_SERVICE_URL,
+        "continue_url": _next_url("postcode", answers, change=change) if "postcode" in answers else None,
+        "back": _question_url("postcode", change=change),
+    }
+    return render(request, "referrals/self/outside_area.jinja", context)
 
 
 def _next_url(slug: str, answers: dict[str, Any], *, change: bool) -> str:
