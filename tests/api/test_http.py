@@ -54,7 +54,9 @@ def test_create_returns_201_with_location_and_etag(api, workwell_site):
     assert response["Content-Type"] == FHIR
     resource = ServiceRequest.model_validate(response.json())
     referral = Referral.objects.get(pk=resource.id)
-    assert response["Location"] == f"http://testserver/fhir/R4/ServiceRequest/{referral.pk}"
+    assert response["Location"] == (
+        f"http://testserver/fhir/R4/ServiceRequest/{referral.pk}/_history/{resource.meta.versionId}"
+    )
     assert response["ETag"] == f'W/"{resource.meta.versionId}"'
     assert (referral.channel, referral.source, referral.site, referral.referrer_organisation) == (
         "fhir",
