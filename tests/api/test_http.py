@@ -267,9 +267,11 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
     listed = {(r.type, i.code) for r in rest.resource for i in r.interaction}
     assert listed == {
         ("ServiceRequest", "read"),
+        ("ServiceRequest", "vread"),
         ("ServiceRequest", "create"),
         ("ServiceRequest", "search-type"),
         ("Task", "read"),
+        ("Task", "vread"),
         ("Task", "search-type"),
         ("Patient", "read"),
     }
@@ -281,9 +283,12 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
         if "read" in {i.code for i in r.interaction}:
             assert api.get(f"/fhir/R4/{r.type}/{ids[r.type]}").status_code == 200
         for param in r.searchParam or []:
-            value = {"patient": resource["subject"]["reference"], "focus": f"ServiceRequest/{resource['id']}"}.get(
-                param.name, resource["id"] if param.name == "_id" else "active"
-            )
+            value = {
+                "patient": resource["subject"]["reference"],
+                "subject": resource["subject"]["reference"],
+                "focus": f"ServiceRequest/{resource['id']}",
+                "_lastUpdated": "ge2000-01-01",
+            }.get(param.name, resource["id"] if param.name == "_id" else "active")
             if param.name == "identifier":
                 value = resource["identifier"][0]["value"]
             found = api.get(f"/fhir/R4/{r.type}", {param.name: value})

@@ -28,7 +28,8 @@ DEFAULT_COUNT = 20
 MAX_COUNT = 100
 MAX_SEARCH_NUMBER = 1_000_000
 # Parameters about the answer rather than which resources match.
-RESULT_PARAMETERS = {"_count", "_page", "_format", "_sort", "_total"}
+# `_totalMethod` is fhirpy's (Aidbox's) way to ask for a count: the total is counted anyway.
+RESULT_PARAMETERS = {"_count", "_page", "_format", "_sort", "_total", "_totalMethod"}
 SORTS = {
     "_lastUpdated": ("modified_at", "id"),
     "-_lastUpdated": ("-modified_at", "-id"),
@@ -129,7 +130,7 @@ def _common_filter(queryset: QuerySet[Referral], name: str, value: str) -> Query
     if name == "_id":
         ids = [parse_uuid(v) for v in value.split(",")]
         return queryset.filter(pk__in=[i for i in ids if i])
-    if name == "patient":
+    if name in ("patient", "subject"):
         return queryset.filter(person_id=_reference_id(value, "Patient", name))
     if name in ("patient:identifier", "subject:identifier"):
         return _patient_identifier_filter(queryset, name, value)

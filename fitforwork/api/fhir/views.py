@@ -141,7 +141,8 @@ def _created(request: HttpRequest, referral: Referral, status: int) -> HttpRespo
 def _create(request: HttpRequest, client: ApiClient) -> HttpResponse:
     """POST ServiceRequest: 201 with the new referral; with If-None-Exist, 200 with the one it matches, 412 if
     it matches several."""
-    if_none_exist = request.headers.get("If-None-Exist", "").strip().lstrip("?")
+    # The header, or (as fhirpy's get_or_create sends it) the same query on the POST's URL.
+    if_none_exist = (request.headers.get("If-None-Exist", "") or request.GET.urlencode()).strip().lstrip("?")
     if if_none_exist:
         if_none_exist = if_none_exist.removeprefix("ServiceRequest?")
         existing = _existing(client, if_none_exist)
