@@ -30,6 +30,7 @@ from tests.conftest import sign_in_with_two_factor
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 FHIR = "application/fhir+json"
 UK_CORE = "https://fhir.hl7.org.uk/StructureDefinition"
+CONDITION = "identifier=https://emis.example.org/referral|EMIS-001"
 
 
 def checked(body):
@@ -172,7 +173,7 @@ def test_a_transaction_to_the_base_without_a_slash_takes_a_consent_and_answers_i
         "type": "transaction",
         "entry": [
             {"resource": consent, "request": {"method": "POST", "url": "Consent"}},
-            {"resource": request, "request": {"method": "POST", "url": "ServiceRequest"}},
+            {"resource": request, "request": {"method": "POST", "url": "ServiceRequest", "ifNoneExist": CONDITION}},
             {"fullUrl": "urn:uuid:pat-1", "resource": patient, "request": {"method": "POST", "url": "Patient"}},
         ],
     }
@@ -188,6 +189,12 @@ def test_a_transaction_to_the_base_without_a_slash_takes_a_consent_and_answers_i
     ]
     assert referral.consent_given is True
     assert referral.not_given == ["employment_status", "condition_category"]
+
+    # Sent again, its conditional create finds the referral already made.
+    again = checked(fhir.execute(fhir_url, method="post", data=bundle))
+    assert [entry.response.status for entry in again.entry] == ["200 OK", "200 OK", "200 OK"]
+    assert again.entry[1].resource.id == str(referral.pk)
+    assert Referral.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -243,7 +250,7 @@ def test_unknown_paths_methods_ids_and_content_types_answer_operation_outcomes(r
 
 
 def test_if_none_exist_makes_a_retry_safe_without_an_idempotency_key(fhir, fhir_url, token, raw):
-    condition = {"If-None-Exist": "identifier=https://emis.example.org/referral|EMIS-001"}
+    condition = {"If-None-Exist": CONDITION}
     sender = SyncFHIRClient(fhir_url, authorization=f"Bearer {token}", extra_headers=condition)
     first = raw("POST", "/ServiceRequest", body=uk_core_request(), headers=condition)
     again = raw("POST", "/ServiceRequest", body=uk_core_request(), headers=condition)

@@ -275,14 +275,15 @@ def patient(person: Person) -> dict[str, Any]:
     return resource
 
 
-def transaction_response(referral: Referral, order: list[str]) -> dict[str, Any]:
+def transaction_response(referral: Referral, order: list[str], status: str = "201 Created") -> dict[str, Any]:
     """The transaction-response Bundle: one entry per request entry, in the request's order. A Consent is not
-    a resource of its own here: it is recorded as the referral's agreement, which the entry says."""
+    a resource of its own here: it is recorded as the referral's agreement, which the entry says. `status` is
+    "200 OK" when a conditional create found the referral already made."""
     request_meta = _meta(referral)
     entries: dict[str, dict[str, Any]] = {
         "Patient": {
             "response": {
-                "status": "201 Created",
+                "status": status,
                 "location": f"Patient/{referral.person_id}",
                 "lastModified": _instant(referral.person.modified_at),
             }
@@ -290,7 +291,7 @@ def transaction_response(referral: Referral, order: list[str]) -> dict[str, Any]
         "ServiceRequest": {
             "resource": service_request(referral),
             "response": {
-                "status": "201 Created",
+                "status": status,
                 "location": f"ServiceRequest/{referral.pk}/_history/{version_id(referral)}",
                 "etag": etag(referral),
                 "lastModified": request_meta["lastUpdated"],

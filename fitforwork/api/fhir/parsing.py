@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fitforwork.api.fhir import extensions as ext
 from fitforwork.api.fhir import validation
+from fitforwork.api.fhir.bundles import entry_types
 from fitforwork.api.fhir.mappers import (
     DEFAULT_SOURCE_FOR_KIND,
     GENDER_TO_SEX,
@@ -352,18 +353,6 @@ def transaction_parts(payload: Any) -> tuple[int, dict[str, Any], int, dict[str,
         if resource.get("resourceType") == "Patient" and reference and entry.get("fullUrl") == reference:
             return request_index, request, i, resource
     return request_index, request, -1, None
-
-
-def entry_types(payload: Any) -> list[str]:
-    """The resource type of each entry of a Bundle, in order ("" for one that is not a resource)."""
-    entries = payload.get("entry") if isinstance(payload, dict) else None
-    return [
-        str(e["resource"].get("resourceType", ""))
-        if isinstance(e, dict) and isinstance(e.get("resource"), dict)
-        else ""
-        for e in entries or []
-        if isinstance(entries, list)
-    ]
 
 
 def _consent(bundle: dict[str, Any], patient_url: str) -> tuple[bool | None, str] | None:

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from fitforwork.api.fhir import capability, mappers, parsing, selectors
+from fitforwork.api.fhir import bundles, capability, mappers, parsing, selectors
 from fitforwork.api.fhir.http import (
     empty_response,
     etag_matches,
@@ -138,20 +138,31 @@ def _created(request: HttpRequest, referral: Referral, status: int) -> HttpRespo
     return fhir_response(mappers.service_request(referral), status=status, headers=headers)
 
 
+def _match(client: ApiClient, if_none_exist: str) -> Referral | HttpResponse | None:
+    """The one referral an If-None-Exist query matches (audited as a read, since it is answered), None for no
+    match, or the 412 for several."""
+    existing = _existing(client, if_none_exist.strip().lstrip("?").removeprefix("ServiceRequest?"))
+    if isinstance(existing, HttpResponse):
+        return existing
+    if len(existing) > 1:
+        return outcome_response(412, "duplicate", "If-None-Exist matches more than one referral", "If-None-Exist")
+    if not existing:
+        return None
+    audit_record(actor=None, action="api.fhir.read", obj=existing[0], data={"api_client": client.name})
+    return selectors.referral_loaded(existing[0], client)
+
+
 def _create(request: HttpRequest, client: ApiClient) -> HttpResponse:
     """POST ServiceRequest: 201 with the new referral; with If-None-Exist, 200 with the one it matches, 412 if
     it matches several."""
     # The header, or (as fhirpy's get_or_create sends it) the same query on the POST's URL.
-    if_none_exist = (request.headers.get("If-None-Exist", "") or request.GET.urlencode()).strip().lstrip("?")
+    if_none_exist = (request.headers.get("If-None-Exist", "") or request.GET.urlencode()).strip()
     if if_none_exist:
-        if_none_exist = if_none_exist.removeprefix("ServiceRequest?")
-        existing = _existing(client, if_none_exist)
-        if isinstance(existing, HttpResponse):
-            return existing
-        if len(existing) > 1:
-            return outcome_response(412, "duplicate", "If-None-Exist matches more than one referral", "If-None-Exist")
-        if existing:
-            return _created(request, existing[0], 200)
+        found = _match(client, if_none_exist)
+        if isinstance(found, HttpResponse):
+            return found
+        if found is not None:
+            return _created(request, found, 200)
     started = timezone.now()
     result = _take(request, client, parsing.parse_service_request, receive, if_none_exist)
     if isinstance(result, HttpResponse):
@@ -174,13 +185,22 @@ def metadata(request: HttpRequest) -> HttpResponse:
 @fhir_endpoint({"POST"})
 def root(request: HttpRequest, client: ApiClient) -> HttpResponse:
     """A transaction Bundle with one Patient, one ServiceRequest and perhaps a Consent, all or nothing; the
-    response's entries answer the request's in the same order."""
-    result = _take(request, client, parsing.parse_transaction, receive)
+    response's entries answer the request's in the same order. The ServiceRequest entry's
+    `request.ifNoneExist` makes it conditional, as the If-None-Exist header does for POST ServiceRequest."""
+    payload = read_payload(request)
+    order = bundles.entry_types(payload)
+    if_none_exist = bundles.transaction_if_none_exist(payload)
+    if if_none_exist:
+        found = _match(client, if_none_exist)
+        if isinstance(found, HttpResponse):
+            return found
+        if found is not None:
+            return fhir_response(mappers.transaction_response(found, order, status="200 OK"))
+    result = _take(request, client, parsing.parse_transaction, receive, if_none_exist)
     if isinstance(result, HttpResponse):
         return result
     referral = selectors.referral_loaded(result, client)
     audit_record(actor=None, action="api.fhir.transaction", obj=referral, data={"api_client": client.name})
-    order = parsing.entry_types(read_payload(request))
     return fhir_response(mappers.transaction_response(referral, order))
 
 
