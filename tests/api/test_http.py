@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
@@ -311,3 +312,26 @@ def test_a_new_referral_takes_a_small_fixed_number_of_queries(api, django_assert
     created(api, identifier=[{"system": "https://example.org/first", "value": "1"}])
     with django_assert_max_num_queries(17):
         created(api, identifier=[{"system": "https://example.org/second", "value": "2"}])
+
+
+def test_search_refuses_a_last_updated_that_is_not_a_date_and_a_sort_it_cannot_do(api):
+    outcome(
+        api.get("/fhir/R4/ServiceRequest", {"_lastUpdated": "ge-yesterday"}),
+        400,
+        "value",
+        "ServiceRequest?_lastUpdated",
+    )
+    outcome(api.get("/fhir/R4/ServiceRequest", {"_lastUpdated": "2026-13"}), 400, "value")
+    outcome(api.get("/fhir/R4/Task", {"_sort": "status"}), 400, "not-supported", "Task?_sort")
+    outcome(api.get("/fhir/R4/Task", {"_total": "lots"}), 400, "not-supported", "Task?_total")
+
+
+def test_last_updated_covers_the_precision_given(api):
+    resource = created(api)
+    updated = resource["meta"]["lastUpdated"]
+    day = timezone.localtime(Referral.objects.get(pk=resource["id"]).modified_at).date().isoformat()  # dates are local
+    for value in (day[:4], day[:7], day, f"eq{day}", f"ge{updated[:16]}Z"):
+        bundle = api.get("/fhir/R4/ServiceRequest", {"_lastUpdated": value}).json()
+        assert [e["resource"]["id"] for e in bundle["entry"]] == [resource["id"]], value
+    for value in (f"ne{day}", f"gt{day}", f"lt{day[:4]}"):
+        assert api.get("/fhir/R4/ServiceRequest", {"_lastUpdated": value}).json()["total"] == 0, value

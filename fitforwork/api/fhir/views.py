@@ -138,10 +138,15 @@ def _created(request: HttpRequest, referral: Referral, status: int) -> HttpRespo
     return fhir_response(mappers.service_request(referral), status=status, headers=headers)
 
 
+def _condition(text: str) -> str:
+    """An If-None-Exist query as we compare and key it: without a leading `?` or `ServiceRequest?`."""
+    return text.strip().lstrip("?").removeprefix("ServiceRequest?")
+
+
 def _match(client: ApiClient, if_none_exist: str) -> Referral | HttpResponse | None:
     """The one referral an If-None-Exist query matches (audited as a read, since it is answered), None for no
     match, or the 412 for several."""
-    existing = _existing(client, if_none_exist.strip().lstrip("?").removeprefix("ServiceRequest?"))
+    existing = _existing(client, if_none_exist)
     if isinstance(existing, HttpResponse):
         return existing
     if len(existing) > 1:
@@ -156,7 +161,7 @@ def _create(request: HttpRequest, client: ApiClient) -> HttpResponse:
     """POST ServiceRequest: 201 with the new referral; with If-None-Exist, 200 with the one it matches, 412 if
     it matches several."""
     # The header, or (as fhirpy's get_or_create sends it) the same query on the POST's URL.
-    if_none_exist = (request.headers.get("If-None-Exist", "") or request.GET.urlencode()).strip()
+    if_none_exist = _condition(request.headers.get("If-None-Exist", "") or request.GET.urlencode())
     if if_none_exist:
         found = _match(client, if_none_exist)
         if isinstance(found, HttpResponse):
@@ -189,7 +194,7 @@ def root(request: HttpRequest, client: ApiClient) -> HttpResponse:
     `request.ifNoneExist` makes it conditional, as the If-None-Exist header does for POST ServiceRequest."""
     payload = read_payload(request)
     order = bundles.entry_types(payload)
-    if_none_exist = bundles.transaction_if_none_exist(payload)
+    if_none_exist = _condition(bundles.transaction_if_none_exist(payload))
     if if_none_exist:
         found = _match(client, if_none_exist)
         if isinstance(found, HttpResponse):
