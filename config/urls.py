@@ -13,6 +13,7 @@ from django.urls import include, path, reverse
 from django.utils.http import urlencode
 
 from fitforwork.accounts.models import Role
+from fitforwork.api.fhir import views as fhir_views
 
 
 @login_not_required
@@ -45,6 +46,7 @@ admin.site.index_title = "Records for superusers"
 
 urlpatterns = [
     # First: the API's busiest path (referral intake) is then matched before the pages' many patterns are tried.
+    path("fhir/R4", fhir_views.root, name="fhir-base"),  # POST [base] without the trailing slash
     path("fhir/R4/", include("fitforwork.api.fhir.urls")),
     path("", include("fitforwork.core.urls")),
     path("", include("fitforwork.accounts.urls")),

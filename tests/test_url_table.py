@@ -15,6 +15,10 @@ FHIR_TOKEN_AUTHENTICATED = {
     "fhir:task-instance",
     "fhir:patient-instance",
     "fhir:async-status",
+    "fhir:servicerequest-version",
+    "fhir:task-version",
+    "fhir:unknown",
+    "fhir-base",
 }
 
 # The only public pages. Adding one is a decision: add it here on purpose.

@@ -84,7 +84,7 @@ class Employment(BaseModel):
     Status = EmploymentStatus
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
-    status = models.CharField(max_length=20, choices=Status.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, blank=True)  # blank: not given yet
     employer = models.ForeignKey(
         Organisation,
         null=True,

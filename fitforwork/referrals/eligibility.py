@@ -45,7 +45,7 @@ class ReferralFacts:
     nation: str | None = None  # where the person lives
     in_area: bool = True  # lives in, or is registered with a GP practice in, the site's area
     previous_referral_on: date | None = None
-    consent_given: bool = False
+    consent_given: bool | None = False  # None: not given by the referrer
     written_consent_confirmed: bool = False  # the employer holds the employee's written consent
     gp_has_referred: bool = False
     unemployed_since: date | None = None
@@ -113,17 +113,21 @@ def evaluate(config: ServiceModelConfig, facts: ReferralFacts) -> Decision:
                 "You must confirm that the employee has given written consent to this referral, and when.",
             )
 
-    if rules.requires_explicit_consent and not facts.consent_given:
+    if rules.requires_explicit_consent and facts.consent_given is None:
+        fail("consent_not_given", "The referrer did not say whether the person agrees to be referred. Ask them.")
+    elif rules.requires_explicit_consent and not facts.consent_given:
         fail("consent", "The person must agree to be referred.")
 
     status = facts.employment_status
-    if status == EmploymentStatus.SELF_EMPLOYED and not rules.self_employed_allowed:
+    if not status:
+        fail("employment_status_not_given", "The referrer did not say whether the person is in work. Ask them.")
+    elif status == EmploymentStatus.SELF_EMPLOYED and not rules.self_employed_allowed:
         fail("self_employed", "This service is for employees. It cannot help people who are self-employed.")
     elif status not in rules.employment_statuses:
         allowed = [EmploymentStatus(s).label.lower() for s in rules.employment_statuses]
         fail("employment_status", f"This service is for people who are {_join(allowed, 'or')}.")
 
-    if rules.min_absence_weeks:
+    if rules.min_absence_weeks and status:
         weeks_off = weeks_between(facts.absence_start, facts.received_on) if facts.absence_start else 0
         expected = facts.expected_absence_weeks or 0
         if weeks_off < rules.min_absence_weeks and not (

@@ -36,7 +36,7 @@ class ReferralInput:
     reason: str
     condition_category: str
     employment_status: str
-    consent_given: bool
+    consent_given: bool | None  # None: the sender did not say (a plain FHIR referral); asked at triage
     nhs_number: str = ""
     sex: str = "not_stated"
     email: str = ""

@@ -116,12 +116,14 @@ class Referral(BaseModel):
     referrer_phone = models.CharField(max_length=20, blank=True)
 
     reason = models.TextField(help_text="Why the person is being referred, in the referrer's words")
-    condition_category = models.CharField(max_length=20, choices=Condition.Category.choices)
-    employment_status = models.CharField(max_length=20, choices=EmploymentStatus.choices)
+    # Blank (and consent None) when the sender did not give it, as a GP system's plain FHIR referral may not:
+    # asked at triage (`not_given`).
+    condition_category = models.CharField(max_length=20, choices=Condition.Category.choices, blank=True)
+    employment_status = models.CharField(max_length=20, choices=EmploymentStatus.choices, blank=True)
     absence_start = models.DateField(null=True, blank=True)
     expected_absence_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
     employer_size_band = models.CharField(max_length=10, choices=Organisation.SizeBand.choices, blank=True)
-    consent_given = models.BooleanField(default=False)
+    consent_given = models.BooleanField(default=False, null=True, blank=True)
     written_consent_date = models.DateField(
         null=True, blank=True, help_text="When the employee gave the employer written consent to refer"
     )
@@ -167,6 +169,12 @@ class Referral(BaseModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def not_given(self) -> list[str]:
+        """What the service needs that the sender did not give, by field name, to be asked at triage."""
+        missing = [name for name in ("employment_status", "condition_category") if not getattr(self, name)]
+        return [*missing, "consent_given"] if self.consent_given is None else missing
 
 
 class ReferralStatusChange(models.Model):

@@ -79,7 +79,7 @@ def referral_rows(referral: Referral) -> list[dict[str, Any]]:
         ("Postcode", person.postcode),
         ("Referred by", referral.get_source_display()),
         ("Received", datetime_long(referral.received_at)),
-        ("Work situation", referral.get_employment_status_display()),
+        ("Work situation", referral.get_employment_status_display() or "Not given"),
     ]
     if referral.absence_start:
         rows.append(("First day off sick", date_long(referral.absence_start)))
@@ -88,7 +88,7 @@ def referral_rows(referral: Referral) -> list[dict[str, Any]]:
     if referral.written_consent_date:
         rows.append(("Written consent given", date_long(referral.written_consent_date)))
     rows += [
-        ("Main health condition", referral.get_condition_category_display()),
+        ("Main health condition", referral.get_condition_category_display() or "Not given"),
         ("Reason for referral", referral.reason),
         ("Service", referral.site.name),
     ]

@@ -28,7 +28,7 @@ def _assert_401(response):
 @pytest.mark.parametrize("authorization", [None, "Bearer not-a-token", "Basic dXNlcjpwYXNz", "Bearer "])
 def test_without_a_valid_token_every_fhir_url_answers_401(client, route, name, authorization):
     headers = {"Authorization": authorization} if authorization else {}
-    method = client.post if name == "fhir:root" else client.get
+    method = client.post if name in ("fhir:root", "fhir-base") else client.get
     _assert_401(method(_sample_path(route), headers=headers))
 
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
@@ -54,7 +55,9 @@ def test_create_returns_201_with_location_and_etag(api, workwell_site):
     assert response["Content-Type"] == FHIR
     resource = ServiceRequest.model_validate(response.json())
     referral = Referral.objects.get(pk=resource.id)
-    assert response["Location"] == f"http://testserver/fhir/R4/ServiceRequest/{referral.pk}"
+    assert response["Location"] == (
+        f"http://testserver/fhir/R4/ServiceRequest/{referral.pk}/_history/{resource.meta.versionId}"
+    )
     assert response["ETag"] == f'W/"{resource.meta.versionId}"'
     assert (referral.channel, referral.source, referral.site, referral.referrer_organisation) == (
         "fhir",
@@ -265,9 +268,11 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
     listed = {(r.type, i.code) for r in rest.resource for i in r.interaction}
     assert listed == {
         ("ServiceRequest", "read"),
+        ("ServiceRequest", "vread"),
         ("ServiceRequest", "create"),
         ("ServiceRequest", "search-type"),
         ("Task", "read"),
+        ("Task", "vread"),
         ("Task", "search-type"),
         ("Patient", "read"),
     }
@@ -279,9 +284,12 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
         if "read" in {i.code for i in r.interaction}:
             assert api.get(f"/fhir/R4/{r.type}/{ids[r.type]}").status_code == 200
         for param in r.searchParam or []:
-            value = {"patient": resource["subject"]["reference"], "focus": f"ServiceRequest/{resource['id']}"}.get(
-                param.name, resource["id"] if param.name == "_id" else "active"
-            )
+            value = {
+                "patient": resource["subject"]["reference"],
+                "subject": resource["subject"]["reference"],
+                "focus": f"ServiceRequest/{resource['id']}",
+                "_lastUpdated": "ge2000-01-01",
+            }.get(param.name, resource["id"] if param.name == "_id" else "active")
             if param.name == "identifier":
                 value = resource["identifier"][0]["value"]
             found = api.get(f"/fhir/R4/{r.type}", {param.name: value})
@@ -304,3 +312,26 @@ def test_a_new_referral_takes_a_small_fixed_number_of_queries(api, django_assert
     created(api, identifier=[{"system": "https://example.org/first", "value": "1"}])
     with django_assert_max_num_queries(17):
         created(api, identifier=[{"system": "https://example.org/second", "value": "2"}])
+
+
+def test_search_refuses_a_last_updated_that_is_not_a_date_and_a_sort_it_cannot_do(api):
+    outcome(
+        api.get("/fhir/R4/ServiceRequest", {"_lastUpdated": "ge-yesterday"}),
+        400,
+        "value",
+        "ServiceRequest?_lastUpdated",
+    )
+    outcome(api.get("/fhir/R4/ServiceRequest", {"_lastUpdated": "2026-13"}), 400, "value")
+    outcome(api.get("/fhir/R4/Task", {"_sort": "status"}), 400, "not-supported", "Task?_sort")
+    outcome(api.get("/fhir/R4/Task", {"_total": "lots"}), 400, "not-supported", "Task?_total")
+
+
+def test_last_updated_covers_the_precision_given(api):
+    resource = created(api)
+    updated = resource["meta"]["lastUpdated"]
+    day = timezone.localtime(Referral.objects.get(pk=resource["id"]).modified_at).date().isoformat()  # dates are local
+    for value in (day[:4], day[:7], day, f"eq{day}", f"ge{updated[:16]}Z"):
+        bundle = api.get("/fhir/R4/ServiceRequest", {"_lastUpdated": value}).json()
+        assert [e["resource"]["id"] for e in bundle["entry"]] == [resource["id"]], value
+    for value in (f"ne{day}", f"gt{day}", f"lt{day[:4]}"):
+        assert api.get("/fhir/R4/ServiceRequest", {"_lastUpdated": value}).json()["total"] == 0, value

@@ -111,38 +111,51 @@ def test_the_example_resources_are_valid_fhir():
 
 
 @pytest.mark.parametrize(
-    ("change", "expression", "code"),
+    ("change", "expression", "code", "status"),
     [
-        (lambda r: r.pop("subject"), "ServiceRequest.subject", "required"),
-        (lambda r: r.update(subject={"reference": "#nobody"}), "ServiceRequest.subject", "required"),
-        (lambda r: r.update(status="draft"), "ServiceRequest.status", "value"),
-        (lambda r: r.pop("reasonCode"), "ServiceRequest.reasonCode", "required"),
-        (lambda r: r["contained"][0].pop("birthDate"), "ServiceRequest.contained[0].birthDate", "required"),
-        (lambda r: r["contained"][0].update(birthDate="1980"), "ServiceRequest.contained[0].birthDate", "value"),
+        # FHIR's own rules, checked by fhir.resources first: 400.
+        (lambda r: r.pop("subject"), "ServiceRequest.subject", "required", 400),
+        (lambda r: r.update(authoredOn="yesterday"), "ServiceRequest.authoredOn", "value", 400),
+        (lambda r: r.update(colour="blue"), "ServiceRequest.colour", "structure", 400),
+        (
+            lambda r: r["contained"][0].update(birthDate="17/05/1980"),
+            "ServiceRequest.contained[0].birthDate",
+            "value",
+            400,
+        ),
+        # Then the service's: 422.
+        (lambda r: r.update(subject={"reference": "#nobody"}), "ServiceRequest.subject", "required", 422),
+        (lambda r: r.update(status="draft"), "ServiceRequest.status", "value", 422),
+        (lambda r: r.pop("reasonCode"), "ServiceRequest.reasonCode", "required", 422),
+        (lambda r: r["contained"][0].pop("birthDate"), "ServiceRequest.contained[0].birthDate", "required", 422),
+        (lambda r: r["contained"][0].update(birthDate="1980"), "ServiceRequest.contained[0].birthDate", "value", 422),
         (
             lambda r: r["contained"][0]["identifier"][0].update(value="1234567890"),
             "ServiceRequest.contained[0].identifier",
             "value",
-        ),
-        (
-            lambda r: r["extension"].pop(0),
-            f"ServiceRequest.extension.where(url='{ext.EMPLOYMENT_STATUS}')",
-            "required",
+            422,
         ),
         (
             lambda r: r["extension"][1].update(valueCode="knees"),
             f"ServiceRequest.extension.where(url='{ext.CONDITION_CATEGORY}')",
             "code-invalid",
+            422,
         ),
     ],
 )
-def test_each_problem_names_its_path(workwell_site, change, expression, code):
+def test_each_problem_names_its_path(workwell_site, change, expression, code, status):
     request = service_request_resource()
     change(request)
     with pytest.raises(FhirRefused) as refused:
         parsing.parse_service_request(request, organisation=workwell_site.practice)
-    assert refused.value.status == 422
+    assert refused.value.status == status
     assert (expression, code) in {(i.expression, i.code) for i in refused.value.issues}
+
+
+def test_what_a_plain_referral_does_not_say_is_not_given_rather_than_refused(workwell_site):
+    request = service_request_resource(extension=[])
+    data = parsing.parse_service_request(request, organisation=workwell_site.practice)
+    assert (data.employment_status, data.condition_category, data.consent_given) == ("", "", None)
 
 
 def test_every_problem_is_reported_at_once(workwell_site):

@@ -10,27 +10,22 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from fitforwork.api.fhir import mappers, parsing
+from fitforwork.api.fhir import mappers, parsing, selectors
+from fitforwork.api.fhir.http import fhir_endpoint, fhir_response, not_found, parse_uuid
 from fitforwork.api.fhir.mappers import Issue
-from fitforwork.api.fhir.views import _not_found, _uuid, _visible, fhir_endpoint, fhir_response
 from fitforwork.api.models import ApiClient
 from fitforwork.core.audit.services import audit_record
 from fitforwork.referrals.intake import FieldError, ReferralRefused
-from fitforwork.referrals.models import Channel, Submission
+from fitforwork.referrals.models import Submission
 
 STILL_WORKING = "Received and stored; the referral is still being made. Ask again in a second."
 
 
 @fhir_endpoint({"GET"})
 def status(request: HttpRequest, client: ApiClient, submission_id: str) -> HttpResponse:
-    found = _uuid(submission_id)
-    submission = (
-        Submission.objects.filter(pk=found, channel=Channel.FHIR, idempotency_scope=f"apiclient:{client.pk}").first()
-        if found
-        else None
-    )
+    submission = selectors.submission_for(client, parse_uuid(submission_id))
     if submission is None:
-        return _not_found("status", submission_id)
+        return not_found("status", submission_id)
     if submission.outcome == Submission.Outcome.RECEIVED:
         response = fhir_response(
             mappers.operation_outcome([Issue("informational", "", STILL_WORKING, severity="information")]), status=202
@@ -42,9 +37,9 @@ def status(request: HttpRequest, client: ApiClient, submission_id: str) -> HttpR
         code, issues = mappers.issues_from_refusal(refused, parsing.resource_paths(submission.payload))
         entry = {"response": {"status": f"{code}", "outcome": mappers.operation_outcome(issues)}}
         return fhir_response({"resourceType": "Bundle", "type": "batch-response", "entry": [entry]})
-    referral = _visible(client).filter(submission=submission).first()
+    referral = selectors.referrals_visible(client).filter(submission=submission).first()
     if referral is None:  # made, but not for this client's organisation: not theirs to see
-        return _not_found("status", submission_id)
+        return not_found("status", submission_id)
     audit_record(actor=None, action="api.fhir.read", obj=referral, data={"api_client": client.name})
     entry = {
         "resource": mappers.service_request(referral),

@@ -8,22 +8,29 @@ from fitforwork.api.fhir import extensions as ext
 
 SOFTWARE_VERSION = "0.1.0"
 # Kept beside the views it describes; tests/api checks each one works and nothing unlisted does.
+PATIENT = "Patient/{id}, or with :identifier the NHS number (https://fhir.nhs.uk/Id/nhs-number|<number>)"
+LAST_UPDATED = "meta.lastUpdated, with the prefixes eq, ne, gt, lt, ge and le, at the precision given"
 RESOURCES: dict[str, dict[str, Any]] = {
     "ServiceRequest": {
-        "interactions": ["read", "create", "search-type"],
+        "interactions": ["read", "vread", "create", "search-type"],
+        "conditionalCreate": True,
         "search": {
             "_id": ("token", "The referral's id"),
+            "_lastUpdated": ("date", LAST_UPDATED),
             "identifier": ("token", f"Our referral reference ({ext.REFERRAL_REFERENCE_SYSTEM})"),
-            "patient": ("reference", "Patient/{id}"),
+            "patient": ("reference", PATIENT),
+            "subject": ("reference", PATIENT),
             "status": ("token", "active (received), completed (accepted), revoked (declined)"),
         },
     },
     "Task": {
-        "interactions": ["read", "search-type"],
+        "interactions": ["read", "vread", "search-type"],
         "search": {
             "_id": ("token", "The task's id (the same as its ServiceRequest's)"),
+            "_lastUpdated": ("date", LAST_UPDATED),
             "focus": ("reference", "ServiceRequest/{id}"),
-            "patient": ("reference", "Patient/{id}"),
+            "patient": ("reference", PATIENT),
+            "subject": ("reference", PATIENT),
         },
     },
     "Patient": {"interactions": ["read"], "search": {}},
@@ -46,10 +53,20 @@ def capability_statement(base_url: str) -> dict[str, Any]:
             {
                 "mode": "server",
                 "documentation": (
-                    "Search results page with _count (at most 100, default 20) and _page; the Bundle links are "
-                    "self, next and previous. POST ServiceRequest and transactions honour an Idempotency-Key header. "
-                    "POST ServiceRequest with 'Prefer: respond-async' answers 202 once the referral is stored and "
-                    "checked, with a Content-Location to poll: 202 while it is made, then a batch-response Bundle."
+                    "Every resource sent is checked against FHIR R4 (fhir.resources' R4B models) before it is read: "
+                    "an element FHIR does not define, or a value in the wrong form, is a 400 OperationOutcome naming "
+                    "it. Send JSON (application/fhir+json or application/json); anything else is a 415. "
+                    "A referral need not carry our extensions: employment status, condition category and consent "
+                    "left out are recorded as not given and asked at triage; consent may come as a Consent entry "
+                    "in a transaction. "
+                    "Search results page with _count (at most 100, default 20) and _page, with self, first, "
+                    "previous, next and last links; _sort=_lastUpdated or -_lastUpdated; _total=accurate (the "
+                    "default) or none. Only the current version of a resource is kept: vread answers it, and a "
+                    "404 for an older one. Reads answer ETag and Last-Modified, and 304 to If-None-Match. "
+                    "POST ServiceRequest honours If-None-Exist (200 with the one match, 412 for several), an "
+                    "Idempotency-Key header, and 'Prefer: return=minimal'. With 'Prefer: respond-async' it "
+                    "answers 202 once the referral is stored and checked, with a Content-Location to poll: 202 "
+                    "while it is made, then a batch-response Bundle. Updates and deletes are not supported."
                 ),
                 "security": {
                     "description": (
@@ -61,6 +78,12 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                     {
                         "type": resource_type,
                         "interaction": [{"code": code} for code in spec["interactions"]],
+                        "versioning": "versioned",
+                        "readHistory": False,
+                        "updateCreate": False,
+                        "conditionalCreate": spec.get("conditionalCreate", False),
+                        "conditionalUpdate": False,
+                        "conditionalDelete": "not-supported",
                         **(
                             {
                                 "searchParam": [

@@ -179,12 +179,14 @@ def _patient_reference(person: Person) -> dict[str, Any]:
 
 
 def service_request(referral: Referral) -> dict[str, Any]:
-    extension: list[dict[str, Any]] = [
-        {"url": ext.REFERRAL_SOURCE, "valueCode": referral.source},
-        {"url": ext.EMPLOYMENT_STATUS, "valueCode": referral.employment_status},
-        {"url": ext.CONDITION_CATEGORY, "valueCode": referral.condition_category},
-        {"url": ext.CONSENT, "valueBoolean": referral.consent_given},
-    ]
+    # What the sender did not give is left out, as they left it out.
+    extension: list[dict[str, Any]] = [{"url": ext.REFERRAL_SOURCE, "valueCode": referral.source}]
+    if referral.employment_status:
+        extension.append({"url": ext.EMPLOYMENT_STATUS, "valueCode": referral.employment_status})
+    if referral.condition_category:
+        extension.append({"url": ext.CONDITION_CATEGORY, "valueCode": referral.condition_category})
+    if referral.consent_given is not None:
+        extension.append({"url": ext.CONSENT, "valueBoolean": referral.consent_given})
     if referral.absence_start:
         extension.append({"url": ext.ABSENCE_START, "valueDate": referral.absence_start.isoformat()})
     if referral.expected_absence_weeks is not None:
@@ -271,3 +273,48 @@ def patient(person: Person) -> dict[str, Any]:
     if address:
         resource["address"] = [address]
     return resource
+
+
+def transaction_response(referral: Referral, order: list[str], status: str = "201 Created") -> dict[str, Any]:
+    """The transaction-response Bundle: one entry per request entry, in the request's order. A Consent is not
+    a resource of its own here: it is recorded as the referral's agreement, which the entry says. `status` is
+    "200 OK" when a conditional create found the referral already made."""
+    request_meta = _meta(referral)
+    entries: dict[str, dict[str, Any]] = {
+        "Patient": {
+            "response": {
+                "status": status,
+                "location": f"Patient/{referral.person_id}",
+                "lastModified": _instant(referral.person.modified_at),
+            }
+        },
+        "ServiceRequest": {
+            "resource": service_request(referral),
+            "response": {
+                "status": status,
+                "location": f"ServiceRequest/{referral.pk}/_history/{version_id(referral)}",
+                "etag": etag(referral),
+                "lastModified": request_meta["lastUpdated"],
+            },
+        },
+        "Consent": {
+            "response": {
+                "status": "200 OK",
+                "outcome": operation_outcome(
+                    [
+                        Issue(
+                            "informational",
+                            "",
+                            f"Recorded as the person's agreement to be referred, on ServiceRequest/{referral.pk}",
+                            severity="information",
+                        )
+                    ]
+                ),
+            }
+        },
+    }
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction-response",
+        "entry": [entries[resource_type] for resource_type in order if resource_type in entries],
+    }

@@ -13,6 +13,8 @@ from typing import Any
 from django.utils import timezone
 
 from fitforwork.api.fhir import extensions as ext
+from fitforwork.api.fhir import validation
+from fitforwork.api.fhir.bundles import entry_types
 from fitforwork.api.fhir.mappers import (
     DEFAULT_SOURCE_FOR_KIND,
     GENDER_TO_SEX,
@@ -26,6 +28,7 @@ from fitforwork.people.nhs_number import is_valid_nhs_number, normalise_nhs_numb
 from fitforwork.referrals.intake import ReferralInput
 from fitforwork.referrals.models import Source
 
+ENTRY_TYPES = ("ServiceRequest", "Patient", "Consent")
 _FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -137,6 +140,7 @@ def referral_input(
     organisation: Organisation,
     request_path: str = "ServiceRequest",
     subject_path: str = "Patient",
+    consent_resource: tuple[bool | None, str] | None = None,
 ) -> ReferralInput:
     """A ServiceRequest and its Patient as the intake's input; raises FhirRefused listing every issue."""
     reader = _Reader()
@@ -185,6 +189,8 @@ def referral_input(
         )
         or default_source
     )
+    # What the service needs but a GP system's plain UK Core referral does not carry: stored as not given
+    # ("" or None) and asked at triage, never a reason to refuse.
     employment_status = _code_extension(
         reader,
         request,
@@ -192,7 +198,7 @@ def referral_input(
         ext.EMPLOYMENT_STATUS,
         list(EmploymentStatus.values),
         "the person's employment status",
-        required=True,
+        required=False,
     )
     condition_category = _code_extension(
         reader,
@@ -201,15 +207,21 @@ def referral_input(
         ext.CONDITION_CATEGORY,
         list(Condition.Category.values),
         "the condition category",
-        required=True,
+        required=False,
     )
     consent_ext = _extension(request, ext.CONSENT)
     consent_path = _ext_path(request_path, ext.CONSENT)
-    if consent_ext is None:
-        reader.fail("required", consent_path, "Say whether the person agreed to be referred (valueBoolean)")
-    elif not isinstance(consent_ext.get("valueBoolean"), bool):
-        reader.fail("value", consent_path, "Consent is a valueBoolean")
-    consent = bool(consent_ext and consent_ext.get("valueBoolean") is True)
+    consent: bool | None = None
+    if consent_ext is not None:
+        if isinstance(consent_ext.get("valueBoolean"), bool):
+            consent = consent_ext["valueBoolean"]
+        else:
+            reader.fail("value", consent_path, "Consent is a valueBoolean")
+    if consent_resource is not None:
+        given, consent_path = consent_resource
+        if consent is not None and given is not None and given != consent:
+            reader.fail("invariant", consent_path, "The Consent and the consent extension say different things")
+        consent = given if given is not None else consent
 
     def date_ext(url: str, what: str) -> date | None:
         item = _extension(request, url)
@@ -261,6 +273,7 @@ def _resource_type(payload: Any, expected: str, path: str) -> dict[str, Any]:
 def parse_service_request(payload: Any, *, organisation: Organisation) -> ReferralInput:
     """POST /ServiceRequest: the patient is a contained Patient that subject points to as '#id'."""
     request = _resource_type(payload, "ServiceRequest", "ServiceRequest")
+    validation.validate(request, "ServiceRequest")
     subject, subject_path = _contained_subject(request)
     return referral_input(request, subject, organisation=organisation, subject_path=subject_path)
 
@@ -315,12 +328,17 @@ def transaction_parts(payload: Any) -> tuple[int, dict[str, Any], int, dict[str,
         i
         for i, e in enumerate(entries)
         if not (isinstance(e, dict) and isinstance(e.get("resource"), dict))
-        or e["resource"].get("resourceType") not in ("ServiceRequest", "Patient")
+        or e["resource"].get("resourceType") not in ENTRY_TYPES
     ]
     if others:
         raise FhirRefused(
-            [Issue("not-supported", f"Bundle.entry[{i}]", "Only Patient and ServiceRequest entries") for i in others]
+            [
+                Issue("not-supported", f"Bundle.entry[{i}]", "Only Patient, ServiceRequest and Consent entries")
+                for i in others
+            ]
         )
+    if entry_types(bundle).count("Consent") > 1:
+        raise FhirRefused([Issue("invariant", "Bundle.entry", "A transaction holds at most one Consent")])
     if len(requests) != 1:
         raise FhirRefused([Issue("invariant", "Bundle.entry", "A transaction holds exactly one ServiceRequest")])
     for i, entry in enumerate(entries):
@@ -337,12 +355,33 @@ def transaction_parts(payload: Any) -> tuple[int, dict[str, Any], int, dict[str,
     return request_index, request, -1, None
 
 
+def _consent(bundle: dict[str, Any], patient_url: str) -> tuple[bool | None, str] | None:
+    """The transaction's Consent, if any, as what it says and its path; it must be about the Patient entry."""
+    for index, entry in enumerate(bundle["entry"]):
+        resource = entry["resource"]
+        if resource.get("resourceType") != "Consent":
+            continue
+        path = f"Bundle.entry[{index}].resource"
+        patient = resource.get("patient") if isinstance(resource.get("patient"), dict) else {}
+        if (patient or {}).get("reference") != patient_url:
+            raise FhirRefused(
+                [Issue("invariant", f"{path}.patient", "The Consent's patient must point to the Patient entry")]
+            )
+        return validation.consent_given(resource), path
+    return None
+
+
 def parse_transaction(payload: Any, *, organisation: Organisation) -> ReferralInput:
+    """POST [base]: a transaction Bundle, each entry checked against FHIR R4, then read as one referral."""
+    bundle = _resource_type(payload, "Bundle", "Bundle")
+    validation.validate(bundle, "Bundle")
     request_index, request, patient_index, subject = transaction_parts(payload)
+    patient_url = str(bundle["entry"][patient_index].get("fullUrl", "")) if patient_index >= 0 else ""
     return referral_input(
         request,
         subject,
         organisation=organisation,
         request_path=f"Bundle.entry[{request_index}].resource",
         subject_path=f"Bundle.entry[{patient_index}].resource",
+        consent_resource=_consent(bundle, patient_url),
     )

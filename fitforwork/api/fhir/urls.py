@@ -1,6 +1,7 @@
-"""The FHIR R4 facade, mounted at /fhir/R4/. Every view here is listed in the CapabilityStatement."""
+"""The FHIR R4 facade, mounted at /fhir/R4/. Every view here is listed in the CapabilityStatement; anything
+else under /fhir/R4/ answers a 404 OperationOutcome (`unknown`), never the site's HTML page."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from fitforwork.api.fhir import asynchronous, views
 
@@ -11,8 +12,15 @@ urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
     path("ServiceRequest", views.service_request_type, name="servicerequest-type"),
     path("ServiceRequest/<str:resource_id>", views.service_request_instance, name="servicerequest-instance"),
+    path(
+        "ServiceRequest/<str:resource_id>/_history/<str:version_id>",
+        views.service_request_version,
+        name="servicerequest-version",
+    ),
     path("Task", views.task_type, name="task-type"),
     path("Task/<str:resource_id>", views.task_instance, name="task-instance"),
+    path("Task/<str:resource_id>/_history/<str:version_id>", views.task_version, name="task-version"),
     path("Patient/<str:resource_id>", views.patient_instance, name="patient-instance"),
     path("_async/<str:submission_id>", asynchronous.status, name="async-status"),
+    re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),
 ]

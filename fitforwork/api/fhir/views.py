@@ -1,111 +1,44 @@
-"""The FHIR R4 facade's HTTP layer: bearer-token auth, content negotiation, and one view per endpoint.
+"""One view per FHIR endpoint: authorise (http.fhir_endpoint), parse, call intake or a selector, answer.
 
-No session, no CSRF (a token is not sent by browsers on their own); every answer is `application/fhir+json`,
-every error an OperationOutcome. Referrals come in only through `fitforwork.referrals.intake.receive`, or,
-for a sender that asks not to wait (`Prefer: respond-async`), `receive_later` and the status endpoint in
-`asynchronous.py`.
+Referrals come in only through `fitforwork.referrals.intake.receive`, or, for a sender that asks not to wait
+(`Prefer: respond-async`), `receive_later` and the status endpoint in `asynchronous.py`. Search is in
+search.py, what a client may read in selectors.py, and headers and errors in http.py.
 """
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Callable
-from functools import wraps
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_not_required
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
+from django.utils import timezone
 
-from fitforwork.api.fhir import capability, mappers, parsing
-from fitforwork.api.fhir import extensions as ext
-from fitforwork.api.fhir.mappers import FHIR_JSON, FhirRefused, Issue
+from fitforwork.api.fhir import bundles, capability, mappers, parsing, selectors
+from fitforwork.api.fhir.http import (
+    empty_response,
+    etag_matches,
+    fhir_endpoint,
+    fhir_response,
+    http_date,
+    not_found,
+    outcome_response,
+    parse_uuid,
+    prefers,
+    read_payload,
+    wants_async,
+)
+from fitforwork.api.fhir.mappers import FhirRefused, Issue
+from fitforwork.api.fhir.search import SearchError, search, service_request_filter, task_filter
 from fitforwork.api.models import ApiClient
-from fitforwork.api.services import apiclient_for_token
 from fitforwork.core.audit.services import audit_record
-from fitforwork.organisations.models import ServiceModelVersion
-from fitforwork.people.models import Person
 from fitforwork.referrals.intake import ReferralRefused, receive, receive_later
 from fitforwork.referrals.models import Channel, Referral
 
-DEFAULT_COUNT = 20
-MAX_COUNT = 100
-
-View = Callable[..., HttpResponse]
-
-
-def fhir_response(resource: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
-    response = HttpResponse(json.dumps(resource), status=status, content_type=FHIR_JSON)
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
-
-
-def outcome_response(status: int, code: str, message: str, expression: str = "") -> HttpResponse:
-    return fhir_response(mappers.operation_outcome([Issue(code, expression, message)]), status=status)
-
-
-def _bearer(request: HttpRequest) -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
-
-
-def fhir_endpoint(methods: set[str], *, public: bool = False) -> Callable[[View], View]:
-    """Public to the session sign-in (a token authenticates instead), CSRF-free, methods checked, FHIR errors."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method not in methods:
-                response = outcome_response(
-                    405, "not-supported", f"{request.method} is not supported here; see /fhir/R4/metadata"
-                )
-                response["Allow"] = ", ".join(sorted(methods))
-                return response
-            if not public:
-                client = apiclient_for_token(_bearer(request))
-                if client is None:
-                    response = outcome_response(401, "login", "Send a valid API token: Authorization: Bearer <token>")
-                    response["WWW-Authenticate"] = 'Bearer realm="fhir"'
-                    return response
-                client.mark_used()
-                kwargs["client"] = client
-            return view(request, *args, **kwargs)
-
-        return login_not_required(csrf_exempt(wrapper))
-
-    return decorate
-
-
-def _visible(client: ApiClient) -> QuerySet[Referral]:
-    """A client sees only the referrals its organisation made."""
-    return Referral.objects.select_related("person", "site", "referrer_organisation", "rules__service_model").filter(
-        referrer_organisation_id=client.organisation_id
-    )
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
-def _not_found(resource_type: str, resource_id: str) -> HttpResponse:
-    return outcome_response(404, "not-found", f"{resource_type}/{resource_id} is not known", resource_type)
-
-
-def _read_payload(request: HttpRequest) -> Any:
-    """The body as JSON, or the text as received when it is not JSON (kept, then refused with a 400)."""
-    text = request.body.decode("utf-8", errors="replace")
-    try:
-        return json.loads(text)
-    except ValueError:
-        return {"_unparsed": text}
+ALL_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+# A retry by If-None-Exist alone is made safe with the intake's idempotency, under a key of its own.
+IF_NONE_EXIST_KEY = "if-none-exist:"
 
 
 def _parser(parse: Callable[..., Any], client: ApiClient) -> Callable[[Any], Any]:
@@ -117,34 +50,38 @@ def _parser(parse: Callable[..., Any], client: ApiClient) -> Callable[[Any], Any
     return run
 
 
-def _idempotency_key(request: HttpRequest) -> str | HttpResponse:
+def _idempotency_key(request: HttpRequest, if_none_exist: str) -> str | HttpResponse:
     key = request.headers.get("Idempotency-Key", "").strip()
+    if not key and if_none_exist:
+        key = IF_NONE_EXIST_KEY + if_none_exist
     if len(key) > 200:
-        return outcome_response(400, "value", "The Idempotency-Key is at most 200 characters")
+        return outcome_response(400, "value", "The Idempotency-Key (or If-None-Exist) is at most 200 characters")
     return key
 
 
-def wants_async(request: HttpRequest) -> bool:
-    """Whether the sender asked for FHIR's asynchronous pattern (http://hl7.org/fhir/R4/async.html)."""
-    return "respond-async" in {p.strip().lower() for p in request.headers.get("Prefer", "").split(",")}
-
-
-def _take(request: HttpRequest, client: ApiClient, parse: Callable[..., Any], take: Callable[..., Any]) -> Any:
+def _take(
+    request: HttpRequest,
+    client: ApiClient,
+    parse: Callable[..., Any],
+    take: Callable[..., Any],
+    if_none_exist: str = "",
+) -> Any:
     """Hand the body to intake (`receive` or `receive_later`) for this client; a refusal as its OperationOutcome."""
-    key = _idempotency_key(request)
+    key = _idempotency_key(request, if_none_exist)
     if isinstance(key, HttpResponse):
         return key
+    payload = read_payload(request)
     try:
         return take(
             channel=Channel.FHIR,
-            payload=_read_payload(request),
+            payload=payload,
             parse=_parser(parse, client),
             submitted_by=None,
             idempotency_scope=f"apiclient:{client.pk}",
             idempotency_key=key,
         )
     except ReferralRefused as refused:
-        status, issues = mappers.issues_from_refusal(refused, parsing.resource_paths(_read_payload(request)))
+        status, issues = mappers.issues_from_refusal(refused, parsing.resource_paths(payload))
         return fhir_response(mappers.operation_outcome(issues), status=status)
 
 
@@ -162,29 +99,87 @@ def _accept(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) 
     return response
 
 
-def _create(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) -> Referral | HttpResponse:
-    referral = _take(request, client, parse, receive)
-    if isinstance(referral, HttpResponse):
-        return referral
-    if _loaded(referral):
-        return referral  # just made, with everything the resource shows
-    return Referral.objects.select_related("person", "site", "referrer_organisation", "rules__service_model").get(
-        pk=referral.pk
-    )
+def _existing(client: ApiClient, if_none_exist: str) -> list[Referral] | HttpResponse:
+    """The referrals an If-None-Exist query matches: by the search parameters, or an earlier create that sent the
+    same query (so a sender's own identifier, which we do not search on, still stops a second referral)."""
+    queryset = selectors.referrals_visible(client)
+    try:
+        for name, values in QueryDict(if_none_exist).lists():
+            for value in values:
+                queryset = service_request_filter(queryset, name, value)
+    except SearchError as error:
+        if error.code != "not-supported":
+            return outcome_response(400, error.code, error.message, "If-None-Exist")
+        queryset = queryset.none()
+    found = list(queryset[:2])
+    if not found:
+        key = IF_NONE_EXIST_KEY + if_none_exist
+        found = list(
+            selectors.referrals_visible(client).filter(
+                submission__idempotency_scope=f"apiclient:{client.pk}", submission__idempotency_key=key
+            )
+        )
+    return found
 
 
-def _loaded(referral: Referral) -> bool:
-    """Whether the relations a ServiceRequest shows are already on the referral, so it needs no reading back."""
-    cached = Referral._meta.get_field
-    return (
-        all(cached(name).is_cached(referral) for name in ("person", "site", "rules"))  # type: ignore[union-attr]
-        and (referral.referrer_organisation_id is None or cached("referrer_organisation").is_cached(referral))  # type: ignore[union-attr]
-        and ServiceModelVersion._meta.get_field("service_model").is_cached(referral.rules)  # type: ignore[union-attr]
-    )
+def _headers(request: HttpRequest, referral: Referral) -> dict[str, str]:
+    version = mappers.version_id(referral)
+    return {
+        "Location": request.build_absolute_uri(reverse("fhir:servicerequest-version", args=[referral.pk, version])),
+        "ETag": mappers.etag(referral),
+        "Last-Modified": http_date(referral.modified_at),
+    }
 
 
-def _location(request: HttpRequest, resource_type: str, referral: Referral) -> str:
-    return request.build_absolute_uri(reverse(f"fhir:{resource_type.lower()}-instance", args=[referral.pk]))
+def _created(request: HttpRequest, referral: Referral, status: int) -> HttpResponse:
+    headers = _headers(request, referral)
+    if prefers(request, "return=minimal"):
+        return empty_response(status, headers)
+    return fhir_response(mappers.service_request(referral), status=status, headers=headers)
+
+
+def _condition(text: str) -> str:
+    """An If-None-Exist query as we compare and key it: without a leading `?` or `ServiceRequest?`."""
+    return text.strip().lstrip("?").removeprefix("ServiceRequest?")
+
+
+def _match(client: ApiClient, if_none_exist: str) -> Referral | HttpResponse | None:
+    """The one referral an If-None-Exist query matches (audited as a read, since it is answered), None for no
+    match, or the 412 for several."""
+    existing = _existing(client, if_none_exist)
+    if isinstance(existing, HttpResponse):
+        return existing
+    if len(existing) > 1:
+        return outcome_response(412, "duplicate", "If-None-Exist matches more than one referral", "If-None-Exist")
+    if not existing:
+        return None
+    audit_record(actor=None, action="api.fhir.read", obj=existing[0], data={"api_client": client.name})
+    return selectors.referral_loaded(existing[0], client)
+
+
+def _create(request: HttpRequest, client: ApiClient) -> HttpResponse:
+    """POST ServiceRequest: 201 with the new referral; with If-None-Exist, 200 with the one it matches, 412 if
+    it matches several."""
+    # The header, or (as fhirpy's get_or_create sends it) the same query on the POST's URL.
+    if_none_exist = _condition(request.headers.get("If-None-Exist", "") or request.GET.urlencode())
+    if if_none_exist:
+        found = _match(client, if_none_exist)
+        if isinstance(found, HttpResponse):
+            return found
+        if found is not None:
+            return _created(request, found, 200)
+    started = timezone.now()
+    result = _take(request, client, parsing.parse_service_request, receive, if_none_exist)
+    if isinstance(result, HttpResponse):
+        return result
+    referral = selectors.referral_loaded(result, client)
+    # A retry by Idempotency-Key is answered as the first attempt was; one by If-None-Exist that raced the first
+    # past the check above, as If-None-Exist answers a match.
+    return _created(request, referral, 200 if if_none_exist and not _made_since(referral, started) else 201)
+
+
+def _made_since(referral: Referral, started: datetime) -> bool:
+    return referral.created_at >= started
 
 
 @fhir_endpoint({"GET"}, public=True)
@@ -194,35 +189,24 @@ def metadata(request: HttpRequest) -> HttpResponse:
 
 @fhir_endpoint({"POST"})
 def root(request: HttpRequest, client: ApiClient) -> HttpResponse:
-    """A transaction Bundle with one Patient and one ServiceRequest (a referral), processed all or nothing."""
-    result = _create(request, client, parsing.parse_transaction)
+    """A transaction Bundle with one Patient, one ServiceRequest and perhaps a Consent, all or nothing; the
+    response's entries answer the request's in the same order. The ServiceRequest entry's
+    `request.ifNoneExist` makes it conditional, as the If-None-Exist header does for POST ServiceRequest."""
+    payload = read_payload(request)
+    order = bundles.entry_types(payload)
+    if_none_exist = _condition(bundles.transaction_if_none_exist(payload))
+    if if_none_exist:
+        found = _match(client, if_none_exist)
+        if isinstance(found, HttpResponse):
+            return found
+        if found is not None:
+            return fhir_response(mappers.transaction_response(found, order, status="200 OK"))
+    result = _take(request, client, parsing.parse_transaction, receive, if_none_exist)
     if isinstance(result, HttpResponse):
         return result
-    referral = result
+    referral = selectors.referral_loaded(result, client)
     audit_record(actor=None, action="api.fhir.transaction", obj=referral, data={"api_client": client.name})
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "transaction-response",
-        "entry": [
-            {
-                "response": {
-                    "status": "201 Created",
-                    "location": f"Patient/{referral.person_id}",
-                    "lastModified": mappers.patient(referral.person)["meta"]["lastUpdated"],
-                }
-            },
-            {
-                "resource": mappers.service_request(referral),
-                "response": {
-                    "status": "201 Created",
-                    "location": f"ServiceRequest/{referral.pk}/_history/{mappers.version_id(referral)}",
-                    "etag": mappers.etag(referral),
-                    "lastModified": mappers.service_request(referral)["meta"]["lastUpdated"],
-                },
-            },
-        ],
-    }
-    return fhir_response(bundle)
+    return fhir_response(mappers.transaction_response(referral, order))
 
 
 @fhir_endpoint({"GET", "POST"})
@@ -230,15 +214,8 @@ def service_request_type(request: HttpRequest, client: ApiClient) -> HttpRespons
     if request.method == "POST":
         if wants_async(request):
             return _accept(request, client, parsing.parse_service_request)
-        result = _create(request, client, parsing.parse_service_request)
-        if isinstance(result, HttpResponse):
-            return result
-        return fhir_response(
-            mappers.service_request(result),
-            status=201,
-            headers={"Location": _location(request, "ServiceRequest", result), "ETag": mappers.etag(result)},
-        )
-    return _search(request, client, "ServiceRequest", mappers.service_request, _service_request_filter)
+        return _create(request, client)
+    return search(request, client, "ServiceRequest", mappers.service_request, service_request_filter)
 
 
 @fhir_endpoint({"GET"})
@@ -247,8 +224,13 @@ def service_request_instance(request: HttpRequest, client: ApiClient, resource_i
 
 
 @fhir_endpoint({"GET"})
+def service_request_version(request: HttpRequest, client: ApiClient, resource_id: str, version_id: str) -> HttpResponse:
+    return _read(request, client, "ServiceRequest", resource_id, mappers.service_request, version_id)
+
+
+@fhir_endpoint({"GET"})
 def task_type(request: HttpRequest, client: ApiClient) -> HttpResponse:
-    return _search(request, client, "Task", mappers.task, _task_filter)
+    return search(request, client, "Task", mappers.task, task_filter)
 
 
 @fhir_endpoint({"GET"})
@@ -257,154 +239,49 @@ def task_instance(request: HttpRequest, client: ApiClient, resource_id: str) -> 
 
 
 @fhir_endpoint({"GET"})
+def task_version(request: HttpRequest, client: ApiClient, resource_id: str, version_id: str) -> HttpResponse:
+    return _read(request, client, "Task", resource_id, mappers.task, version_id)
+
+
+@fhir_endpoint({"GET"})
 def patient_instance(request: HttpRequest, client: ApiClient, resource_id: str) -> HttpResponse:
-    person_id = _uuid(resource_id)
-    person = (
-        Person.objects.filter(pk=person_id, referrals__referrer_organisation_id=client.organisation_id).first()
-        if person_id
-        else None
-    )
+    person = selectors.person_for(client, parse_uuid(resource_id))
     if person is None:
-        return _not_found("Patient", resource_id)
+        return not_found("Patient", resource_id)
     audit_record(actor=None, action="api.fhir.read", obj=person, data={"api_client": client.name})
-    return fhir_response(mappers.patient(person))
+    return fhir_response(mappers.patient(person), headers={"Last-Modified": http_date(person.modified_at)})
+
+
+@fhir_endpoint(ALL_METHODS)
+def unknown(request: HttpRequest, client: ApiClient, path: str = "") -> HttpResponse:
+    """Anything under /fhir/R4 that is not an endpoint: a FHIR answer, never the site's HTML 404 page."""
+    return outcome_response(
+        404, "not-supported", f"There is nothing at /fhir/R4/{path}; see /fhir/R4/metadata for what is", path
+    )
 
 
 def _read(
-    request: HttpRequest, client: ApiClient, resource_type: str, resource_id: str, to_fhir: Callable[[Referral], Any]
-) -> HttpResponse:
-    referral_id = _uuid(resource_id)
-    referral = _visible(client).filter(pk=referral_id).first() if referral_id else None
-    if referral is None:
-        return _not_found(resource_type, resource_id)
-    audit_record(actor=None, action="api.fhir.read", obj=referral, data={"api_client": client.name})
-    return fhir_response(to_fhir(referral), headers={"ETag": mappers.etag(referral)})
-
-
-# --- search ---------------------------------------------------------------------------------------------
-
-
-class SearchError(Exception):
-    def __init__(self, parameter: str, message: str, code: str = "value") -> None:
-        super().__init__(message)
-        self.parameter, self.message, self.code = parameter, message, code
-
-
-def _token(value: str) -> tuple[str | None, str]:
-    system, bar, code = value.partition("|")
-    return (system, code) if bar else (None, value)
-
-
-def _reference_id(value: str, resource_type: str, parameter: str) -> uuid.UUID:
-    """The id in `id`, `Type/id` or an absolute URL ending in `Type/id`."""
-    parts = value.rstrip("/").split("/")
-    if len(parts) >= 2 and parts[-2] != resource_type:
-        raise SearchError(parameter, f"{parameter} must be a {resource_type} reference")
-    found = _uuid(parts[-1])
-    if found is None:
-        raise SearchError(parameter, f"{value} is not a {resource_type} id")
-    return found
-
-
-def _common_filter(queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral] | None:
-    if name == "_id":
-        ids = [_uuid(v) for v in value.split(",")]
-        return queryset.filter(pk__in=[i for i in ids if i])
-    if name == "patient":
-        return queryset.filter(person_id=_reference_id(value, "Patient", name))
-    return None
-
-
-def _service_request_filter(queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
-    common = _common_filter(queryset, name, value)
-    if common is not None:
-        return common
-    if name == "identifier":
-        system, code = _token(value)
-        if system not in (None, ext.REFERRAL_REFERENCE_SYSTEM):
-            return queryset.none()
-        return queryset.filter(reference=code)
-    if name == "status":
-        statuses = [mappers.REFERRAL_STATUS_FOR.get(v) for v in value.split(",")]
-        return queryset.filter(status__in=[s for s in statuses if s])
-    raise SearchError(name, f"ServiceRequest cannot be searched by {name}", code="not-supported")
-
-
-def _task_filter(queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
-    common = _common_filter(queryset, name, value)
-    if common is not None:
-        return common
-    if name == "focus":
-        return queryset.filter(pk=_reference_id(value, "ServiceRequest", name))
-    raise SearchError(name, f"Task cannot be searched by {name}", code="not-supported")
-
-
-def _search(
     request: HttpRequest,
     client: ApiClient,
     resource_type: str,
+    resource_id: str,
     to_fhir: Callable[[Referral], Any],
-    apply: Callable[[QuerySet[Referral], str, str], QuerySet[Referral]],
+    version_id: str | None = None,
 ) -> HttpResponse:
-    queryset = _visible(client)
-    used: list[tuple[str, str]] = []
-    try:
-        count = _positive_int(request.GET.get("_count", str(DEFAULT_COUNT)), "_count", minimum=0)
-        count = min(count, MAX_COUNT)
-        page = _positive_int(request.GET.get("_page", "1"), "_page", minimum=1)
-        for name, values in request.GET.lists():
-            if name in ("_count", "_page", "_format"):
-                continue
-            for value in values:
-                queryset = apply(queryset, name, value)
-                used.append((name, value))
-    except SearchError as error:
-        return outcome_response(400, error.code, error.message, f"{resource_type}?{error.parameter}")
-    queryset = queryset.order_by("received_at", "id")
-    total = queryset.count()
-    start = (page - 1) * count
-    referrals = list(queryset[start : start + count]) if count else []
-    base = request.build_absolute_uri(reverse(f"fhir:{resource_type.lower()}-type"))
-
-    def link(relation: str, to_page: int) -> dict[str, str]:
-        return {"relation": relation, "url": f"{base}?{urlencode([*used, ('_count', count), ('_page', to_page)])}"}
-
-    links = [link("self", page)]
-    if count and start + count < total:
-        links.append(link("next", page + 1))
-    if page > 1:
-        links.append(link("previous", page - 1))
-    for referral in referrals:
-        audit_record(actor=None, action="api.fhir.search", obj=referral, data={"api_client": client.name})
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": total,
-        "link": links,
-        "entry": [
-            {
-                "fullUrl": request.build_absolute_uri(
-                    reverse(f"fhir:{resource_type.lower()}-instance", args=[referral.pk])
-                ),
-                "resource": to_fhir(referral),
-                "search": {"mode": "match"},
-            }
-            for referral in referrals
-        ],
-    }
-    return fhir_response(bundle)
-
-
-MAX_SEARCH_NUMBER = 1_000_000
-
-
-def _positive_int(value: str, name: str, *, minimum: int) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise SearchError(name, f"{name} must be a whole number") from None
-    if number < minimum:
-        raise SearchError(name, f"{name} must be at least {minimum}")
-    if number > MAX_SEARCH_NUMBER:
-        raise SearchError(name, f"{name} must be at most {MAX_SEARCH_NUMBER}")
-    return number
+    """read and vread: only the current version is kept, so an older one is 404 (the CapabilityStatement says)."""
+    referral = selectors.referral_for(client, parse_uuid(resource_id))
+    if referral is None:
+        return not_found(resource_type, resource_id)
+    if version_id is not None and version_id != mappers.version_id(referral):
+        return outcome_response(
+            404,
+            "not-found",
+            f"{resource_type}/{resource_id} version {version_id} is not kept: only the current version "
+            f"({mappers.version_id(referral)}) can be read",
+            resource_type,
+        )
+    headers = {"ETag": mappers.etag(referral), "Last-Modified": http_date(referral.modified_at)}
+    if etag_matches(request.headers.get("If-None-Match", ""), mappers.etag(referral)):
+        return empty_response(304, headers)
+    audit_record(actor=None, action="api.fhir.read", obj=referral, data={"api_client": client.name})
+    return fhir_response(to_fhir(referral), headers=headers)
