@@ -145,7 +145,19 @@ def test_an_administrator_cannot_deactivate_themselves(administrator_client):
 
 @pytest.mark.parametrize(
     "name",
-    ["index", "staff", "staff-add", "teams", "sites", "site-add", "directory", "organisation-add", "service-models"],
+    [
+        "index",
+        "staff",
+        "staff-add",
+        "teams",
+        "sites",
+        "site-add",
+        "directory",
+        "organisation-add",
+        "service-models",
+        "interventions",
+        "intervention-add",
+    ],
 )
 def test_only_administrators_may_open_the_administration_pages(name, case_manager_client):
     assert case_manager_client.get(reverse(f"administration:{name}")).status_code == 403
@@ -153,7 +165,19 @@ def test_only_administrators_may_open_the_administration_pages(name, case_manage
 
 @pytest.mark.parametrize(
     "name",
-    ["index", "staff", "staff-add", "teams", "sites", "site-add", "directory", "organisation-add", "service-models"],
+    [
+        "index",
+        "staff",
+        "staff-add",
+        "teams",
+        "sites",
+        "site-add",
+        "directory",
+        "organisation-add",
+        "service-models",
+        "interventions",
+        "intervention-add",
+    ],
 )
 def test_administrators_open_each_administration_page(name, administrator_client):
     TeamFactory()
