@@ -50,7 +50,7 @@ def test_an_administrator_adds_a_team_member_who_is_invited_by_email_and_audited
     ).exists()
     team_page = administrator_client.get(response["Location"]).content.decode()
     assert "Priya Nair" in team_page
-    assert "Invited, no password yet" in team_page
+    assert "No password set yet" in team_page
 
 
 def test_adding_a_team_member_shows_each_problem_in_the_error_summary(administrator_client):

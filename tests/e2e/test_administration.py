@@ -51,7 +51,7 @@ def test_an_administrator_adds_a_team_member_who_then_sets_a_password(browsing, 
     expect(page.get_by_text("Priya Nair added to Multidisciplinary team")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Priya Nair")
     expect(row).to_contain_text("Practitioner")
-    expect(row).to_contain_text("Invited, no password yet")
+    expect(row).to_contain_text("No password set yet")
     browsing.check_accessibility()
     browsing.screenshot("administration-team")
     member = User.objects.get(email="priya.nair@example.org")
