@@ -30,7 +30,8 @@ def pretty(value: Any) -> str:
 
 def changed_sections(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """The top-level sections of the rules that a draft changes, adds or removes."""
-    return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+    keys = sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+    return [key.replace("_", " ").capitalize() for key in keys]
 
 
 @administrators_only
@@ -82,7 +83,7 @@ def service_model_draft(request: AuthenticatedHttpRequest, service_model_id: uui
             else:
                 messages.success(request, f"Version {version.number} of {found.name} is published")
                 return redirect("administration:service-model", service_model_id=found.pk)
-        else:
+        elif request.POST.get("action") != "edit":
             return render_page(
                 request,
                 "service_model_review.jinja",

@@ -51,7 +51,7 @@ def test_checking_a_draft_publishes_nothing_and_publishing_adds_version_2(admini
     review = administrator_client.post(_draft_url(model), {**data, "action": "check"})
     assert review.status_code == 200
     assert "Publish version 2" in review.content.decode()
-    assert "time_standards" in review.content.decode()
+    assert "Time standards" in review.content.decode()
     assert model.versions.count() == 1
     published = administrator_client.post(_draft_url(model), {**data, "action": "publish"})
     assert published["Location"] == reverse("administration:service-model", args=[model.pk])
@@ -73,3 +73,17 @@ def test_publishing_from_a_stale_draft_is_refused(administrator_client):
     assert stale.status_code == 400
     assert "Someone else saved version 2" in stale.content.decode()
     assert model.versions.count() == 2
+
+
+def test_changing_a_checked_draft_keeps_the_edits(administrator_client):
+    model = ServiceModelFactory()
+    config = model.current_version.config
+    config["time_standards"]["review_every_weeks"] = 9
+    data = {"config": json.dumps(config), "change_note": "Review less often", "based_on": "1", "action": "edit"}
+    response = administrator_client.post(_draft_url(model), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Check the draft" in page
+    assert "&#34;review_every_weeks&#34;: 9" in page
+    assert "Review less often" in page
+    assert model.versions.count() == 1
