@@ -26,6 +26,7 @@ def test_an_administrator_adds_a_team_member_who_then_sets_a_password(browsing, 
 
     # When they open the team and add a member, first forgetting the details
     page.get_by_role("link", name="Teams").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Teams")
     browsing.check_accessibility()
     page.get_by_role("row").filter(has_text=MAIN_SITE.name).get_by_role("link", name="Multidisciplinary team").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Multidisciplinary team")
@@ -93,6 +94,7 @@ def test_an_administrator_publishes_a_service_model_version_and_every_administra
         browsing.goto(path)
     browsing.goto("/administration/sites/")
     page.get_by_role("link", name=MAIN_SITE.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Change {MAIN_SITE.name}")
     browsing.check_accessibility()
     browsing.screenshot("administration-site")
 
@@ -103,8 +105,10 @@ def test_an_administrator_publishes_a_service_model_version_and_every_administra
     model = site.service_model
     before = model.versions.count()
     page.get_by_role("link", name=model.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(model.name)
     browsing.check_accessibility()
     page.get_by_role("button", name="Make a new version").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"New version of {model.name}")
     browsing.check_accessibility()
     page.get_by_label("What changed and why").fill("Review every 6 weeks")
     rules = page.get_by_label("Rules (JSON)")
