@@ -21,7 +21,13 @@ urlpatterns = [
     path("interventions/add/", interventions.intervention_edit, name="intervention-add"),
     path("interventions/<uuid:intervention_id>/", interventions.intervention_edit, name="intervention"),
     path("service-models/", service_models.service_models, name="service-models"),
+    path("service-models/add/", service_models.service_model_add, name="service-model-add"),
     path("service-models/<uuid:service_model_id>/", service_models.service_model, name="service-model"),
+    path(
+        "service-models/<uuid:service_model_id>/details/",
+        service_models.service_model_details,
+        name="service-model-details",
+    ),
     path(
         "service-models/<uuid:service_model_id>/new-version/",
         service_models.service_model_draft,
