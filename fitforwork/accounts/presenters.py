@@ -41,7 +41,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.ADMINISTRATOR: [
         NavItem("Home", HOME_URL_NAMES[Role.ADMINISTRATOR]),
         NavItem("Administration", "administration:index"),
-        NavItem("Directory of interventions", "admin:interventions_intervention_changelist"),
+        NavItem("Directory of interventions", "administration:interventions"),
     ],
 }
 

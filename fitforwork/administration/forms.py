@@ -153,3 +153,37 @@ class ServiceModelDraftForm(forms.Form):
             raise ValidationError(
                 f"The rules are not valid JSON: {error.msg} on line {error.lineno}, column {error.colno}"
             ) from None
+
+
+class ServiceModelDetailsForm(forms.Form):
+    """A service model's name and descriptive text; its rules change only by a new version."""
+
+    name = forms.CharField(label="Name", max_length=200, error_messages=_required("Enter the service model's name"))
+    description = forms.CharField(label="Description (optional)", required=False, widget=forms.Textarea)
+    source = forms.CharField(
+        label="Where the rules come from (optional)",
+        help_text="Such as the commissioning specification or evaluation report",
+        required=False,
+        widget=forms.Textarea,
+    )
+
+
+class ServiceModelAddForm(ServiceModelDetailsForm):
+    key = forms.SlugField(
+        label="Short name",
+        help_text="Lower-case letters, numbers and hyphens, for example workwell-leicester. It cannot change later.",
+        max_length=60,
+        error_messages={
+            "required": "Enter a short name",
+            "invalid": "Enter a short name using only lower-case letters, numbers and hyphens",
+        },
+    )
+    start_from = forms.ModelChoiceField(
+        label="Start from the rules of",
+        queryset=ServiceModel.objects.order_by("name"),
+        empty_label="Select a service model",
+        help_text="Its newest version is copied as version 1; make a new version to change it",
+        error_messages={"required": "Select the service model to start from", "invalid_choice": "Select one"},
+    )
+
+    field_order = ["name", "key", "description", "source", "start_from"]

@@ -16,7 +16,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest
-from fitforwork.administration.forms import ServiceModelDraftForm, apply_errors
+from fitforwork.administration.forms import (
+    ServiceModelAddForm,
+    ServiceModelDetailsForm,
+    ServiceModelDraftForm,
+    apply_errors,
+)
 from fitforwork.administration.pages import render_page
 from fitforwork.administration.rules import administrators_only
 from fitforwork.organisations import services
@@ -30,7 +35,8 @@ def pretty(value: Any) -> str:
 
 def changed_sections(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """The top-level sections of the rules that a draft changes, adds or removes."""
-    return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+    keys = sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+    return [key.replace("_", " ").capitalize() for key in keys]
 
 
 @administrators_only
@@ -82,7 +88,7 @@ def service_model_draft(request: AuthenticatedHttpRequest, service_model_id: uui
             else:
                 messages.success(request, f"Version {version.number} of {found.name} is published")
                 return redirect("administration:service-model", service_model_id=found.pk)
-        else:
+        elif request.POST.get("action") != "edit":
             return render_page(
                 request,
                 "service_model_review.jinja",
@@ -92,3 +98,47 @@ def service_model_draft(request: AuthenticatedHttpRequest, service_model_id: uui
                 changed=changed_sections(current_config, config if isinstance(config, dict) else {}),
             )
     return render_page(request, "service_model_draft.jinja", service_model=found, form=form, current=current)
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def service_model_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new service model, whose version 1 copies another model's newest rules."""
+    form = ServiceModelAddForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        source_version = data["start_from"].current_version
+        try:
+            if source_version is None:
+                raise ValidationError({"start_from": ["That service model has no rules yet: choose another"]})
+            created = services.service_model_create(
+                actor=request.user,
+                key=data["key"],
+                name=data["name"],
+                config=source_version.config,
+                description=data["description"],
+                source=data["source"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"{created.name} added, with the rules of {data['start_from'].name} as version 1")
+            return redirect("administration:service-model", service_model_id=created.pk)
+    return render_page(request, "service_model_add.jinja", form=form)
+
+
+@administrators_only
+@require_http_methods(["GET", "POST"])
+def service_model_details(request: AuthenticatedHttpRequest, service_model_id: uuid.UUID) -> HttpResponse:
+    found = get_object_or_404(ServiceModel, pk=service_model_id)
+    initial = {"name": found.name, "description": found.description, "source": found.source}
+    form = ServiceModelDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_model_update_details(actor=request.user, service_model=found, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"{found.name} saved")
+            return redirect("administration:service-model", service_model_id=found.pk)
+    return render_page(request, "service_model_details.jinja", form=form, service_model=found)

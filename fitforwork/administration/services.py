@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -75,17 +75,22 @@ def staff_add(
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": ["Someone already has an account with this email address"]})
     site = team.site
-    user = user_create(
-        actor=actor,
-        email=email,
-        password=None,
-        role=role,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        job_title=job_title.strip(),
-        organisation=site.provider,
-        site=site,
-    )
+    try:
+        with transaction.atomic():
+            user = user_create(
+                actor=actor,
+                email=email,
+                password=None,
+                role=role,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                job_title=job_title.strip(),
+                organisation=site.provider,
+                site=site,
+            )
+    except IntegrityError as error:
+        # Someone added the same address a moment ago, between the check above and this insert.
+        raise ValidationError({"email": ["Someone already has an account with this email address"]}) from error
     user.teams.add(team)
     audit_record(actor=actor, action="administration.team_member_added", obj=user, data={"team": str(team.pk)})
     _invite(user=user, actor=actor, base_url=base_url)
@@ -106,6 +111,8 @@ def staff_deactivate(*, actor: User, user: User, reason: str) -> User:
     """Stop someone signing in. Their records, cases and audit history stay as they were."""
     if user.pk == actor.pk:
         raise ValidationError("You cannot deactivate your own account")
+    if user.is_superuser and not actor.is_superuser:
+        raise ValidationError("Only a superuser can deactivate a superuser's account")
     if not reason.strip():
         raise ValidationError({"reason": ["Enter why you are deactivating this account"]})
     user.is_active = False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fitforwork.administration import places, service_models, views
+from fitforwork.administration import interventions, places, service_models, views
 
 app_name = "administration"
 
@@ -17,8 +17,17 @@ urlpatterns = [
     path("directory/", places.directory, name="directory"),
     path("directory/add/", places.organisation_edit, name="organisation-add"),
     path("directory/<uuid:organisation_id>/", places.organisation_edit, name="organisation"),
+    path("interventions/", interventions.interventions, name="interventions"),
+    path("interventions/add/", interventions.intervention_edit, name="intervention-add"),
+    path("interventions/<uuid:intervention_id>/", interventions.intervention_edit, name="intervention"),
     path("service-models/", service_models.service_models, name="service-models"),
+    path("service-models/add/", service_models.service_model_add, name="service-model-add"),
     path("service-models/<uuid:service_model_id>/", service_models.service_model, name="service-model"),
+    path(
+        "service-models/<uuid:service_model_id>/details/",
+        service_models.service_model_details,
+        name="service-model-details",
+    ),
     path(
         "service-models/<uuid:service_model_id>/new-version/",
         service_models.service_model_draft,

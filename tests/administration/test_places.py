@@ -116,3 +116,28 @@ def test_closing_an_organisation_is_audited(administrator_client):
     assert not practice.is_active
     event = AuditEvent.objects.get(action="organisations.organisation_updated", object_id=str(practice.pk))
     assert event.data["changed"] == ["is_active"]
+
+
+def test_an_administrator_adds_an_intervention_and_a_duplicate_is_refused(administrator_client):
+    from fitforwork.interventions.models import Intervention
+
+    data = {
+        "name": "Back to work physio",
+        "kind": "physiotherapy",
+        "provider": "Leicester NHS",
+        "typical_wait_days": "14",
+    }
+    response = administrator_client.post(reverse("administration:intervention-add"), {**data, "is_active": "on"})
+    assert response["Location"] == reverse("administration:interventions")
+    intervention = Intervention.objects.get(name="Back to work physio")
+    assert intervention.site is None
+    assert AuditEvent.objects.filter(
+        action="interventions.intervention.created", object_id=str(intervention.pk)
+    ).exists()
+    again = administrator_client.post(reverse("administration:intervention-add"), data)
+    assert again.status_code == 400
+    assert "There is already an intervention with this name and provider" in again.content.decode()
+    missing = administrator_client.post(reverse("administration:intervention-add"), {"typical_wait_days": "soon"})
+    assert missing.status_code == 400
+    assert "Enter the typical wait as a whole number of days, like 14" in missing.content.decode()
+    assert Intervention.objects.count() == 1

@@ -51,7 +51,7 @@ def test_checking_a_draft_publishes_nothing_and_publishing_adds_version_2(admini
     review = administrator_client.post(_draft_url(model), {**data, "action": "check"})
     assert review.status_code == 200
     assert "Publish version 2" in review.content.decode()
-    assert "time_standards" in review.content.decode()
+    assert "Time standards" in review.content.decode()
     assert model.versions.count() == 1
     published = administrator_client.post(_draft_url(model), {**data, "action": "publish"})
     assert published["Location"] == reverse("administration:service-model", args=[model.pk])
@@ -73,3 +73,60 @@ def test_publishing_from_a_stale_draft_is_refused(administrator_client):
     assert stale.status_code == 400
     assert "Someone else saved version 2" in stale.content.decode()
     assert model.versions.count() == 2
+
+
+def test_changing_a_checked_draft_keeps_the_edits(administrator_client):
+    model = ServiceModelFactory()
+    config = model.current_version.config
+    config["time_standards"]["review_every_weeks"] = 9
+    data = {"config": json.dumps(config), "change_note": "Review less often", "based_on": "1", "action": "edit"}
+    response = administrator_client.post(_draft_url(model), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Check the draft" in page
+    assert "&#34;review_every_weeks&#34;: 9" in page
+    assert "Review less often" in page
+    assert model.versions.count() == 1
+
+
+def test_a_new_service_model_starts_from_another_s_rules_and_is_audited(administrator_client):
+    from fitforwork.organisations.models import ServiceModel
+
+    source = ServiceModelFactory()
+    response = administrator_client.post(
+        reverse("administration:service-model-add"),
+        {"name": "WorkWell Leicester", "key": "workwell-leicester", "start_from": str(source.pk)},
+    )
+    created = ServiceModel.objects.get(key="workwell-leicester")
+    assert response["Location"] == reverse("administration:service-model", args=[created.pk])
+    assert created.current_version.number == 1
+    assert created.current_version.config["time_standards"] == source.current_version.config["time_standards"]
+    assert AuditEvent.objects.filter(action="organisations.service_model_created", object_id=str(created.pk)).exists()
+    again = administrator_client.post(
+        reverse("administration:service-model-add"),
+        {"name": "Another", "key": "workwell-leicester", "start_from": str(source.pk)},
+    )
+    assert again.status_code == 400
+    assert ServiceModel.objects.filter(key="workwell-leicester").count() == 1
+
+
+def test_a_new_service_model_needs_a_name_a_short_name_and_rules_to_start_from(administrator_client):
+    response = administrator_client.post(reverse("administration:service-model-add"), {"key": "Not A Slug"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    for message in [
+        "Enter the service model&#39;s name",
+        "Enter a short name using only lower-case letters, numbers and hyphens",
+        "Select the service model to start from",
+    ]:
+        assert message in page
+
+
+def test_changing_a_service_model_s_name_keeps_its_versions_and_is_audited(administrator_client):
+    model = ServiceModelFactory()
+    url = reverse("administration:service-model-details", args=[model.pk])
+    assert administrator_client.post(url, {"name": ""}).status_code == 400
+    administrator_client.post(url, {"name": "Renamed", "description": "Words", "source": ""})
+    model.refresh_from_db()
+    assert (model.name, model.description, model.versions.count()) == ("Renamed", "Words", 1)
+    assert AuditEvent.objects.filter(action="organisations.service_model_updated", object_id=str(model.pk)).exists()

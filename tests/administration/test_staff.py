@@ -50,7 +50,7 @@ def test_an_administrator_adds_a_team_member_who_is_invited_by_email_and_audited
     ).exists()
     team_page = administrator_client.get(response["Location"]).content.decode()
     assert "Priya Nair" in team_page
-    assert "Invited, no password yet" in team_page
+    assert "No password set yet" in team_page
 
 
 def test_adding_a_team_member_shows_each_problem_in_the_error_summary(administrator_client):
@@ -145,7 +145,19 @@ def test_an_administrator_cannot_deactivate_themselves(administrator_client):
 
 @pytest.mark.parametrize(
     "name",
-    ["index", "staff", "staff-add", "teams", "sites", "site-add", "directory", "organisation-add", "service-models"],
+    [
+        "index",
+        "staff",
+        "staff-add",
+        "teams",
+        "sites",
+        "site-add",
+        "directory",
+        "organisation-add",
+        "service-models",
+        "interventions",
+        "intervention-add",
+    ],
 )
 def test_only_administrators_may_open_the_administration_pages(name, case_manager_client):
     assert case_manager_client.get(reverse(f"administration:{name}")).status_code == 403
@@ -153,7 +165,19 @@ def test_only_administrators_may_open_the_administration_pages(name, case_manage
 
 @pytest.mark.parametrize(
     "name",
-    ["index", "staff", "staff-add", "teams", "sites", "site-add", "directory", "organisation-add", "service-models"],
+    [
+        "index",
+        "staff",
+        "staff-add",
+        "teams",
+        "sites",
+        "site-add",
+        "directory",
+        "organisation-add",
+        "service-models",
+        "interventions",
+        "intervention-add",
+    ],
 )
 def test_administrators_open_each_administration_page(name, administrator_client):
     TeamFactory()
@@ -164,3 +188,36 @@ def test_a_case_manager_cannot_add_a_team_member(case_manager_client):
     response = _add(case_manager_client, TeamFactory())
     assert response.status_code == 403
     assert not User.objects.filter(email="priya.nair@example.org").exists()
+
+
+def test_an_administrator_who_is_not_a_superuser_cannot_deactivate_a_superuser(administrator_client):
+    superuser = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    url = reverse("administration:staff-member", args=[superuser.pk])
+    response = administrator_client.post(url, {"action": "deactivate", "reason": "Testing"})
+    assert response.status_code == 400
+    assert "Only a superuser can deactivate a superuser" in response.content.decode()
+    superuser.refresh_from_db()
+    assert superuser.is_active
+    assert not AuditEvent.objects.filter(action="administration.staff_deactivated").exists()
+
+
+def test_a_deactivated_member_can_be_let_back_in_and_that_is_audited(administrator_client):
+    member = UserFactory(role=Role.CASE_MANAGER, is_active=False)
+    administrator_client.post(reverse("administration:staff-member", args=[member.pk]), {"action": "reactivate"})
+    member.refresh_from_db()
+    assert member.is_active
+    assert AuditEvent.objects.filter(action="administration.staff_reactivated", object_id=str(member.pk)).exists()
+
+
+def test_a_new_invitation_can_be_emailed_until_a_password_is_set(administrator_client):
+    _add(administrator_client, TeamFactory())
+    member = User.objects.get(email="priya.nair@example.org")
+    url = reverse("administration:staff-member", args=[member.pk])
+    administrator_client.post(url, {"action": "reinvite"})
+    assert Message.objects.filter(template_name="staff_invitation", recipient=member.email).count() == 2
+    assert AuditEvent.objects.filter(action="administration.invitation_resent", object_id=str(member.pk)).exists()
+    member.set_password("a long new password 77")
+    member.save()
+    refused = administrator_client.post(url, {"action": "reinvite"})
+    assert refused.status_code == 400
+    assert Message.objects.filter(template_name="staff_invitation", recipient=member.email).count() == 2
