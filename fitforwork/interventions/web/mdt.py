@@ -1,4 +1,4 @@
-"""The multidisciplinary team pages of a case: its care team, MDT discussion notes and onward referrals.
+"""The multidisciplinary team pages of a case (they live with interventions, which sits above cases): its care team, MDT discussion notes and onward referrals.
 
 Every page gets its case through `access.case_for`, which audits the read; someone with no relationship
 to the case is sent to the case page, which offers break-glass. Services check who may write.
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from fitforwork.accounts.models import AuthenticatedHttpRequest, User
 from fitforwork.cases import access, mdt
 from fitforwork.cases.models import CareTeamMember, Case
-from fitforwork.cases.web.mdt_forms import (
+from fitforwork.interventions.web.mdt_forms import (
     CareTeamAddForm,
     MdtNoteForm,
     OnwardReferralMoveForm,
@@ -88,7 +88,7 @@ def _render(request: AuthenticatedHttpRequest, template: str, case: Case, **cont
             "case_href": _case_href(case),
         }
     )
-    return render(request, f"cases/mdt/{template}", context, status=400 if failed else 200)
+    return render(request, template, context, status=400 if failed else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,7 +122,7 @@ def care_team(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     members = list(mdt.care_team_current(case))
     return _render(
         request,
-        "care_team.jinja",
+        "cases/mdt/care_team.jinja",
         case,
         form=form,
         error=error,
@@ -147,7 +147,7 @@ def mdt_notes(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
             except mdt.CareTeamError as refused:
                 error = str(refused)
     notes = list(mdt.mdt_notes_for_case(case))
-    return _render(request, "mdt_notes.jinja", case, form=form, error=error, can_write=can_write, notes=notes)
+    return _render(request, "cases/mdt/mdt_notes.jinja", case, form=form, error=error, can_write=can_write, notes=notes)
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,7 +176,7 @@ def onward_referrals(request: AuthenticatedHttpRequest, case: Case) -> HttpRespo
     timing = intervention_selectors.referral_to_first_intervention(Case.objects.filter(pk=case.pk)).first()
     return _render(
         request,
-        "onward_referrals.jinja",
+        "interventions/onward_referrals.jinja",
         case,
         form=form,
         error=error,
@@ -219,7 +219,7 @@ def onward_referral_update(request: AuthenticatedHttpRequest, case: Case, referr
             error = str(refused)
     return _render(
         request,
-        "onward_referral_update.jinja",
+        "interventions/onward_referral_update.jinja",
         case,
         form=form,
         error=error,

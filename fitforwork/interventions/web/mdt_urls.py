@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from fitforwork.cases.web import mdt
+from fitforwork.interventions.web import mdt
 
 urlpatterns: list[URLPattern] = [
     path("<uuid:case_id>/care-team/", mdt.care_team, name="care-team"),
