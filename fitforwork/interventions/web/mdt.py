@@ -1,4 +1,5 @@
-"""The multidisciplinary team pages of a case (they live with interventions, which sits above cases): its care team, MDT discussion notes and onward referrals.
+"""The multidisciplinary team pages of a case: its care team, MDT discussion notes and onward referrals, and
+the record's "Team and interventions" section. They live in interventions, which sits above cases.
 
 Every page gets its case through `access.case_for`, which audits the read; someone with no relationship
 to the case is sent to the case page, which offers break-glass. Services check who may write.
@@ -17,22 +18,24 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest, User
 from fitforwork.cases import access, mdt
 from fitforwork.cases.models import CareTeamMember, Case
+from fitforwork.cases.web.break_glass_page import offers_break_glass
+from fitforwork.cases.web.sections import render_section
+from fitforwork.core.presenters import date_long
+from fitforwork.interventions import presenters as intervention_presenters
+from fitforwork.interventions import selectors as intervention_selectors
+from fitforwork.interventions import services as intervention_services
+from fitforwork.interventions.models import OnwardReferral
 from fitforwork.interventions.web.mdt_forms import (
     CareTeamAddForm,
     MdtNoteForm,
     OnwardReferralMoveForm,
     OnwardReferralRequestForm,
 )
-from fitforwork.core.presenters import date_long
-from fitforwork.interventions import presenters as intervention_presenters
-from fitforwork.interventions import selectors as intervention_selectors
-from fitforwork.interventions import services as intervention_services
-from fitforwork.interventions.models import OnwardReferral
 
 CaseView = Callable[..., HttpResponse]
 
@@ -225,4 +228,23 @@ def onward_referral_update(request: AuthenticatedHttpRequest, case: Case, referr
         error=error,
         onward=onward,
         rows=intervention_presenters.onward_referral_summary(onward),
+    )
+
+
+@require_GET
+@offers_break_glass
+def team_section(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The record's "Team and interventions" section: who is in the care team, the latest MDT discussion and
+    the onward referrals, each with a link to its own page."""
+    case = access.case_for(request, case_id, section="team")
+    notes = list(mdt.mdt_notes_for_case(case)[:1])
+    referrals = list(intervention_selectors.onward_referrals_for_case(case))
+    return render_section(
+        request,
+        case,
+        "team",
+        "interventions/team_section.jinja",
+        members=_care_team_rows(list(mdt.care_team_current(case))),
+        latest_note=notes[0] if notes else None,
+        referrals=[(onward, intervention_presenters.status_tag(onward)) for onward in referrals],
     )
