@@ -59,6 +59,22 @@ def care_team_candidates(case: Case) -> QuerySet[User]:
     return candidates.order_by("first_name", "last_name", "email")
 
 
+def known_disciplines(users: list[User]) -> dict[int, str]:
+    """The discipline each of `users` already has, where the service knows it: a job title that names one
+    ("Physiotherapist"), or else the discipline they had when they last joined a care team."""
+    by_label = {str(label).lower(): value for value, label in CareTeamMember.Discipline.choices}
+    known: dict[int, str] = {}
+    for user in users:
+        if (user.job_title or "").strip().lower() in by_label:
+            known[user.pk] = by_label[user.job_title.strip().lower()]
+    unknown = [user.pk for user in users if user.pk not in known]
+    if unknown:
+        latest = CareTeamMember.objects.filter(user_id__in=unknown).order_by("user_id", "-added_at", "-id")
+        for user_id, discipline in latest.values_list("user_id", "discipline"):
+            known.setdefault(user_id, discipline)
+    return known
+
+
 def care_team_current(case: Case) -> QuerySet[CareTeamMember]:
     """The case's care team as it is now, in the order they joined."""
     return CareTeamMember.objects.filter(case=case, removed_at__isnull=True).select_related("user", "added_by")

@@ -99,7 +99,8 @@ def _render(request: AuthenticatedHttpRequest, template: str, case: Case, **cont
 def care_team(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     can_manage = mdt.can_manage_care_team(request.user, case)
     candidates = list(mdt.care_team_candidates(case)) if can_manage else []
-    form = CareTeamAddForm(candidates=candidates)
+    known = mdt.known_disciplines(candidates)
+    form = CareTeamAddForm(candidates=candidates, known=known)
     error = ""
     if request.method == "POST":
         if not can_manage:
@@ -113,7 +114,7 @@ def care_team(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
                 mdt.care_team_remove(member=member, actor=request.user)
                 messages.success(request, f"{_user_name(member.user)} has left the care team")
                 return redirect("cases:care-team", case_id=case.pk)
-            form = CareTeamAddForm(request.POST, candidates=candidates)
+            form = CareTeamAddForm(request.POST, candidates=candidates, known=known)
             if form.is_valid():
                 member = mdt.care_team_add(
                     case=case, user=form.chosen_user(), discipline=form.cleaned_data["discipline"], actor=request.user
