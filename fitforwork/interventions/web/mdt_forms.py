@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -30,7 +31,9 @@ class CareTeamAddForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, candidates: list[User], known: dict[int, str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, candidates: list[User], known: dict[uuid.UUID, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = {str(user.pk): user for user in candidates}
         self.known = known or {}
