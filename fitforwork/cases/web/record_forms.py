@@ -91,17 +91,13 @@ def _now_local() -> datetime:
 class TimeField(forms.CharField):
     """A time of day typed as 24-hour hours and minutes ("14:30", "9.05" or "0930"), as a `time`."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 5)
-        super().__init__(**kwargs)
-
     def clean(self, value: Any) -> time | None:  # type: ignore[override]
         text = str(super().clean(value) or "").strip().replace(".", ":")
         if not text:
             return None
         if ":" not in text and text.isdigit() and len(text) in (3, 4):
             text = f"{text[:-2]}:{text[-2:]}"
-        hours, _, minutes = text.partition(":")
+        hours, _, minutes = text[:8].partition(":")
         if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
             raise forms.ValidationError("Enter the time as hours and minutes, for example 14:30")
         if not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
