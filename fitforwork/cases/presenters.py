@@ -87,6 +87,7 @@ def referral_rows(case: Case) -> list[dict[str, Any]]:
             ("Referred by", referral.get_source_display()),
             ("Received", datetime_long(referral.received_at)),
             ("Reason for referral", referral.reason),
+            ("Help wanted", referral.help_wanted or "Not asked"),
         )
     ]
 

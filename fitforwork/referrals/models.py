@@ -117,7 +117,9 @@ class Referral(BaseModel):
     referrer_phone = models.CharField(max_length=20, blank=True)
 
     reason = models.TextField(help_text="Why the person is being referred, in the referrer's words")
-    help_wanted = models.TextField(blank=True, help_text="What the person would like help with, in their words")
+    help_wanted = models.TextField(
+        blank=True, default="", db_default="", help_text="What the person would like help with, in their words"
+    )
     condition_category = models.CharField(max_length=20, choices=Condition.Category.choices)
     employment_status = models.CharField(max_length=20, choices=EmploymentStatus.choices)
     absence_start = models.DateField(null=True, blank=True)
