@@ -104,7 +104,7 @@ def referral_same_person(*, referral: Referral, actor: User) -> Referral:
     to that person record. It stays open, for the team to accept, decline or close as a duplicate; the person
     record it was first given is kept, as is everything the referrer sent."""
     rules.ensure_can_triage(actor, referral)
-    locked = Referral.objects.select_for_update().select_related("possible_duplicate_of").get(pk=referral.pk)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
     original = locked.possible_duplicate_of
     if locked.duplicate_status != Referral.DuplicateStatus.FLAGGED or original is None:
         raise InvalidTransition(f"Referral {locked.reference} is not flagged as a possible duplicate.")
