@@ -86,9 +86,10 @@ def relationship_to(user: User, case: Case) -> str:
     return ""
 
 
-def case_for(request: HttpRequest, case_id: UUID | str, *, purpose: str = "viewed") -> Case:
-    """The case for this reader, with the read audited; 404 if there is no such case (or the reader is not
-    clinical staff, who never learn whether it exists); BreakGlassNeeded if they have no relationship to it."""
+def case_for(request: HttpRequest, case_id: UUID | str, *, purpose: str = "viewed", section: str = "") -> Case:
+    """The case for this reader, with the read audited (and which section of the record, if one); 404 if there
+    is no such case (or the reader is not clinical staff, who never learn whether it exists); BreakGlassNeeded
+    if they have no relationship to it now."""
     user = request.user
     assert isinstance(user, User)  # noqa: S101  # case pages are for signed-in staff only
     if user.role not in BREAK_GLASS_ROLES:
@@ -99,13 +100,10 @@ def case_for(request: HttpRequest, case_id: UUID | str, *, purpose: str = "viewe
     relationship = relationship_to(user, case)
     if not relationship:
         raise BreakGlassNeeded(case)
-    audit_record(
-        actor=user,
-        action=f"cases.case.{purpose}",
-        obj=case,
-        data={"path": request.path, "relationship": relationship},
-        request=request,
-    )
+    data = {"path": request.path, "relationship": relationship}
+    if section:
+        data["section"] = section
+    audit_record(actor=user, action=f"cases.case.{purpose}", obj=case, data=data, request=request)
     return case
 
 
@@ -135,6 +133,12 @@ def case_open_tasks(case: Case) -> list[Task]:
     """The case's open tasks, soonest due first, with who each is for."""
     tasks = Task.objects.filter(case=case, completed_at__isnull=True, cancelled_at__isnull=True)
     return list(tasks.select_related("assigned_to").order_by("due_on", "created_at"))
+
+
+def case_next_task(case: Case) -> Task | None:
+    """The open task due soonest, for the record's summary panel."""
+    tasks = Task.objects.filter(case=case, completed_at__isnull=True, cancelled_at__isnull=True)
+    return tasks.select_related("assigned_to").order_by("due_on", "created_at").first()
 
 
 def case_task(case: Case, task_id: UUID | str) -> Task:

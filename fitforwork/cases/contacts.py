@@ -20,6 +20,7 @@ from fitforwork.cases.services import CaseError, case_transition
 from fitforwork.core.audit.services import audit_record
 from fitforwork.organisations.selectors import rules_config
 
+MAX_DURATION_MINUTES = 600
 FAILED_OUTCOMES = (Contact.Outcome.ATTEMPTED, Contact.Outcome.DID_NOT_ATTEND)
 
 
@@ -36,8 +37,18 @@ class FailedAttempts:
 
 
 @transaction.atomic
-def contact_record(*, case: Case, actor: User, method: str, outcome: str, at: datetime, note: str = "") -> Contact:
-    """Record a contact or attempt; a contact made with a referred case moves it to contacted."""
+def contact_record(
+    *,
+    case: Case,
+    actor: User,
+    method: str,
+    outcome: str,
+    at: datetime,
+    note: str = "",
+    duration_minutes: int | None = None,
+) -> Contact:
+    """Record a contact or attempt, when it happened and how long it took (minutes, if given); a contact made
+    with a referred case moves it to contacted."""
     ensure_can_work_case(actor, case)
     if method not in Contact.Method.values:
         raise CaseError("Select how you contacted them")
@@ -45,17 +56,31 @@ def contact_record(*, case: Case, actor: User, method: str, outcome: str, at: da
         raise CaseError("Select what happened")
     if at > timezone.now() + timedelta(minutes=5):
         raise CaseError("The time of the contact must be in the past")
+    if duration_minutes is not None and not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
+        raise CaseError(f"How long it took must be between 0 and {MAX_DURATION_MINUTES} minutes")
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.status == CaseStatus.DISCHARGED:
         raise CaseError(f"{locked} is discharged, so reopen it before recording a contact.")
     contact = Contact.objects.create(
-        case=locked, method=method, outcome=outcome, at=at, note=note.strip(), recorded_by=actor
+        case=locked,
+        method=method,
+        outcome=outcome,
+        at=at,
+        duration_minutes=duration_minutes,
+        note=note.strip(),
+        recorded_by=actor,
     )
     audit_record(
         actor=actor,
         action="cases.contact.recorded",
         obj=locked,
-        data={"contact": contact.pk, "method": method, "outcome": outcome, "at": at.isoformat()},
+        data={
+            "contact": contact.pk,
+            "method": method,
+            "outcome": outcome,
+            "at": at.isoformat(),
+            "duration_minutes": duration_minutes,
+        },
     )
     if outcome == Contact.Outcome.MADE and locked.status == CaseStatus.REFERRED:
         case_transition(case=locked, to=CaseStatus.CONTACTED, actor=actor, reason="First contact made")
@@ -76,3 +101,8 @@ def failed_attempts(case: Case) -> FailedAttempts:
 def contacts_for(case: Case) -> list[Contact]:
     """The case's contacts, newest first, with who recorded each."""
     return list(Contact.objects.filter(case=case).select_related("recorded_by").order_by("-at", "-id"))
+
+
+def last_contact(case: Case) -> Contact | None:
+    """The latest contact or attempt, for the record's summary panel."""
+    return Contact.objects.filter(case=case).select_related("recorded_by").order_by("-at", "-id").first()

@@ -6,6 +6,7 @@ of the case's site adds and removes them; removal keeps the row, with who remove
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -57,6 +58,22 @@ def care_team_candidates(case: Case) -> QuerySet[User]:
     if case.case_manager_id is not None:
         candidates = candidates.exclude(pk=case.case_manager_id)
     return candidates.order_by("first_name", "last_name", "email")
+
+
+def known_disciplines(users: list[User]) -> dict[uuid.UUID, str]:
+    """The discipline each of `users` already has, where the service knows it: a job title that names one
+    ("Physiotherapist"), or else the discipline they had when they last joined a care team."""
+    by_label = {str(label).lower(): value for value, label in CareTeamMember.Discipline.choices}
+    known: dict[uuid.UUID, str] = {}
+    for user in users:
+        if (user.job_title or "").strip().lower() in by_label:
+            known[user.pk] = by_label[user.job_title.strip().lower()]
+    unknown = [user.pk for user in users if user.pk not in known]
+    if unknown:
+        latest = CareTeamMember.objects.filter(user_id__in=unknown).order_by("user_id", "-added_at", "-id")
+        for user_id, discipline in latest.values_list("user_id", "discipline"):
+            known.setdefault(user_id, discipline)
+    return known
 
 
 def care_team_current(case: Case) -> QuerySet[CareTeamMember]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from fitforwork.accounts.models import User
@@ -14,6 +14,9 @@ from fitforwork.cases.models import BreakGlass, Case, CaseStatus, CaseStatusChan
 from fitforwork.core.calendar import working_days_between
 from fitforwork.core.presenters import date_long, datetime_long
 from fitforwork.people.nhs_number import format_nhs_number
+
+if TYPE_CHECKING:
+    from fitforwork.cases.contacts import FailedAttempts
 
 DUE_SOON_WORKING_DAYS = 2
 
@@ -26,13 +29,6 @@ STATUS_TAG_CLASSES = {
     CaseStatus.DISCHARGED: "nhsuk-tag--grey",
 }
 RISK_TAG_CLASSES = {"low": "nhsuk-tag--green", "medium": "nhsuk-tag--yellow", "high": "nhsuk-tag--red"}
-
-# Pages other parts of the service add for a case, each taking the case id; shown only once they exist.
-CASE_LINKS = (
-    ("cases:care-team", "Care team"),
-    ("cases:mdt-notes", "MDT discussion notes"),
-    ("cases:onward-referrals", "Onward referrals"),
-)
 
 
 def _plural(count: int, word: str) -> str:
@@ -91,6 +87,7 @@ def referral_rows(case: Case) -> list[dict[str, Any]]:
             ("Referred by", referral.get_source_display()),
             ("Received", datetime_long(referral.received_at)),
             ("Reason for referral", referral.reason),
+            ("Help wanted", referral.help_wanted or "Not asked"),
         )
     ]
 
@@ -168,27 +165,18 @@ def history_rows(changes: list[CaseStatusChange]) -> list[dict[str, str]]:
 
 
 def contact_rows(contacts: list[Contact]) -> list[dict[str, str]]:
+    """Each contact: when, how (and for how long), what happened, and who recorded it."""
     return [
         {
             "when": datetime_long(contact.at),
             "method": contact.get_method_display(),
+            "duration": "" if contact.duration_minutes is None else _plural(contact.duration_minutes, "minute"),
             "outcome": contact.get_outcome_display(),
             "note": contact.note,
             "who": user_name(contact.recorded_by),
         }
         for contact in contacts
     ]
-
-
-def case_links(case: Case) -> list[dict[str, str]]:
-    """Links to the case's other pages that exist in this build."""
-    links = []
-    for name, text in CASE_LINKS:
-        try:
-            links.append({"href": reverse(name, args=[case.pk]), "text": text})
-        except NoReverseMatch:
-            continue
-    return links
 
 
 def next_status_label(status: str | None) -> str:
@@ -210,3 +198,51 @@ def break_glass_rows(uses: list[BreakGlass]) -> list[dict[str, Any]]:
         }
         for use in uses
     ]
+
+
+def panel_rows(case: Case, *, last_contact: Contact | None, next_task: Task | None) -> list[dict[str, Any]]:
+    """The summary panel at the top of every section: how to reach the person and where the case stands."""
+    person = case.person
+    stage = case.get_status_display()
+    if case.risk:
+        stage = f"{stage}, {case.get_risk_display().lower()} risk"
+    contact = "None yet"
+    if last_contact is not None:
+        contact = f"{datetime_long(last_contact.at)}: {last_contact.get_method_display().lower()}, "
+        contact += last_contact.get_outcome_display().lower()
+    task = "None open"
+    if next_task is not None:
+        task = f"{next_task.title}, due {date_long(next_task.due_on)}"
+    rows = [
+        ("Phone number", person.phone or "Not given"),
+        ("Email address", person.email or "Not given"),
+        ("Prefers", person.get_preferred_contact_method_display() or "Not said"),
+        ("Stage and risk", stage if case.risk else f"{stage}, risk not set"),
+        ("Last contact", contact),
+        ("Next task", task),
+    ]
+    return [_row(key, value) for key, value in rows]
+
+
+def alerts(case: Case, *, attempts: FailedAttempts, can_work: bool) -> list[dict[str, str]]:
+    """What the reader must not miss, for the top of every section: a possible duplicate, too many failed
+    contact attempts. (Red flags from questionnaires join here when assessments record them.)"""
+    found = []
+    if case.referral.duplicate_status == "flagged":
+        found.append(
+            {
+                "heading": "Possible duplicate",
+                "text": "The referral may be for someone the service already has a record of. Triage checks it.",
+            }
+        )
+    if can_work and case.is_open and attempts.reached:
+        found.append(
+            {
+                "heading": f"No contact after {attempts.count} attempts",
+                "text": f"The service model allows {attempts.limit} failed attempts to contact someone "
+                "before they are discharged as not contactable.",
+                "href": reverse("cases:case-discharge", args=[case.pk]) + "?reason=not_contactable",
+                "link": "Discharge as not contactable",
+            }
+        )
+    return found

@@ -59,4 +59,5 @@ class ReferralInput:
     referrer_name: str = ""
     referrer_email: str = ""
     referrer_phone: str = ""
+    help_wanted: str = ""
     extra: dict[str, Any] = field(default_factory=dict)

@@ -340,6 +340,7 @@ def _referral(
         referrer_email=data.referrer_email,
         referrer_phone=data.referrer_phone,
         reason=data.reason,
+        help_wanted=data.help_wanted,
         condition_category=data.condition_category,
         employment_status=data.employment_status,
         absence_start=data.absence_start,

@@ -90,6 +90,7 @@ class Referral(BaseModel):
         FLAGGED = "flagged", "Possible duplicate"
         MERGED = "merged", "Merged into another referral"
         NOT_DUPLICATE = "not_duplicate", "Checked: not a duplicate"
+        SAME_PERSON = "same_person", "Checked: the same person"
 
     reference = models.CharField(max_length=12, unique=True)
     submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="referral")
@@ -116,6 +117,9 @@ class Referral(BaseModel):
     referrer_phone = models.CharField(max_length=20, blank=True)
 
     reason = models.TextField(help_text="Why the person is being referred, in the referrer's words")
+    help_wanted = models.TextField(
+        blank=True, default="", db_default="", help_text="What the person would like help with, in their words"
+    )
     # Blank (and consent None) when the sender did not give it, as a GP system's plain FHIR referral may not:
     # asked at triage (`not_given`).
     condition_category = models.CharField(max_length=20, choices=Condition.Category.choices, blank=True)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from fitforwork.core.calendar import working_days_between
 from fitforwork.core.presenters import date_long, datetime_long
+from fitforwork.people.models import Employment, Person
 from fitforwork.people.nhs_number import format_nhs_number
 from fitforwork.referrals.models import Referral
 
@@ -93,3 +94,60 @@ def referral_rows(referral: Referral) -> list[dict[str, Any]]:
         ("Service", referral.site.name),
     ]
     return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
+
+
+def employer_text(employment: Employment | None) -> str:
+    if employment is None:
+        return "Not given"
+    employer = employment.employer.name if employment.employer is not None else employment.employer_name
+    parts = [part for part in (employment.job_title, employer) if part]
+    return ", ".join(parts) if parts else "Not given"
+
+
+def contact_rows(referral: Referral, *, employment: Employment | None) -> list[dict[str, Any]]:
+    """What triage needs to make first contact: how to reach them, where they work, what they want help with."""
+    person = referral.person
+    rows = [
+        ("Phone number", person.phone or "Not given"),
+        ("Email address", person.email or "Not given"),
+        ("Prefers to be contacted by", person.get_preferred_contact_method_display() or "Not said"),
+        ("Employer", employer_text(employment)),
+        ("Help wanted", referral.help_wanted or "Not asked"),
+    ]
+    return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
+
+
+def _address(person: Person) -> str:
+    parts = (person.address_line_1, person.address_line_2, person.town, person.postcode)
+    return ", ".join(part for part in parts if part) or "Not given"
+
+
+def _compared(person: Person, referral: Referral, employment: Employment | None) -> list[tuple[str, str]]:
+    return [
+        ("Name", f"{person.given_name} {person.family_name}"),
+        ("Date of birth", date_long(person.date_of_birth)),
+        ("NHS number", format_nhs_number(person.nhs_number) or "Not given"),
+        ("Address", _address(person)),
+        ("Phone number", person.phone or "Not given"),
+        ("Email address", person.email or "Not given"),
+        ("GP practice", person.gp_practice.name if person.gp_practice is not None else "Not given"),
+        ("Employer", employer_text(employment)),
+        ("Referred by", referral.get_source_display()),
+        ("Received", datetime_long(referral.received_at)),
+        ("Status", referral.get_status_display()),
+    ]
+
+
+def duplicate_rows(
+    referral: Referral, earlier: Referral, *, employments: tuple[Employment | None, Employment | None]
+) -> list[dict[str, Any]]:
+    """The possible duplicate beside the earlier referral, field by field, each detail about the person marked
+    the same or different (letter case aside)."""
+    this = _compared(referral.person, referral, employments[0])
+    that = _compared(earlier.person, earlier, employments[1])
+    identity = {"Name", "Date of birth", "NHS number", "Address", "Phone number", "Email address", "GP practice"}
+    rows = []
+    for (key, mine), (_, theirs) in zip(this, that, strict=True):
+        same = mine.casefold() == theirs.casefold()
+        rows.append({"key": key, "this": mine, "earlier": theirs, "same": same, "compared": key in identity})
+    return rows

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from fitforwork.accounts.models import Role, User
-from fitforwork.people.models import Person
+from fitforwork.people.models import Employment, Person
 from fitforwork.referrals.models import Referral
 
 DUPLICATE_LOOKBACK_DAYS = 365
@@ -127,3 +127,9 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
 def triage_queue(user: User) -> QuerySet[Referral]:
     """Received referrals waiting for a decision, oldest first (the clock started when each arrived)."""
     return referrals_visible_to(user).filter(status=Referral.Status.RECEIVED).order_by("received_at", "id")
+
+
+def current_employment(person: Person) -> Employment | None:
+    """The person's current job as last recorded, with its employer, for triage."""
+    jobs = Employment.objects.filter(person=person, is_current=True).select_related("employer")
+    return jobs.order_by("-created_at").first()

@@ -85,7 +85,8 @@ def referral_merge_duplicate(*, referral: Referral, actor: User) -> Referral:
     """Close a flagged referral as a duplicate of the earlier one; its referrer and the person are told why."""
     rules.ensure_can_triage(actor, referral)
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    if locked.duplicate_status != Referral.DuplicateStatus.FLAGGED or locked.possible_duplicate_of is None:
+    deciding = {Referral.DuplicateStatus.FLAGGED, Referral.DuplicateStatus.SAME_PERSON}
+    if locked.duplicate_status not in deciding or locked.possible_duplicate_of is None:
         raise InvalidTransition(f"Referral {locked.reference} is not flagged as a possible duplicate.")
     original = locked.possible_duplicate_of
     reason = f"This is the same person as referral {original.reference}, which we already have."
@@ -95,3 +96,29 @@ def referral_merge_duplicate(*, referral: Referral, actor: User) -> Referral:
     audit_record(actor=actor, action="referrals.referral.merged", obj=declined, data={"into": str(original.pk)})
     notifications.referral_declined(declined)
     return declined
+
+
+@transaction.atomic
+def referral_same_person(*, referral: Referral, actor: User) -> Referral:
+    """The team checked a flagged referral: it is the same person as the earlier referral's, so it is attached
+    to that person record. It stays open, for the team to accept, decline or close as a duplicate; the person
+    record it was first given is kept, as is everything the referrer sent."""
+    rules.ensure_can_triage(actor, referral)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    original = locked.possible_duplicate_of
+    if locked.duplicate_status != Referral.DuplicateStatus.FLAGGED or original is None:
+        raise InvalidTransition(f"Referral {locked.reference} is not flagged as a possible duplicate.")
+    if locked.status != Referral.Status.RECEIVED:
+        raise InvalidTransition(f"Referral {locked.reference} is already {locked.get_status_display().lower()}.")
+    from_person = locked.person_id
+    locked.person_id = original.person_id
+    locked.duplicate_status = Referral.DuplicateStatus.SAME_PERSON
+    locked.stamp(actor)
+    locked.save(update_fields=["person", "duplicate_status", "modified_at", "modified_by"])
+    audit_record(
+        actor=actor,
+        action="referrals.referral.same_person",
+        obj=locked,
+        data={"earlier": str(original.pk), "from_person": str(from_person), "to_person": str(original.person_id)},
+    )
+    return locked

@@ -74,6 +74,10 @@ CASE_URL_NAMES = _cases_url_names()
 
 KINDS = {
     "case": "read",
+    "case-contacts": "read",
+    "case-tasks": "read",
+    "case-team": "read",
+    "case-history": "read",
     "care-team": "read",
     "mdt-notes": "read",
     "onward-referrals": "read",

@@ -116,6 +116,7 @@ def test_recording_a_contact_through_the_page(client, case, manager):
             "on_day": today.day,
             "on_month": today.month,
             "on_year": today.year,
+            "at_time": "00:01",
             "note": "Agreed to an assessment on Thursday",
         },
     )
@@ -125,6 +126,7 @@ def test_recording_a_contact_through_the_page(client, case, manager):
     assert (contact.method, contact.outcome, contact.note) == ("video", "made", "Agreed to an assessment on Thursday")
     case.refresh_from_db()
     assert case.status == CaseStatus.CONTACTED
-    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert response["Location"] == reverse("cases:case-contacts", args=[case.pk])
+    page = client.get(response["Location"]).content.decode()
     assert "Video call" in page
     assert "Agreed to an assessment on Thursday" in page

@@ -223,3 +223,28 @@ def test_the_pages_take_the_same_number_of_queries_however_much_the_case_holds(c
         mdt_note_add(case=case, actor=manager, discussed_on=timezone.localdate(), attendees="A", note=f"Talk {number}")
         onward_referral_request(case=case, intervention=directory[number + 1], actor=manager)
     assert counts() == few
+
+
+def test_the_care_team_form_does_not_ask_the_discipline_of_a_practitioner_who_has_one(workwell_site, case, manager):
+    """A job title naming a discipline is enough: the person joins as that, with no question asked."""
+    known = UserFactory(role=Role.PRACTITIONER, site=workwell_site, first_name="Ola", job_title="Physiotherapist")
+    client = signed_in(manager)
+
+    form_page = client.get(reverse("cases:care-team", args=[case.pk])).content.decode()
+    assert "Ola" in form_page
+    assert "(Physiotherapist)" in form_page
+    assert 'name="discipline"' not in form_page  # everyone on the list has a known discipline
+
+    response = client.post(reverse("cases:care-team", args=[case.pk]), {"action": "add", "user": str(known.pk)})
+    assert response.status_code == 302
+    assert CareTeamMember.objects.get(case=case, user=known).discipline == "physiotherapist"
+
+
+def test_the_discipline_is_asked_only_of_someone_without_one(workwell_site, case, manager, physio):
+    """The fixture's practitioner has no job title and has never been in a care team, so it is still asked."""
+    client = signed_in(manager)
+
+    assert 'name="discipline"' in client.get(reverse("cases:care-team", args=[case.pk])).content.decode()
+    response = client.post(reverse("cases:care-team", args=[case.pk]), {"action": "add", "user": str(physio.pk)})
+    assert response.status_code == 400
+    assert "Select their discipline" in response.content.decode()

@@ -35,8 +35,17 @@ def a_referral_to_the_case_managers_site():
     return receive(channel="gp_form", payload={}, parse=lambda _: data)
 
 
+def section(browsing, name):
+    """Move to a section of the case record with its secondary navigation."""
+    page = browsing.page
+    page.get_by_role("navigation", name="Sections of the case record").get_by_role("link", name=name).click()
+    expect(page.get_by_role("link", name=name, exact=True)).to_have_attribute("aria-current", "page")
+    browsing.check_accessibility()
+
+
 def record_contact(browsing, *, method, outcome):
     page = browsing.page
+    section(browsing, "Contacts")
     page.get_by_role("link", name="Record a contact").click()
     browsing.check_accessibility()
     page.get_by_label(method).check()
@@ -74,8 +83,10 @@ def test_a_case_manager_works_a_case_from_accepted_referral_to_discharge(browsin
     browsing.goto(f"/cases/{case.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Casey Recordwell")
     expect(page.locator(".nhsuk-tag").first).to_have_text("Referred")
-    expect(page.get_by_role("cell", name="Make first contact", exact=True)).to_be_visible()
+    expect(page.locator(".ffw-case-panel")).to_contain_text("07700 900777")  # the summary panel: how to reach them
     browsing.screenshot("case-record-referred")
+    section(browsing, "Tasks")
+    expect(page.get_by_role("cell", name="Make first contact", exact=True)).to_be_visible()
 
     # And record a call that did not reach them, then one that did
     record_contact(browsing, method="Phone call", outcome="Tried but did not reach them")
@@ -86,9 +97,11 @@ def test_a_case_manager_works_a_case_from_accepted_referral_to_discharge(browsin
     page.get_by_role("link", name="Back to the case").click()
     record_contact(browsing, method="Phone call", outcome="Spoke with the client")
     expect(page.locator(".nhsuk-tag").first).to_have_text("Contacted")
+    section(browsing, "Tasks")
     expect(page.get_by_role("cell", name="Make first contact", exact=True)).to_have_count(0)
 
     # And move it through assessment, an agreed plan and active support, setting the risk on the way
+    section(browsing, "Summary")
     move_to(browsing, "assessed")
     page.get_by_label("Medium").check()
     page.get_by_role("button", name="Save risk").click()
@@ -99,6 +112,7 @@ def test_a_case_manager_works_a_case_from_accepted_referral_to_discharge(browsin
     browsing.screenshot("case-record-active")
 
     # And add a task by hand, first leaving it empty
+    section(browsing, "Tasks")
     page.get_by_role("link", name="Add a task").click()
     browsing.check_accessibility()
     page.get_by_role("button", name="Add task").click()
@@ -116,6 +130,7 @@ def test_a_case_manager_works_a_case_from_accepted_referral_to_discharge(browsin
     browsing.check_accessibility()
 
     # And discharge it, first forgetting the details
+    section(browsing, "Summary")
     page.get_by_role("link", name="Discharge the case").click()
     browsing.check_accessibility()
     page.get_by_role("button", name="Discharge").click()
@@ -133,9 +148,11 @@ def test_a_case_manager_works_a_case_from_accepted_referral_to_discharge(browsin
     expect(page.locator(".nhsuk-tag").first).to_have_text("Discharged")
     expect(page.get_by_text("Returned to work").first).to_be_visible()
     expect(page.get_by_role("link", name="Reopen the case")).to_be_visible()
-    expect(page.get_by_role("cell", name="Active support to Discharged")).to_be_visible()
     browsing.check_accessibility()
     browsing.screenshot("case-record-discharged")
+    section(browsing, "History")
+    expect(page.get_by_role("cell", name="Active support to Discharged")).to_be_visible()
+    section(browsing, "Summary")
     page.get_by_role("link", name="Reopen the case").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reopen the case")
     browsing.check_accessibility()

@@ -1,4 +1,4 @@
-"""Contacts with the client: each call, video call, visit, text or letter, made or only attempted."""
+"""Contacts with the client: each call, video call, visit, text, email or letter, made or only attempted."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class Contact(models.Model):
         VIDEO = "video", "Video call"
         FACE_TO_FACE = "face_to_face", "Face to face"
         SMS = "sms", "Text message"
+        EMAIL = "email", "Email"
         LETTER = "letter", "Letter"
 
     class Outcome(models.TextChoices):
@@ -28,6 +29,9 @@ class Contact(models.Model):
     method = models.CharField(max_length=20, choices=Method.choices)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     at = models.DateTimeField(default=timezone.now, help_text="When the contact happened or was tried")
+    duration_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How long the contact took, in minutes; empty when not given"
+    )
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -37,7 +41,7 @@ class Contact(models.Model):
         indexes = [models.Index(fields=["case", "at"], name="contact_case_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(method__in=["phone", "video", "face_to_face", "sms", "letter"]),
+                condition=models.Q(method__in=["phone", "video", "face_to_face", "sms", "email", "letter"]),
                 name="contact_method_known",
             ),
             models.CheckConstraint(

@@ -1,16 +1,15 @@
-"""The case record: a case's own page, its status, risk, tasks and contacts, and break-glass for staff with no
-relationship to it. Every case comes through `access.case_for`, which audits the read."""
+"""The case record's forms: status, risk, discharge, reopening, tasks and contacts (the sections they come
+from are in sections.py), and break-glass for staff with no relationship to a case. Every case comes through
+`access.case_for`, which audits the read."""
 
 from __future__ import annotations
 
-import functools
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +17,7 @@ from fitforwork.accounts.models import AuthenticatedHttpRequest
 from fitforwork.cases import access, break_glass, contacts, presenters, services
 from fitforwork.cases.models import BreakGlass, Case, CaseStatus, DischargeReason
 from fitforwork.cases.rules import can_work_case
+from fitforwork.cases.web.break_glass_page import break_glass_page, offers_break_glass
 from fitforwork.cases.web.record_forms import (
     BreakGlassForm,
     BreakGlassReviewForm,
@@ -28,29 +28,10 @@ from fitforwork.cases.web.record_forms import (
     RiskForm,
     TaskForm,
 )
+from fitforwork.cases.web.sections import section_url, summary_page, tasks_page
 from fitforwork.core.audit.services import audit_record
 
-View = Callable[..., HttpResponse]
 REVIEW_LIMIT = 200
-
-
-def break_glass_page(request: HttpRequest, case: Case, form: BreakGlassForm | None = None) -> HttpResponse:
-    """The page someone with no relationship to a case sees instead of it: go back, or give a reason."""
-    context = {"case_id": case.pk, "form": form or BreakGlassForm()}
-    return render(request, "cases/record/break_glass.jinja", context, status=400 if form else 403)
-
-
-def offers_break_glass(view: View) -> View:
-    """Answer a case page with the break-glass page when the reader has no relationship to the case."""
-
-    @functools.wraps(view)
-    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except access.BreakGlassNeeded as needed:
-            return break_glass_page(request, needed.case)
-
-    return wrapped
 
 
 def _case_to_work(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Case:
@@ -59,42 +40,6 @@ def _case_to_work(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Case
     if not can_work_case(request.user, case):
         raise PermissionDenied("Only the case's own team can change it.")
     return case
-
-
-def _case_page(request: AuthenticatedHttpRequest, case: Case, status: int = 200, **extra: Any) -> HttpResponse:
-    nation = case.site.nation
-    can_work = can_work_case(request.user, case)
-    attempts = contacts.failed_attempts(case)
-    next_status = services.NEXT_STATUS.get(case.status)
-    context = {
-        "case": case,
-        "name": presenters.person_name(case),
-        "status": presenters.status_tag(case),
-        "risk": presenters.risk_tag(case),
-        "person_rows": presenters.person_rows(case),
-        "referral_rows": presenters.referral_rows(case),
-        "case_rows": presenters.case_rows(case),
-        "tasks": presenters.task_rows(access.case_open_tasks(case), nation=nation),
-        "history": presenters.history_rows(access.case_history(case)),
-        "contacts": presenters.contact_rows(contacts.contacts_for(case)),
-        "links": presenters.case_links(case),
-        "can_work": can_work,
-        "next_status": next_status,
-        "next_label": presenters.next_status_label(next_status),
-        "attempts": attempts,
-        "prompt_not_contactable": can_work and case.is_open and attempts.reached,
-        "move_form": extra.pop("move_form", None) or MoveForm(),
-        "risk_form": extra.pop("risk_form", None) or RiskForm(initial={"risk": case.risk or None}),
-        "error": "",
-        **extra,
-    }
-    return render(request, "cases/record/case.jinja", context, status=status)
-
-
-@require_GET
-@offers_break_glass
-def case_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    return _case_page(request, access.case_for(request, case_id))
 
 
 @require_POST
@@ -107,10 +52,10 @@ def case_move(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
         try:
             services.case_transition(case=case, to=to, actor=request.user, reason=form.cleaned_data["reason"])
         except services.CaseError as refused:
-            return _case_page(request, case, status=400, move_form=form, error=str(refused))
+            return summary_page(request, case, status=400, move_form=form, error=str(refused))
         messages.success(request, f"Case moved to {CaseStatus(to).label.lower()}")
-        return redirect("cases:case", case_id=case.pk)
-    return _case_page(request, case, status=400, move_form=form)
+        return redirect(section_url("summary", case.pk))
+    return summary_page(request, case, status=400, move_form=form)
 
 
 @require_POST
@@ -119,15 +64,16 @@ def case_risk(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
     case = _case_to_work(request, case_id)
     form = RiskForm(request.POST)
     if not form.is_valid():
-        return _case_page(request, case, status=400, risk_form=form)
+        return summary_page(request, case, status=400, risk_form=form)
     services.case_set_risk(case=case, actor=request.user, risk=form.cleaned_data["risk"])
     messages.success(request, f"Risk set to {form.cleaned_data['risk']}")
-    return redirect("cases:case", case_id=case.pk)
+    return redirect(section_url("summary", case.pk))
 
 
 def _form_page(
     request: AuthenticatedHttpRequest, template: str, case: Case, form: Any, error: str = "", **extra: Any
 ) -> HttpResponse:
+    extra.setdefault("back", section_url("summary", case.pk))
     context = {"case": case, "name": presenters.person_name(case), "form": form, "error": error, **extra}
     status = 400 if error or form.errors else 200
     return render(request, f"cases/record/{template}.jinja", context, status=status)
@@ -154,7 +100,7 @@ def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
         except services.CaseError as refused:
             return _form_page(request, "discharge", case, form, str(refused))
         messages.success(request, "Case discharged")
-        return redirect("cases:case", case_id=case.pk)
+        return redirect(section_url("summary", case.pk))
     return _form_page(request, "discharge", case, form)
 
 
@@ -169,7 +115,7 @@ def case_reopen(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRe
         except services.CaseError as refused:
             return _form_page(request, "reopen", case, form, str(refused))
         messages.success(request, "Case reopened")
-        return redirect("cases:case", case_id=case.pk)
+        return redirect(section_url("summary", case.pk))
     return _form_page(request, "reopen", case, form)
 
 
@@ -188,10 +134,10 @@ def task_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
                 assigned_to=form.assignee(),
             )
         except services.CaseError as refused:
-            return _form_page(request, "task_add", case, form, str(refused))
+            return _form_page(request, "task_add", case, form, str(refused), back=section_url("tasks", case.pk))
         messages.success(request, f"Task added: {form.cleaned_data['title']}")
-        return redirect("cases:case", case_id=case.pk)
-    return _form_page(request, "task_add", case, form)
+        return redirect(section_url("tasks", case.pk))
+    return _form_page(request, "task_add", case, form, back=section_url("tasks", case.pk))
 
 
 @require_POST
@@ -202,9 +148,9 @@ def task_complete(request: AuthenticatedHttpRequest, case_id: uuid.UUID, task_id
     try:
         services.task_complete(task=task, actor=request.user)
     except services.CaseError as refused:
-        return _case_page(request, case, status=400, error=str(refused))
+        return tasks_page(request, case, status=400, error=str(refused))
     messages.success(request, f"Task completed: {task.title}")
-    return redirect("cases:case", case_id=case.pk)
+    return redirect(section_url("tasks", case.pk))
 
 
 @require_http_methods(["GET", "POST"])
@@ -221,12 +167,13 @@ def contact_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRe
                 outcome=form.cleaned_data["outcome"],
                 at=form.at(),
                 note=form.cleaned_data["note"],
+                duration_minutes=form.cleaned_data["duration_minutes"],
             )
         except services.CaseError as refused:
-            return _form_page(request, "contact_add", case, form, str(refused))
+            return _form_page(request, "contact_add", case, form, str(refused), back=section_url("contacts", case.pk))
         messages.success(request, f"Contact recorded: {contact}")
-        return redirect("cases:case", case_id=case.pk)
-    return _form_page(request, "contact_add", case, form)
+        return redirect(section_url("contacts", case.pk))
+    return _form_page(request, "contact_add", case, form, back=section_url("contacts", case.pk))
 
 
 @require_POST
@@ -240,7 +187,7 @@ def break_glass_open(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> H
     except services.CaseError as refused:
         form.add_error("reason", str(refused))
         return break_glass_page(request, case, form)
-    return redirect("cases:case", case_id=case.pk)
+    return redirect(section_url("summary", case.pk))
 
 
 def _audit_break_glass_read(request: AuthenticatedHttpRequest, uses: list[BreakGlass]) -> None:

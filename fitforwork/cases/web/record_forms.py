@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from fitforwork.accounts.models import User
+from fitforwork.cases.contacts import MAX_DURATION_MINUTES
 from fitforwork.cases.models import Contact, DischargeReason, Risk, WorkStatus
 from fitforwork.core.forms import DateField
 
@@ -83,7 +84,30 @@ class TaskForm(forms.Form):
         return self.assignees[self.cleaned_data["assigned_to"]]
 
 
+def _now_local() -> datetime:
+    return timezone.localtime()
+
+
+class TimeField(forms.CharField):
+    """A time of day typed as 24-hour hours and minutes ("14:30", "9.05" or "0930"), as a `time`."""
+
+    def clean(self, value: Any) -> time | None:  # type: ignore[override]
+        text = str(super().clean(value) or "").strip().replace(".", ":")
+        if not text:
+            return None
+        if ":" not in text and text.isdigit() and len(text) in (3, 4):
+            text = f"{text[:-2]}:{text[-2:]}"
+        hours, _, minutes = text[:8].partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+            raise forms.ValidationError("Enter the time as hours and minutes, for example 14:30")
+        if not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
+            raise forms.ValidationError("Enter a real time, for example 14:30")
+        return time(int(hours), int(minutes))
+
+
 class ContactForm(forms.Form):
+    """A contact or attempt: how, what happened, when (today and now unless changed) and how long it took."""
+
     method = forms.ChoiceField(
         label="How did you contact them?",
         choices=_choices(Contact.Method.choices),
@@ -97,14 +121,28 @@ class ContactForm(forms.Form):
         error_messages={"required": "Select what happened"},
     )
     on = DateField(label="Date of the contact")
+    at_time = TimeField(label="Time", error_messages={"required": "Enter the time of the contact"})
+    duration_minutes = forms.IntegerField(
+        label="How long it took, in minutes (optional)",
+        required=False,
+        min_value=0,
+        max_value=MAX_DURATION_MINUTES,
+        error_messages={
+            "invalid": "Enter how long it took as a whole number of minutes, for example 15",
+            "min_value": "How long it took must be 0 minutes or more",
+            "max_value": f"How long it took must be {MAX_DURATION_MINUTES} minutes or fewer",
+        },
+    )
     note = forms.CharField(label="Note (optional)", required=False, max_length=4000, widget=forms.Textarea)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        now = _now_local()
+        kwargs.setdefault("initial", {"on": now.date(), "at_time": now.strftime("%H:%M")})
+        super().__init__(*args, **kwargs)
+
     def at(self) -> datetime:
-        """Now for a contact today; midday for an earlier day, since the form asks only the date."""
-        day = self.cleaned_data["on"]
-        if day == timezone.localdate():
-            return timezone.now()
-        return timezone.make_aware(datetime.combine(day, time(12)))
+        """The date and time given, in the service's time zone."""
+        return timezone.make_aware(datetime.combine(self.cleaned_data["on"], self.cleaned_data["at_time"]))
 
 
 class BreakGlassForm(forms.Form):

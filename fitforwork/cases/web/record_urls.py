@@ -2,12 +2,15 @@
 
 from django.urls import URLPattern, path
 
-from fitforwork.cases.web import record
+from fitforwork.cases.web import record, sections
 
 urlpatterns: list[URLPattern] = [
     path("break-glass/", record.break_glass_reviews, name="break-glass-reviews"),
     path("break-glass/<int:pk>/", record.break_glass_review, name="break-glass-review"),
-    path("<uuid:case_id>/", record.case_detail, name="case"),
+    path("<uuid:case_id>/", sections.case_detail, name="case"),
+    path("<uuid:case_id>/contacts/", sections.case_contacts, name="case-contacts"),
+    path("<uuid:case_id>/tasks/", sections.case_tasks, name="case-tasks"),
+    path("<uuid:case_id>/history/", sections.case_history, name="case-history"),
     path("<uuid:case_id>/move/", record.case_move, name="case-move"),
     path("<uuid:case_id>/risk/", record.case_risk, name="case-risk"),
     path("<uuid:case_id>/discharge/", record.case_discharge, name="case-discharge"),

@@ -9,5 +9,5 @@ app_name = "cases"
 urlpatterns = [
     path("", include("fitforwork.cases.web.record_urls")),
     path("", include("fitforwork.cases.web.worklist_urls")),
-    path("", include("fitforwork.cases.web.mdt_urls")),
+    path("", include("fitforwork.interventions.web.mdt_urls")),
 ]

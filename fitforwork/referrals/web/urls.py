@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fitforwork.referrals.web import views
+from fitforwork.referrals.web import duplicates, views
 
 app_name = "referrals"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:pk>/sent/", views.sent, name="sent"),
     path("triage/", views.triage, name="triage"),
     path("triage/<uuid:pk>/", views.triage_referral, name="triage-referral"),
+    path("triage/<uuid:pk>/duplicate/", duplicates.duplicate_check, name="triage-duplicate"),
 ]

@@ -19,7 +19,7 @@ from fitforwork.referrals import intake, presenters, services
 from fitforwork.referrals.intake import ReferralRefused
 from fitforwork.referrals.models import Referral
 from fitforwork.referrals.rules import TRIAGE_ROLES, can_triage
-from fitforwork.referrals.selectors import referrals_visible_to, triage_queue
+from fitforwork.referrals.selectors import current_employment, referrals_visible_to, triage_queue
 from fitforwork.referrals.web.forms import REFERRERS, DeclineForm, ReferralForm, Referrer, parser_for
 
 LIST_LIMIT = 50
@@ -188,6 +188,7 @@ def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
         "error": error,
         "status": presenters.status_tag(referral),
         "rows": presenters.referral_rows(referral),
+        "contact_rows": presenters.contact_rows(referral, employment=current_employment(referral.person)),
         "clock": presenters.first_contact_clock(referral),
         "reasons": presenters.eligibility_reasons(referral),
     }

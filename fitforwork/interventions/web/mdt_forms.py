@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -19,25 +20,47 @@ def _name(user: User) -> str:
 
 
 class CareTeamAddForm(forms.Form):
-    """Who joins the care team, and as what."""
+    """Who joins the care team, and as what: the discipline is asked only of someone whose discipline the
+    service does not already know (`known`: user id to discipline)."""
 
     user = forms.ChoiceField(label="Who to add", error_messages={"required": "Select who to add to the care team"})
     discipline = forms.ChoiceField(
         label="Their discipline in this care team",
         choices=CareTeamMember.Discipline.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select their discipline"},
+        required=False,
     )
 
-    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, candidates: list[User], known: dict[uuid.UUID, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = {str(user.pk): user for user in candidates}
+        self.known = known or {}
+        labels = dict(CareTeamMember.Discipline.choices)
         choices = [("", "Select a person")]
-        choices += [
-            (pk, f"{_name(user)} ({user.job_title or user.get_role_display()})") for pk, user in self.candidates.items()
-        ]
+        for pk, user in self.candidates.items():
+            what = labels[self.known[user.pk]] if user.pk in self.known else (user.job_title or user.get_role_display())
+            choices.append((pk, f"{_name(user)} ({what})"))
         self.fields["user"].choices = choices  # type: ignore[attr-defined]
         self.fields["user"].error_messages["invalid_choice"] = "Select who to add to the care team"
+        if self.known:
+            self.fields["discipline"].label = "Their discipline in this care team, if it is not shown by their name"
+
+    @property
+    def asks_discipline(self) -> bool:
+        """Whether anyone in the list has no known discipline, so the page needs to ask."""
+        return any(user.pk not in self.known for user in self.candidates.values())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen = self.candidates.get(cleaned.get("user") or "")
+        if not cleaned.get("discipline"):
+            if chosen is not None and chosen.pk in self.known:
+                cleaned["discipline"] = self.known[chosen.pk]
+            elif chosen is not None or "user" in self.errors:
+                self.add_error("discipline", "Select their discipline")
+        return cleaned
 
     def chosen_user(self) -> User:
         return self.candidates[self.cleaned_data["user"]]

@@ -1,4 +1,5 @@
-"""The multidisciplinary team pages of a case: its care team, MDT discussion notes and onward referrals.
+"""The multidisciplinary team pages of a case: its care team, MDT discussion notes and onward referrals, and
+the record's "Team and interventions" section. They live in interventions, which sits above cases.
 
 Every page gets its case through `access.case_for`, which audits the read; someone with no relationship
 to the case is sent to the case page, which offers break-glass. Services check who may write.
@@ -17,22 +18,24 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest, User
 from fitforwork.cases import access, mdt
 from fitforwork.cases.models import CareTeamMember, Case
-from fitforwork.cases.web.mdt_forms import (
-    CareTeamAddForm,
-    MdtNoteForm,
-    OnwardReferralMoveForm,
-    OnwardReferralRequestForm,
-)
+from fitforwork.cases.web.break_glass_page import offers_break_glass
+from fitforwork.cases.web.sections import render_section
 from fitforwork.core.presenters import date_long
 from fitforwork.interventions import presenters as intervention_presenters
 from fitforwork.interventions import selectors as intervention_selectors
 from fitforwork.interventions import services as intervention_services
 from fitforwork.interventions.models import OnwardReferral
+from fitforwork.interventions.web.mdt_forms import (
+    CareTeamAddForm,
+    MdtNoteForm,
+    OnwardReferralMoveForm,
+    OnwardReferralRequestForm,
+)
 
 CaseView = Callable[..., HttpResponse]
 
@@ -88,7 +91,7 @@ def _render(request: AuthenticatedHttpRequest, template: str, case: Case, **cont
             "case_href": _case_href(case),
         }
     )
-    return render(request, f"cases/mdt/{template}", context, status=400 if failed else 200)
+    return render(request, template, context, status=400 if failed else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,7 +99,8 @@ def _render(request: AuthenticatedHttpRequest, template: str, case: Case, **cont
 def care_team(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     can_manage = mdt.can_manage_care_team(request.user, case)
     candidates = list(mdt.care_team_candidates(case)) if can_manage else []
-    form = CareTeamAddForm(candidates=candidates)
+    known = mdt.known_disciplines(candidates)
+    form = CareTeamAddForm(candidates=candidates, known=known)
     error = ""
     if request.method == "POST":
         if not can_manage:
@@ -110,7 +114,7 @@ def care_team(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
                 mdt.care_team_remove(member=member, actor=request.user)
                 messages.success(request, f"{_user_name(member.user)} has left the care team")
                 return redirect("cases:care-team", case_id=case.pk)
-            form = CareTeamAddForm(request.POST, candidates=candidates)
+            form = CareTeamAddForm(request.POST, candidates=candidates, known=known)
             if form.is_valid():
                 member = mdt.care_team_add(
                     case=case, user=form.chosen_user(), discipline=form.cleaned_data["discipline"], actor=request.user
@@ -122,7 +126,7 @@ def care_team(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     members = list(mdt.care_team_current(case))
     return _render(
         request,
-        "care_team.jinja",
+        "cases/mdt/care_team.jinja",
         case,
         form=form,
         error=error,
@@ -147,7 +151,7 @@ def mdt_notes(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
             except mdt.CareTeamError as refused:
                 error = str(refused)
     notes = list(mdt.mdt_notes_for_case(case))
-    return _render(request, "mdt_notes.jinja", case, form=form, error=error, can_write=can_write, notes=notes)
+    return _render(request, "cases/mdt/mdt_notes.jinja", case, form=form, error=error, can_write=can_write, notes=notes)
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,7 +180,7 @@ def onward_referrals(request: AuthenticatedHttpRequest, case: Case) -> HttpRespo
     timing = intervention_selectors.referral_to_first_intervention(Case.objects.filter(pk=case.pk)).first()
     return _render(
         request,
-        "onward_referrals.jinja",
+        "interventions/onward_referrals.jinja",
         case,
         form=form,
         error=error,
@@ -219,10 +223,29 @@ def onward_referral_update(request: AuthenticatedHttpRequest, case: Case, referr
             error = str(refused)
     return _render(
         request,
-        "onward_referral_update.jinja",
+        "interventions/onward_referral_update.jinja",
         case,
         form=form,
         error=error,
         onward=onward,
         rows=intervention_presenters.onward_referral_summary(onward),
+    )
+
+
+@require_GET
+@offers_break_glass
+def team_section(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The record's "Team and interventions" section: who is in the care team, the latest MDT discussion and
+    the onward referrals, each with a link to its own page."""
+    case = access.case_for(request, case_id, section="team")
+    notes = list(mdt.mdt_notes_for_case(case)[:1])
+    referrals = list(intervention_selectors.onward_referrals_for_case(case))
+    return render_section(
+        request,
+        case,
+        "team",
+        "interventions/team_section.jinja",
+        members=_care_team_rows(list(mdt.care_team_current(case))),
+        latest_note=notes[0] if notes else None,
+        referrals=[(onward, intervention_presenters.status_tag(onward)) for onward in referrals],
     )
