@@ -75,7 +75,8 @@ def referral_rows(referral: Referral) -> list[dict[str, Any]]:
         ("Reference", referral.reference),
         ("Name", person_name(referral)),
         ("Date of birth", date_long(person.date_of_birth)),
-        ("NHS number", format_nhs_number(person.nhs_number) or "Not given"),
+        # As the referrer sent it, even when another person record holds it (see the NHS number check).
+        ("NHS number", format_nhs_number(referral.nhs_number or person.nhs_number) or "Not given"),
         ("Postcode", person.postcode),
         ("Referred by", referral.get_source_display()),
         ("Received", datetime_long(referral.received_at)),
@@ -93,3 +94,32 @@ def referral_rows(referral: Referral) -> list[dict[str, Any]]:
         ("Service", referral.site.name),
     ]
     return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
+
+
+def nhs_number_conflict(referral: Referral) -> dict[str, Any] | None:
+    """For a referral whose NHS number another person record holds: the details as sent beside that record's,
+    as NHS.UK table rows, for the triage team to say whether they are the same person."""
+    holder = referral.nhs_number_holder
+    if holder is None or not referral.nhs_number_conflict:
+        return None
+    sent = referral.sent_details or {}
+    sent_dob = sent.get("date_of_birth", "")
+    pairs = [
+        ("NHS number", format_nhs_number(referral.nhs_number), format_nhs_number(holder.nhs_number)),
+        (
+            "Name",
+            f"{sent.get('given_name', '')} {sent.get('family_name', '')}",
+            f"{holder.given_name} {holder.family_name}",
+        ),
+        (
+            "Date of birth",
+            date_long(date.fromisoformat(sent_dob)) if sent_dob else "Not given",
+            date_long(holder.date_of_birth),
+        ),
+        ("Postcode", sent.get("postcode", "") or "Not given", holder.postcode or "Not given"),
+    ]
+    return {
+        "open": referral.nhs_number_conflict == Referral.NhsNumberConflict.OPEN,
+        "outcome": referral.get_nhs_number_conflict_display(),
+        "rows": [[{"text": key}, {"text": as_sent}, {"text": held}] for key, as_sent, held in pairs],
+    }

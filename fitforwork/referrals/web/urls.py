@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:pk>/sent/", views.sent, name="sent"),
     path("triage/", views.triage, name="triage"),
     path("triage/<uuid:pk>/", views.triage_referral, name="triage-referral"),
+    path("triage/<uuid:pk>/nhs-number/", views.nhs_number_check, name="nhs-number-check"),
 ]
