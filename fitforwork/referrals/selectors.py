@@ -6,8 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Upper
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fitforwork.accounts.models import Role, User
@@ -52,14 +51,12 @@ def find_possible_duplicate(
     postcode (letter case and outer spaces aside). Open means received or accepted; recent, received within a
     year before `since`. The family name and date of birth use the index `person_family_dob_idx`."""
     same_details = Q(
-        upper_family=Upper(Value(family_name.strip())),
+        family_name__iexact=family_name.strip(),
         date_of_birth=date_of_birth,
-        upper_given=Upper(Value(given_name.strip())),
-        upper_postcode=Upper(Value(postcode.strip())),
+        given_name__iexact=given_name.strip(),
+        postcode__iexact=postcode.strip(),
     )
-    people = Person.objects.annotate(
-        upper_family=Upper("family_name"), upper_given=Upper("given_name"), upper_postcode=Upper("postcode")
-    ).filter(same_details | Q(nhs_number=nhs_number) if nhs_number else same_details)
+    people = Person.objects.filter(same_details | Q(nhs_number=nhs_number) if nhs_number else same_details)
     recent = timezone.make_aware(datetime.combine(since - timedelta(days=DUPLICATE_LOOKBACK_DAYS), time.min))
     return (
         Referral.objects.filter(person__in=people.values("pk"))

@@ -106,7 +106,11 @@ def referral_nhs_number_resolve(*, referral: Referral, actor: User, same_person:
     that record (and the record made for it alone goes). Not the same person: it stays on its own record, and
     the referral keeps the NHS number as sent, noted as checked. Either way what was sent stays on the referral."""
     rules.ensure_can_triage(actor, referral)
-    locked = Referral.objects.select_for_update().select_related("person", "nhs_number_holder").get(pk=referral.pk)
+    locked = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("person", "nhs_number_holder")
+        .get(pk=referral.pk)
+    )
     holder = locked.nhs_number_holder
     if locked.nhs_number_conflict != Referral.NhsNumberConflict.OPEN or holder is None:
         raise InvalidTransition(f"Referral {locked.reference} has no NHS number to check.")
