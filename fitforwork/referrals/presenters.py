@@ -123,3 +123,33 @@ def nhs_number_conflict(referral: Referral) -> dict[str, Any] | None:
         "outcome": referral.get_nhs_number_conflict_display(),
         "rows": [[{"text": key}, {"text": as_sent}, {"text": held}] for key, as_sent, held in pairs],
     }
+
+
+SENT_WORDS = {
+    "given_name": "First name",
+    "family_name": "Last name",
+    "email": "Email address",
+    "phone": "Phone number",
+    "address_line_1": "Address",
+    "address_line_2": "Address, second line",
+    "town": "Town or city",
+    "postcode": "Postcode",
+}
+
+
+def sent_differences(referral: Referral) -> list[dict[str, Any]]:
+    """What the referrer sent that the person's record holds differently (a new phone number for someone already
+    known, say), as summary-list rows, so nothing sent is dropped without being shown."""
+    sent = referral.sent_details or {}
+    person = referral.person
+    rows = []
+    for name, words in SENT_WORDS.items():
+        given = str(sent.get(name) or "").strip()
+        held = str(getattr(person, name) or "").strip()
+        if (
+            given
+            and given.casefold() != held.casefold()
+            and not (name == "postcode" and given.replace(" ", "").upper() == held.replace(" ", "").upper())
+        ):
+            rows.append({"key": {"text": words}, "value": {"text": f"{given} (the record has: {held or 'nothing'})"}})
+    return rows

@@ -187,3 +187,19 @@ def test_a_known_persons_bad_email_is_refused_by_the_file_import(tmp_path, holde
     output = _by_file(tmp_path, email="alex at example.org")
     assert f"email: {EMAIL_MESSAGE}" in output
     assert Referral.objects.count() == 1
+
+
+def test_details_sent_for_a_known_person_that_differ_from_their_record_are_shown_at_triage(
+    triager, workwell_site, holder
+):
+    again = receive(
+        channel="gp_form",
+        payload={},
+        parse=lambda _: referral_input(workwell_site, nhs_number=NHS, phone="07700 900999", email="new@example.org"),
+    )
+    assert again.person == holder
+    assert Person.objects.get(pk=holder.pk).phone != "07700 900999"  # the record is not changed by a referral
+    page = triager.get(reverse("referrals:triage-referral", args=[again.pk])).content.decode()
+    assert "Sent on this referral, different from the person" in page
+    assert "07700 900999 (the record has: nothing)" in page
+    assert "new@example.org (the record has: alex.morgan@example.org)" in page

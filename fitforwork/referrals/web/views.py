@@ -187,6 +187,7 @@ def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
         audit_read(request=request, obj=referral.nhs_number_holder, reason="NHS number check")
     context = {
         "nhs_number_conflict": conflict,
+        "sent_differences": presenters.sent_differences(referral),
         "referral": referral,
         "form": form,
         "error": error,
