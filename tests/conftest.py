@@ -14,14 +14,6 @@ def _outbox_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _routing_cache_clear():
-    """Each test routes with a table of its own sites: the sites of tests before it were rolled back."""
-    from fitforwork.referrals.routing import routing_cache_clear
-
-    routing_cache_clear()
-
-
-@pytest.fixture(autouse=True)
 def _append_only_guards(request):
     """Keep the append-only tables (audit, service model versions) guarded in every database test, and let the
     clean-up of transactional tests empty them after."""

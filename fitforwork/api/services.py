@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from fitforwork.api.models import ApiClient
@@ -62,44 +61,13 @@ def apiclient_revoke(*, name: str, actor: Any = None) -> ApiClient:
     return client
 
 
-# Token hash -> (the rows' versions when read, the client with its organisation): this process's copies.
-_known: dict[str, tuple[tuple[Any, ...], ApiClient]] = {}
-_known_lock = threading.Lock()
-
-
-def _check_sql() -> str:
-    client, organisation = ApiClient._meta.db_table, Organisation._meta.db_table
-    return (
-        f"SELECT c.id, c.modified_at, o.modified_at FROM {client} c JOIN {organisation} o"  # noqa: S608 - names only
-        " ON o.id = c.organisation_id WHERE c.token_hash = %s AND c.is_active = %s AND o.is_active = %s"
-    )
-
-
 def apiclient_for_token(token: str) -> ApiClient | None:
-    """The active client holding this token, with its organisation, or None.
-
-    This runs on every API request, so the database is asked only whether the token's client and its
-    organisation are active and when each last changed, in one indexed statement. A revoked token or a
-    closed organisation is refused on the next request, in every process. The client and organisation
-    themselves are read once per process, and again whenever either has changed since: callers must treat
-    them as read-only, since requests in other threads may hold the same objects.
-    """
+    """The active client holding this token, with its organisation (also active), or None: one indexed query,
+    so a revoked token or a closed organisation is refused on the next request, in every process."""
     if not token:
         return None
-    digest = token_hash(token)
-    with connection.cursor() as cursor:
-        cursor.execute(_check_sql(), [digest, True, True])
-        versions = cursor.fetchone()
-    if versions is None:
-        with _known_lock:
-            _known.pop(digest, None)
-        return None
-    known = _known.get(digest)
-    if known is not None and known[0] == tuple(versions):
-        return known[1]
-    found = ApiClient.objects.select_related("organisation").filter(pk=versions[0]).first()
-    if found is None:
-        return None
-    with _known_lock:
-        _known[digest] = (tuple(versions), found)
-    return found
+    return (
+        ApiClient.objects.select_related("organisation")
+        .filter(token_hash=token_hash(token), is_active=True, organisation__is_active=True)
+        .first()
+    )

@@ -211,3 +211,13 @@ def condition_update(*, actor: Any, condition: Condition, **fields: Any) -> Cond
     condition.save()
     audit_record(actor=actor, action="people.condition_updated", obj=condition, data={"changed": changed})
     return condition
+
+
+@transaction.atomic
+def person_merge_into(*, actor: Any, person: Person, kept: Person) -> None:
+    """Remove a record made in error for someone already recorded as `kept` (with its jobs and conditions).
+
+    The caller has moved whatever referred to it; the database's PROTECT constraints refuse the delete otherwise.
+    """
+    audit_record(actor=actor, action="people.person_merged", obj=person, data={"into": str(kept.pk)})
+    person.delete()

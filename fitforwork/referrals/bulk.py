@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +24,7 @@ from fitforwork.organisations.models import Organisation, Site
 from fitforwork.people.models import Condition
 from fitforwork.people.nhs_number import is_valid_nhs_number, normalise_nhs_number
 from fitforwork.referrals import checks
-from fitforwork.referrals.intake import (
-    FieldError,
-    ReferralInput,
-    ReferralRefused,
-    receive,
-    referrals_from_submissions,
-    submission_refuse,
-    submission_store,
-)
-from fitforwork.referrals.making import ReferralJob
+from fitforwork.referrals.intake import FieldError, ReferralInput, ReferralRefused, receive
 from fitforwork.referrals.models import Channel, Referral, Source, Submission
 
 # The file's columns, in order, with what each holds; `required` ones must have a value on every row.
@@ -77,6 +69,7 @@ NO = {"no", "n", "false", "0", ""}
 
 logger = logging.getLogger(__name__)
 OUTCOMES = ("made", "ineligible", "refused", "already imported", "failed")
+DONE = (Submission.Outcome.REFERRAL, Submission.Outcome.REFUSED)
 
 
 class UnknownSite(Exception):
@@ -127,9 +120,9 @@ def site_named(name: str) -> Site:
 
 
 def import_file(*, path: Path, site: Site, progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Send each row of the file through intake and say what became of it, `BATCH` rows a transaction.
+    """Send each row of the file through intake, one transaction a row, and say what became of it.
 
-    `progress(done, total)` is called after each batch with how many rows are done out of how many.
+    `progress(done, total)` is called after each `BATCH` rows with how many rows are done out of how many.
     """
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
@@ -144,8 +137,7 @@ def import_file(*, path: Path, site: Site, progress: Callable[[int, int], None] 
     return report
 
 
-# Rows made into referrals in one transaction: each is stored and checked on its own first, and referrals in
-# one batch see each other (the second row for the same person is flagged as a possible duplicate).
+# Rows looked up together to see which an earlier import of the same file already did, between progress reports.
 BATCH = 200
 
 
@@ -167,59 +159,28 @@ class _Importer:
                 idempotency_scope=self.scope, idempotency_key__in=keys.values()
             ).select_related("referral")
         }
-        results: dict[int, RowResult] = {}
-        jobs: dict[int, ReferralJob] = {}
+        results = []
         for number, row in rows:
             submission = earlier.get(keys[number])
-            if submission is None:
-                submission, created = submission_store(
-                    channel=Channel.BULK_FILE,
-                    payload=self._payload(number, row),
-                    idempotency_scope=self.scope,
-                    idempotency_key=keys[number],
-                )
-                if created:
-                    try:
-                        data = parse_row(submission.payload, practices=self.practices)
-                    except ReferralRefused as refused:
-                        submission_refuse(submission=submission, errors=refused.errors)
-                        results[number] = RowResult(number, "refused", errors=tuple(refused.errors))
-                        continue
-                    jobs[number] = ReferralJob(submission=submission, data=data, first_attempt=True)
-                    continue
-            if submission.outcome == Submission.Outcome.RECEIVED:
-                # Stored by an import that stopped, or is running now. The rows before it are made first, so
-                # referrals are made in the file's order (the later of two for one person is the one flagged).
-                self._make(jobs, results)
-                jobs = {}
-                results[number] = self._finish(number, row)
-            else:
+            if submission is not None and submission.outcome in DONE:
                 made = submission.outcome == Submission.Outcome.REFERRAL
                 reference = submission.referral.reference if made else ""
-                results[number] = RowResult(number, "already imported", reference=reference)
-        self._make(jobs, results)
-        return [results[number] for number, _ in rows]
-
-    def _make(self, jobs: dict[int, ReferralJob], results: dict[int, RowResult]) -> None:
-        failed = {id(job): error for job, error in referrals_from_submissions(list(jobs.values()))}
-        for number, job in jobs.items():
-            if id(job) in failed:
-                results[number] = _failed(number, failed[id(job)])
-            elif job.refused is not None:
-                results[number] = RowResult(number, "refused", errors=tuple(job.refused.errors))
+                results.append(RowResult(number, "already imported", reference=reference))
             else:
-                results[number] = self._made(number, job.result())
+                # New, or stored by an import that stopped (or is running now): the retry path waits for it.
+                results.append(self._receive(number, row))
+        return results
 
     def _payload(self, number: int, row: dict[str, str]) -> dict[str, Any]:
         return {"file": self.file_name, "row": number, "values": {k or "": v for k, v in row.items()}}
 
-    def _finish(self, number: int, row: dict[str, str]) -> RowResult:
-        """A row stored before but never made: made now as a retry, which waits for an import at work on it."""
+    def _receive(self, number: int, row: dict[str, str]) -> RowResult:
+        """The row through intake, in its own transaction; a row stored before is made from what was stored."""
         try:
             referral = receive(
                 channel=Channel.BULK_FILE,
                 payload=self._payload(number, row),
-                parse=parse_row,
+                parse=partial(parse_row, practices=self.practices),
                 idempotency_scope=self.scope,
                 idempotency_key=f"{self.digest}:{number}",
             )

@@ -4,12 +4,12 @@ in the service's words, and whether how to reach the referrer fits what a referr
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import validate_email
 
-from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused
+from fitforwork.people.models import Person
+from fitforwork.referrals.inputs import EMAIL_FORMAT, FieldError, ReferralInput, ReferralRefused, is_email
 from fitforwork.referrals.models import Referral
 
-EMAIL_FORMAT = "email address in the correct format, like name@example.com"
+__all__ = ["EMAIL_FORMAT", "is_email", "check_referrer", "referrer_problems", "refusal", "same_person"]
 REFERRER_WORDS = {"referrer_phone": "the referrer's phone number", "referrer_email": "the referrer's email address"}
 REFERRER_NAME_LONGEST: int = Referral._meta.get_field("referrer_name").max_length  # type: ignore[union-attr,assignment]
 # A new person's and job's fields, by the names the referral's input gives them.
@@ -36,12 +36,12 @@ def referrer_problems(*, phone: str, email: str) -> list[FieldError]:
     return errors
 
 
-def is_email(value: str) -> bool:
-    try:
-        validate_email(value)
-    except ValidationError:
-        return False
-    return True
+def same_person(person: Person, data: ReferralInput) -> bool:
+    """Whether a record holding the NHS number sent is the person the referral names: same date of birth and
+    last name (letter case and outer spaces aside)."""
+    return person.date_of_birth == data.date_of_birth and (
+        person.family_name.strip().casefold() == data.family_name.strip().casefold()
+    )
 
 
 # The person's fields in words, for the messages below; Django's own serve any other.

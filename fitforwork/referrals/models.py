@@ -46,6 +46,7 @@ class Submission(models.Model):
         RECEIVED = "received", "Received, not yet processed"
         REFERRAL = "referral", "Made a referral"
         REFUSED = "refused", "Refused"
+        FAILED = "failed", "Failed for a reason of ours"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     channel = models.CharField(max_length=20, choices=Channel.choices)
@@ -61,8 +62,7 @@ class Submission(models.Model):
     errors = models.JSONField(default=list, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     # The sender asked not to wait (FHIR's `Prefer: respond-async`): its referral is made after the answer,
-    # so one still "received" after a while is finished by `fitforwork fhir finish-waiting`. A sender who
-    # waited was told what happened, so the sweep leaves theirs alone.
+    # by a background task enqueued when the submission was committed.
     deferred = models.BooleanField(default=False, db_default=False)  # rows written by COPY (the demo) too
 
     class Meta:
@@ -142,6 +142,27 @@ class Referral(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decline_reason = models.TextField(blank=True)
+
+    class NhsNumberConflict(models.TextChoices):
+        NONE = "", "No NHS number conflict"
+        OPEN = "open", "NHS number held by another person record"
+        SAME_PERSON = "same_person", "Checked: the same person as the record holding the NHS number"
+        NOT_SAME_PERSON = "not_same_person", "Checked: not the same person as the record holding the NHS number"
+
+    # What the sender said about the person, kept as sent whatever the person's record holds (issue 11).
+    nhs_number = models.CharField("NHS number as sent", max_length=10, blank=True, default="", db_default="")
+    sent_details = models.JSONField(null=True, blank=True, help_text="The person's details as sent")
+    nhs_number_conflict = models.CharField(
+        max_length=15, choices=NhsNumberConflict.choices, blank=True, default="", db_default=""
+    )
+    nhs_number_holder = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The person record that already held the NHS number sent, when it named someone else",
+    )
 
     duplicate_status = models.CharField(max_length=15, choices=DuplicateStatus.choices, blank=True, default="")
     possible_duplicate_of = models.ForeignKey(

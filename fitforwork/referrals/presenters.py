@@ -76,7 +76,8 @@ def referral_rows(referral: Referral) -> list[dict[str, Any]]:
         ("Reference", referral.reference),
         ("Name", person_name(referral)),
         ("Date of birth", date_long(person.date_of_birth)),
-        ("NHS number", format_nhs_number(person.nhs_number) or "Not given"),
+        # As the referrer sent it, even when another person record holds it (see the NHS number check).
+        ("NHS number", format_nhs_number(referral.nhs_number or person.nhs_number) or "Not given"),
         ("Postcode", person.postcode),
         ("Referred by", referral.get_source_display()),
         ("Received", datetime_long(referral.received_at)),
@@ -150,4 +151,63 @@ def duplicate_rows(
     for (key, mine), (_, theirs) in zip(this, that, strict=True):
         same = mine.casefold() == theirs.casefold()
         rows.append({"key": key, "this": mine, "earlier": theirs, "same": same, "compared": key in identity})
+    return rows
+
+
+def nhs_number_conflict(referral: Referral) -> dict[str, Any] | None:
+    """For a referral whose NHS number another person record holds: the details as sent beside that record's,
+    as NHS.UK table rows, for the triage team to say whether they are the same person."""
+    holder = referral.nhs_number_holder
+    if holder is None or not referral.nhs_number_conflict:
+        return None
+    sent = referral.sent_details or {}
+    sent_dob = sent.get("date_of_birth", "")
+    pairs = [
+        ("NHS number", format_nhs_number(referral.nhs_number), format_nhs_number(holder.nhs_number)),
+        (
+            "Name",
+            f"{sent.get('given_name', '')} {sent.get('family_name', '')}",
+            f"{holder.given_name} {holder.family_name}",
+        ),
+        (
+            "Date of birth",
+            date_long(date.fromisoformat(sent_dob)) if sent_dob else "Not given",
+            date_long(holder.date_of_birth),
+        ),
+        ("Postcode", sent.get("postcode", "") or "Not given", holder.postcode or "Not given"),
+    ]
+    return {
+        "open": referral.nhs_number_conflict == Referral.NhsNumberConflict.OPEN,
+        "outcome": referral.get_nhs_number_conflict_display(),
+        "rows": [[{"text": key}, {"text": as_sent}, {"text": held}] for key, as_sent, held in pairs],
+    }
+
+
+SENT_WORDS = {
+    "given_name": "First name",
+    "family_name": "Last name",
+    "email": "Email address",
+    "phone": "Phone number",
+    "address_line_1": "Address",
+    "address_line_2": "Address, second line",
+    "town": "Town or city",
+    "postcode": "Postcode",
+}
+
+
+def sent_differences(referral: Referral) -> list[dict[str, Any]]:
+    """What the referrer sent that the person's record holds differently (a new phone number for someone already
+    known, say), as summary-list rows, so nothing sent is dropped without being shown."""
+    sent = referral.sent_details or {}
+    person = referral.person
+    rows = []
+    for name, words in SENT_WORDS.items():
+        given = str(sent.get(name) or "").strip()
+        held = str(getattr(person, name) or "").strip()
+        if (
+            given
+            and given.casefold() != held.casefold()
+            and not (name == "postcode" and given.replace(" ", "").upper() == held.replace(" ", "").upper())
+        ):
+            rows.append({"key": {"text": words}, "value": {"text": f"{given} (the record has: {held or 'nothing'})"}})
     return rows

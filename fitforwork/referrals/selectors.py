@@ -2,104 +2,69 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fitforwork.accounts.models import Role, User
+from fitforwork.organisations.models import Organisation, ServiceModelVersion, Site
 from fitforwork.people.models import Employment, Person
+from fitforwork.people.postcodes import postcode_district
 from fitforwork.referrals.models import Referral
 
 DUPLICATE_LOOKBACK_DAYS = 365
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Who a referral says it is about, as the duplicate check compares them."""
+def site_for_referral(*, gp_practice: Organisation | None, postcode: str) -> Site | None:
+    """The site covering the person's GP practice, else their postcode district; the first by name on a tie."""
+    if gp_practice is not None:
+        site = Site.objects.filter(gp_practices=gp_practice).select_related("service_model").order_by("name").first()
+        if site is not None:
+            return site
+    district = postcode_district(postcode)
+    if not district:
+        return None
+    # Areas are short lists of districts per site, and a national service has tens of sites.
+    for site in Site.objects.select_related("service_model").order_by("name"):
+        if district in {d.upper() for d in site.postcode_districts if isinstance(d, str)}:
+            return site
+    return None
 
-    nhs_number: str
-    given_name: str
-    family_name: str
-    date_of_birth: date
-    postcode: str
-    since: date  # the day the referral arrived: referrals within a year before it count as recent
 
-
-def find_possible_duplicates(people: Sequence[Identity]) -> list[tuple[UUID, datetime] | None]:
-    """For each person, the id and arrival time of the newest open or recent referral for the same person:
-    same NHS number, or same name, date of birth and postcode (letter case and outer spaces aside). Open
-    means received or accepted; recent, received within a year before `since`.
-
-    One statement for everyone in a batch of arriving referrals, in plain SQL: on this, the busiest path,
-    the ORM took longer to build the query than the database took to run it. The people sought are a
-    table of values joined to people, so the plan stays the same size however many there are (a UNION of
-    one query each took PostgreSQL 78 ms to plan for 100). The family name and date of birth use the index
-    `person_family_dob_idx`, the NHS number its unique index.
-    """
-    if not people:
-        return []
-    ops = connection.ops
-    rows: list[str] = []
-    params: list[Any] = []
-    for n, who in enumerate(people):
-        recent = timezone.make_aware(datetime.combine(who.since - timedelta(days=DUPLICATE_LOOKBACK_DAYS), time.min))
-        rows.append("(%s, %s, %s, %s, %s, %s, %s)")
-        params += [
-            n,
-            who.family_name.strip(),
-            ops.adapt_datefield_value(who.date_of_birth),
-            who.given_name.strip(),
-            who.postcode.strip(),
-            who.nhs_number or None,  # NULL matches nobody
-            ops.adapt_datetimefield_value(recent),
-        ]
-    params += [Referral.Status.RECEIVED, Referral.Status.ACCEPTED]
-    # Only table names from the models go into the text; every value is a parameter.
-    people_table, referrals_table = Person._meta.db_table, Referral._meta.db_table
-    sql = (
-        "WITH wanted (n, family_name, date_of_birth, given_name, postcode, nhs_number, recent) AS"  # noqa: S608
-        f" (VALUES {', '.join(rows)}),"
-        # Two plain joins, each with its index, rather than one join on an OR, which no index serves.
-        " matches (n, person_id, recent) AS ("
-        f"  SELECT w.n, p.id, w.recent FROM wanted w JOIN {people_table} p"
-        # The database upper-cases both sides, so each compares names exactly as its own UPPER does.
-        "   ON UPPER(p.family_name) = UPPER(w.family_name) AND p.date_of_birth = w.date_of_birth"
-        "   AND UPPER(p.given_name) = UPPER(w.given_name) AND UPPER(p.postcode) = UPPER(w.postcode)"
-        # The NHS number's unique index leaves out people without one: saying so lets it be used.
-        f"  UNION SELECT w.n, p.id, w.recent FROM wanted w JOIN {people_table} p"
-        "   ON p.nhs_number = w.nhs_number AND NOT p.nhs_number = ''"
-        " )"
-        " SELECT n, id, received_at FROM ("
-        "  SELECT m.n, r.id, r.received_at,"
-        "   ROW_NUMBER() OVER (PARTITION BY m.n ORDER BY r.received_at DESC) AS newest"
-        f"  FROM matches m JOIN {referrals_table} r ON r.person_id = m.person_id"
-        "  WHERE r.status IN (%s, %s) OR r.received_at >= m.recent"
-        " ) AS ranked WHERE newest = 1"
+def latest_rules(service_model_id: Any) -> ServiceModelVersion | None:
+    """The newest rules of a service model, or None when it has no version yet."""
+    return (
+        ServiceModelVersion.objects.select_related("service_model")
+        .filter(service_model_id=service_model_id)
+        .order_by("-number")
+        .first()
     )
-    found: list[tuple[UUID, datetime] | None] = [None] * len(people)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for n, pk, received_at in cursor.fetchall():
-            if isinstance(received_at, str):  # SQLite keeps UTC as text
-                received_at = datetime.fromisoformat(received_at)
-            if timezone.is_naive(received_at):  # and gives it back without a zone
-                received_at = received_at.replace(tzinfo=UTC)
-            found[n] = (pk if isinstance(pk, UUID) else UUID(pk), received_at)
-    return found
 
 
 def find_possible_duplicate(
     *, nhs_number: str, given_name: str, family_name: str, date_of_birth: date, postcode: str, since: date
 ) -> UUID | None:
-    """`find_possible_duplicates` for one person: the referral's id."""
-    found = find_possible_duplicates([Identity(nhs_number, given_name, family_name, date_of_birth, postcode, since)])
-    return found[0][0] if found[0] else None
+    """The newest open or recent referral for the same person: same NHS number, or same name, date of birth and
+    postcode (letter case and outer spaces aside). Open means received or accepted; recent, received within a
+    year before `since`. The family name and date of birth use the index `person_family_dob_idx`."""
+    same_details = Q(
+        family_name__iexact=family_name.strip(),
+        date_of_birth=date_of_birth,
+        given_name__iexact=given_name.strip(),
+        postcode__iexact=postcode.strip(),
+    )
+    people = Person.objects.filter(same_details | Q(nhs_number=nhs_number) if nhs_number else same_details)
+    recent = timezone.make_aware(datetime.combine(since - timedelta(days=DUPLICATE_LOOKBACK_DAYS), time.min))
+    return (
+        Referral.objects.filter(person__in=people.values("pk"))
+        .filter(Q(status__in=[Referral.Status.RECEIVED, Referral.Status.ACCEPTED]) | Q(received_at__gte=recent))
+        .order_by("-received_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def previous_referral_date(*, person: Person, before: datetime) -> date | None:

@@ -9,6 +9,7 @@ from fitforwork.accounts.models import User
 from fitforwork.cases.models import Case
 from fitforwork.cases.services import case_open
 from fitforwork.core.audit.services import audit_record
+from fitforwork.people import services as people_services
 from fitforwork.referrals import notifications, rules
 from fitforwork.referrals.models import Referral, ReferralStatusChange
 
@@ -49,6 +50,8 @@ def _transition(*, referral: Referral, to: str, actor: User, reason: str = "") -
 def referral_accept(*, referral: Referral, actor: User, case_manager: User | None = None) -> Case:
     """Accept a referral and open its case in the same transaction; the site is fixed here for reporting."""
     rules.ensure_can_triage(actor, referral)
+    if referral.nhs_number_conflict == Referral.NhsNumberConflict.OPEN:
+        raise InvalidTransition("Check whose NHS number this is before you accept the referral.")
     accepted = _transition(referral=referral, to=Referral.Status.ACCEPTED, actor=actor)
     case = case_open(referral=accepted, actor=actor, case_manager=case_manager)
     notifications.referral_accepted(accepted)
@@ -120,5 +123,38 @@ def referral_same_person(*, referral: Referral, actor: User) -> Referral:
         action="referrals.referral.same_person",
         obj=locked,
         data={"earlier": str(original.pk), "from_person": str(from_person), "to_person": str(original.person_id)},
+    )
+    return locked
+
+
+@transaction.atomic
+def referral_nhs_number_resolve(*, referral: Referral, actor: User, same_person: bool) -> Referral:
+    """Settle a referral whose NHS number another person record holds. The same person: the referral moves to
+    that record (and the record made for it alone goes). Not the same person: it stays on its own record, and
+    the referral keeps the NHS number as sent, noted as checked. Either way what was sent stays on the referral."""
+    rules.ensure_can_triage(actor, referral)
+    locked = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("person", "nhs_number_holder")
+        .get(pk=referral.pk)
+    )
+    holder = locked.nhs_number_holder
+    if locked.nhs_number_conflict != Referral.NhsNumberConflict.OPEN or holder is None:
+        raise InvalidTransition(f"Referral {locked.reference} has no NHS number to check.")
+    made_for_it = locked.person
+    if same_person:
+        locked.person = holder
+        locked.nhs_number_conflict = Referral.NhsNumberConflict.SAME_PERSON
+    else:
+        locked.nhs_number_conflict = Referral.NhsNumberConflict.NOT_SAME_PERSON
+    locked.stamp(actor)
+    locked.save(update_fields=["person", "nhs_number_conflict", "modified_at", "modified_by"])
+    if same_person and not Referral.objects.filter(person=made_for_it).exists():
+        people_services.person_merge_into(actor=actor, person=made_for_it, kept=holder)
+    audit_record(
+        actor=actor,
+        action="referrals.referral.nhs_number_checked",
+        obj=locked,
+        data={"decision": locked.nhs_number_conflict, "holder": str(holder.pk), "was": str(made_for_it.pk)},
     )
     return locked

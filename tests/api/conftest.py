@@ -75,3 +75,27 @@ def transaction_bundle(**service_request_overrides):
             {"resource": request, "request": {"method": "POST", "url": "ServiceRequest"}},
         ],
     }
+
+
+def run_tasks():
+    """Run every ready background task the way `fitforwork db_worker` does, one by one; returns their results."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    ran = []
+    while (result := DBTaskResult.objects.ready().first()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+        result.refresh_from_db()
+        ran.append(result)
+    return ran

@@ -16,11 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _receive(site, payload=None, key="", **overrides):
-    data = referral_input(site, **overrides)
     return receive(
         channel="gp_form",
         payload=payload or {"form": "as submitted"},
-        parse=lambda _payload: data,
+        parse=lambda _payload: referral_input(site, **overrides),
         idempotency_scope="test",
         idempotency_key=key,
     )
@@ -185,15 +184,12 @@ def test_an_nhs_number_alone_never_attaches_a_referral_to_someone_elses_record(w
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two writers at once; SQLite has one")
 @pytest.mark.django_db(transaction=True)
-def test_a_referral_that_loses_a_race_to_record_the_same_new_person_is_tried_again(
-    workwell_site, monkeypatch, settings
-):
+def test_a_referral_that_loses_a_race_to_record_the_same_new_person_is_tried_again(workwell_site, monkeypatch):
     """Two referrals for someone new, with one NHS number, at once (as in two server processes): both look and
     find nobody, both insert the person, and the second insert breaks the NHS number's unique constraint once
     the first commits. That one is tried once more, finds the person the first recorded, and is made."""
     from fitforwork.people import services as people_services
 
-    settings.REFERRAL_GROUP_COMMIT = False  # as if each came to a different process
     register = people_services.people_register
     both_looked = threading.Barrier(2, timeout=10)
     calls = []

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from fitforwork.referrals.intake import ReferralRefused, receive
 from fitforwork.referrals.models import Channel
-from fitforwork.referrals.routing import route_referral
+from fitforwork.referrals.selectors import site_for_referral
 from fitforwork.referrals.self_referral.forms import (
     PAGE_BY_SLUG,
     PAGES,
@@ -71,7 +71,10 @@ def question(request: HttpRequest, slug: str) -> HttpResponse:
                 for stale in WORK_DETAIL_PAGES - set(page_sequence(answers)):
                     answers.pop(stale, None)
             request.session.modified = True
-            if slug == "postcode" and route_referral(gp_practice=None, postcode=form.cleaned_data["postcode"]) is None:
+            if (
+                slug == "postcode"
+                and site_for_referral(gp_practice=None, postcode=form.cleaned_data["postcode"]) is None
+            ):
                 return redirect(_question_url("outside-area", change=change))  # the area check, straight away
             return redirect(_next_url(slug, answers, change=change))
     else:

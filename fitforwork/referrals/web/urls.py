@@ -12,4 +12,5 @@ urlpatterns = [
     path("triage/", views.triage, name="triage"),
     path("triage/<uuid:pk>/", views.triage_referral, name="triage-referral"),
     path("triage/<uuid:pk>/duplicate/", duplicates.duplicate_check, name="triage-duplicate"),
+    path("triage/<uuid:pk>/nhs-number/", views.nhs_number_check, name="nhs-number-check"),
 ]

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest
 from fitforwork.core.audit.services import audit_read, audit_record
@@ -182,7 +182,12 @@ def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
             error = str(invalid)
         referral = _visible(request, pk)
     audit_read(request=request, obj=referral, reason="triage")
+    conflict = presenters.nhs_number_conflict(referral)
+    if conflict is not None and referral.nhs_number_holder is not None:  # shown beside it: a read of that record
+        audit_read(request=request, obj=referral.nhs_number_holder, reason="NHS number check")
     context = {
+        "nhs_number_conflict": conflict,
+        "sent_differences": presenters.sent_differences(referral),
         "referral": referral,
         "form": form,
         "error": error,
@@ -193,3 +198,26 @@ def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
         "reasons": presenters.eligibility_reasons(referral),
     }
     return render(request, "referrals/web/triage_referral.jinja", context, status=400 if error or form.errors else 200)
+
+
+@require_POST
+def nhs_number_check(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The triage team's answer to whether a referral's NHS number, held by another record, is that person's."""
+    _ensure_triage_role(request)
+    referral = _visible(request, pk)
+    if not can_triage(request.user, referral):
+        raise PermissionDenied("Only the referral's site team can check it.")
+    decision = request.POST.get("decision")
+    if decision not in {"same_person", "not_same_person"}:
+        messages.error(request, "Select whether this is the same person as the record with the NHS number")
+        return redirect("referrals:triage-referral", pk=referral.pk)
+    try:
+        services.referral_nhs_number_resolve(
+            referral=referral, actor=request.user, same_person=decision == "same_person"
+        )
+    except services.InvalidTransition as invalid:
+        messages.error(request, str(invalid))
+        return redirect("referrals:triage-referral", pk=referral.pk)
+    done = "attached to the existing record" if decision == "same_person" else "kept as a new record"
+    messages.success(request, f"Referral {referral.reference}: {done}")
+    return redirect("referrals:triage-referral", pk=referral.pk)

@@ -1,0 +1,113 @@
+"""Stored submissions and the referral each becomes: what the intake (intake.py) and the background task
+(tasks.py) share, kept apart from both so neither imports the other's caller."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pydantic
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fitforwork.accounts.models import User
+from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused, refusal_from_schema
+from fitforwork.referrals.making import referral_make
+from fitforwork.referrals.models import Referral, Submission
+
+logger = logging.getLogger(__name__)
+
+
+def submission_store(
+    *,
+    channel: str,
+    payload: Any,
+    submitted_by: User | None = None,
+    idempotency_scope: str = "",
+    idempotency_key: str = "",
+    deferred: bool = False,
+) -> tuple[Submission, bool]:
+    """Keep what arrived, committed on its own; a repeat of an idempotency key returns the first one."""
+    submission = Submission(
+        channel=channel,
+        payload=payload,
+        submitted_by=submitted_by,
+        idempotency_scope=idempotency_scope,
+        idempotency_key=idempotency_key,
+        deferred=deferred,
+    )
+    try:
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                submission.save(force_insert=True)
+        else:
+            submission.save(force_insert=True)  # one statement, committed as it runs
+        return submission, True
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        return Submission.objects.get(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key), False
+
+
+def parse_checked(parse: Callable[[Any], ReferralInput], payload: Any) -> ReferralInput:
+    """The channel's parse, with the shared schema's errors as a refusal naming the fields."""
+    try:
+        return parse(payload)
+    except pydantic.ValidationError as invalid:
+        raise refusal_from_schema(invalid) from None
+
+
+def referral_make_deferred(*, submission_id: str, data: dict[str, Any]) -> str:
+    """Make the referral for a submission whose sender did not wait, or record why not; returns the outcome.
+
+    Run by a task, perhaps twice: the submission's lock and its one referral make a second run find the first's.
+    An error of ours marks the submission failed (its status answers so) and is raised, for the task's record.
+    """
+    submission = Submission.objects.get(pk=submission_id)
+    try:
+        referral_from_submission(submission=submission, data=parse_checked(ReferralInput.from_json, data))
+    except ReferralRefused as refused:
+        submission_refuse(submission=submission, errors=refused.errors)
+        return Submission.Outcome.REFUSED
+    except Exception as error:
+        logger.exception("Submission %s: making its referral failed", submission_id)
+        submission_fail(submission=submission, error=error)
+        raise
+    return Submission.Outcome.REFERRAL
+
+
+@transaction.atomic
+def submission_refuse(*, submission: Submission, errors: list[FieldError]) -> None:
+    """Record why a submission made no referral; the submission itself stays as it was received."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.outcome == Submission.Outcome.REFERRAL:
+        return
+    locked.outcome = Submission.Outcome.REFUSED
+    locked.errors = [{"field": e.field, "message": e.message} for e in errors]
+    locked.processed_at = timezone.now()
+    locked.save(update_fields=["outcome", "errors", "processed_at"])
+
+
+@transaction.atomic
+def submission_fail(*, submission: Submission, error: Exception) -> None:
+    """Record that making a submission's referral failed for a reason of ours; a retry of it tries again."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.outcome == Submission.Outcome.REFERRAL:
+        return
+    locked.outcome = Submission.Outcome.FAILED
+    locked.errors = [{"field": "", "message": f"{type(error).__name__}: {error}"[:300]}]
+    locked.processed_at = timezone.now()
+    locked.save(update_fields=["outcome", "errors", "processed_at"])
+
+
+def referral_from_submission(*, submission: Submission, data: ReferralInput) -> Referral:
+    """`referral_make`, tried once more if it lost a race: to a retry of the same submission that made the
+    referral meanwhile, or to another referral recording the same new person (one NHS number) at the same
+    moment. Either has committed, so the second try finds the referral, or the person."""
+    try:
+        return referral_make(submission=submission, data=data)
+    except IntegrityError:
+        if transaction.get_connection().in_atomic_block and transaction.get_connection().needs_rollback:
+            raise
+        return referral_make(submission=submission, data=data)
