@@ -7,6 +7,7 @@ verify` passes on the copy. The databases are this test's own (ffw_dpo_drill_*) 
 PostgreSQL only: SQLite's backup is a copy of one file.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -46,11 +47,12 @@ def _url(name: str) -> str:
     return f"postgres://{auth}@{server['host']}:{server['port']}/{name}"
 
 
-def _fitforwork(database: str, *args: str, var_dir: Path) -> subprocess.CompletedProcess[str]:
+def _fitforwork(database: str, *args: str, var_dir: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
         "DATABASE_URL": _url(database),
         "FFW_VAR_DIR": str(var_dir),
+        **extra,
     }
     command = [*FITFORWORK, *args]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=500)  # noqa: S603
@@ -77,16 +79,20 @@ def drill_databases():
         _pg("dropdb", "--if-exists", name)
 
 
-def test_a_restored_dump_has_the_same_rows_and_an_intact_audit_trail(drill_databases, tmp_path):
+def _load_dump_and_restore(tmp_path: Path) -> None:
+    """The drill itself: a small demo into the source, `pg_dump -Fc`, `pg_restore` into a new database."""
     migrated = _fitforwork(SOURCE, "migrate", "--no-input", var_dir=tmp_path)
     assert migrated.returncode == 0, migrated.stderr
     loaded = _fitforwork(SOURCE, "demo", "--cases", "30", "--no-progress", "--allow-production", var_dir=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
     dump = tmp_path / "fitforwork.dump"
-
     _pg("pg_dump", "-Fc", "-d", SOURCE, "-f", str(dump))
     _pg("createdb", COPY)
     _pg("pg_restore", "--no-owner", "--exit-on-error", "-d", COPY, str(dump))
+
+
+def test_a_restored_dump_has_the_same_rows_and_an_intact_audit_trail(drill_databases, tmp_path):
+    _load_dump_and_restore(tmp_path)
 
     source, copy = _counts(SOURCE), _counts(COPY)
     assert copy == source
@@ -95,3 +101,35 @@ def test_a_restored_dump_has_the_same_rows_and_an_intact_audit_trail(drill_datab
     verified = _fitforwork(COPY, "audit", "verify", var_dir=tmp_path)
     assert verified.returncode == 0, verified.stderr
     assert "The audit trail is intact" in verified.stdout
+
+
+def test_on_the_restored_copy_a_subject_access_export_and_a_retention_run_leave_the_audit_intact(
+    drill_databases, tmp_path
+):
+    """End to end on a restored demo: export one person, delete every closed case (a retention of 0 years,
+    so the demo's recent cases expire), and the audit trail still verifies, with a tombstone per person."""
+    _load_dump_and_restore(tmp_path)
+    nhs_number = _pg(
+        "psql", "-d", COPY, "-At", "-c",
+        "SELECT p.nhs_number FROM people_person p JOIN cases_case c ON c.person_id = p.id "
+        "WHERE p.nhs_number <> '' LIMIT 1",
+    ).stdout.strip()  # fmt: skip
+
+    out = tmp_path / "sar.json"
+    exported = _fitforwork(COPY, "sar", nhs_number, "--out", str(out), "--format", "json", var_dir=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(out.read_text())["person"]["nhs_number"] == nhs_number
+
+    expire_now = {"RETENTION_YEARS": json.dumps({"case": 0, "declined_referral": 0})}
+    closed = int(
+        _pg("psql", "-d", COPY, "-At", "-c", "SELECT count(*) FROM cases_case WHERE status = 'discharged'").stdout
+    )
+    assert closed > 0
+    deleted = _fitforwork(COPY, "retention", "--delete", var_dir=tmp_path, **expire_now)
+    assert deleted.returncode == 0, deleted.stderr
+    after = _counts(COPY)
+    assert after["cases_case"] == _counts(SOURCE)["cases_case"] - closed
+    tombstone = "SELECT count(*) FROM audit_auditevent WHERE action = 'retention.records_deleted'"
+    assert int(_pg("psql", "-d", COPY, "-At", "-c", tombstone).stdout) > 0
+    verified = _fitforwork(COPY, "audit", "verify", var_dir=tmp_path)
+    assert verified.returncode == 0, verified.stderr
