@@ -6,5 +6,5 @@ app_name = "dataprotection"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("subject-access/<str:nhs_number>/", views.subject_access, name="subject-access"),
+    path("subject-access/<uuid:person_id>/", views.subject_access, name="subject-access"),
 ]

@@ -96,6 +96,7 @@ def test_the_data_protection_officer_sees_the_page_and_downloads_json(client, dp
 
     found = client.get(reverse("dataprotection:index"), {"nhs_number": person.nhs_number})
     assert found.status_code == 302
+    assert person.nhs_number not in found["Location"]  # no NHS number in addresses, so none in server logs
     page = client.get(found["Location"])
     assert page.status_code == 200
     assert "Talked through the plan" in page.content.decode()
@@ -107,11 +108,20 @@ def test_the_data_protection_officer_sees_the_page_and_downloads_json(client, dp
     assert {event.actor_id for event in events} == {dpo.pk}
 
 
-def test_the_search_says_what_is_wrong_with_the_nhs_number(client, dpo, db):
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("", "Enter an NHS number"),
+        ("123", "Enter the NHS number as 10 digits"),
+        ("9434765918", "this one does not pass the NHS number check"),
+        ("943 476 5919", "Nobody with this NHS number is held by the service"),
+    ],
+)
+def test_the_search_says_what_is_wrong_with_the_nhs_number(client, dpo, db, given, message):
     sign_in_with_two_factor(client, dpo)
-    response = client.get(reverse("dataprotection:index"), {"nhs_number": "123"})
+    response = client.get(reverse("dataprotection:index"), {"nhs_number": given})
     assert response.status_code == 400
-    assert "Enter the NHS number as 10 digits" in response.content.decode()
+    assert message in response.content.decode()
     assert "nhsuk-error-summary" in response.content.decode()
 
 
@@ -119,10 +129,10 @@ def test_the_search_says_what_is_wrong_with_the_nhs_number(client, dpo, db):
 def test_every_other_role_is_refused(client, role, case_with_everything):
     user = UserFactory(role=role, with_device=True)
     sign_in_with_two_factor(client, user)
-    nhs_number = case_with_everything.person.nhs_number
+    person = case_with_everything.person
 
-    assert client.get(reverse("dataprotection:index")).status_code == 403
-    url = reverse("dataprotection:subject-access", kwargs={"nhs_number": nhs_number})
+    assert client.get(reverse("dataprotection:index"), {"nhs_number": person.nhs_number}).status_code == 403
+    url = reverse("dataprotection:subject-access", kwargs={"person_id": person.pk})
     assert client.get(url).status_code == 403
     assert client.get(url, {"format": "json"}).status_code == 403
     assert not AuditEvent.objects.filter(action=EXPORTED_ACTION).exists()
