@@ -131,10 +131,9 @@ def _delete_for_person(person_id: Any, now: datetime.datetime) -> Counter[str]:
         count(Message.objects.filter(reference__in=[str(pk) for pk in referral_ids]).delete())
         count(OnwardReferral.objects.filter(case_id__in=case_ids).delete())
         count(Case.objects.filter(pk__in=case_ids).delete())
-        # Another referral flagged as a possible duplicate of one going now keeps its flag, not the link.
-        Referral.objects.filter(possible_duplicate_of_id__in=referral_ids).exclude(pk__in=referral_ids).update(
-            possible_duplicate_of=None
-        )
+        # A referral flagged as a possible duplicate of one going now keeps its flag, not the link (the link
+        # protects the referral it points to, even from a referral deleted alongside it).
+        Referral.objects.filter(possible_duplicate_of_id__in=referral_ids).update(possible_duplicate_of=None)
         count(Referral.objects.filter(pk__in=referral_ids).delete())
         count(Submission.objects.filter(pk__in=submission_ids).delete())
         person_deleted = not Referral.objects.filter(person=person).exists()

@@ -160,3 +160,14 @@ def test_an_open_case_is_never_deleted_however_old(db):
     case = CaseFactory(opened_at=_years_ago(20))
     retention_delete()
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_two_expired_referrals_of_one_person_flagged_as_duplicates_go_together(db):
+    first = ReferralFactory(declined=True, decided_at=_years_ago(9))
+    second = ReferralFactory(
+        person=first.person, declined=True, decided_at=_years_ago(9), possible_duplicate_of=first,
+        duplicate_status=Referral.DuplicateStatus.FLAGGED,
+    )  # fmt: skip
+    assert retention_delete()[0] == 1
+    assert not Referral.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    assert verify_chain()[1] == []
