@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from fitforwork.cases.models import CareTeamMember, Case, Contact, Task
+from fitforwork.cases.models import BreakGlass, CareTeamMember, Case, Contact, MdtNote, Task
 from fitforwork.cases.models.case import CaseStatusChange
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.core.outbox.models import Message
@@ -37,6 +37,8 @@ SECTIONS: list[tuple[str, str]] = [
     ("contacts", "Contacts"),
     ("tasks", "Tasks"),
     ("care_team", "Care team"),
+    ("mdt_notes", "Multidisciplinary team discussions"),
+    ("break_glass", "Access outside the care team (break-glass)"),
     ("onward_referrals", "Onward referrals"),
     ("messages", "Messages sent"),
     ("reads", "Who read the record"),
@@ -141,6 +143,8 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
         "care_team": [
             row(member) for member in CareTeamMember.objects.filter(case_id__in=case_ids).order_by("added_at")
         ],
+        "mdt_notes": [row(note) for note in MdtNote.objects.filter(case_id__in=case_ids).order_by("discussed_on")],
+        "break_glass": [row(use) for use in BreakGlass.objects.filter(case_id__in=case_ids).order_by("granted_at")],
         "onward_referrals": [
             row(onward) for onward in OnwardReferral.objects.filter(case_id__in=case_ids).order_by("requested_on")
         ],

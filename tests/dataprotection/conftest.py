@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from fitforwork.accounts.models import Role
-from fitforwork.cases.models import CareTeamMember, Contact
+from fitforwork.cases.models import BreakGlass, CareTeamMember, Contact, MdtNote
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.outbox.models import Message
 from fitforwork.interventions.models import Intervention, OnwardReferral
@@ -28,6 +28,16 @@ def record_for(person=None, *, closed_years_ago=None, staff=None):
     Contact.objects.create(case=case, method="phone", outcome="made", note="Talked through the plan", recorded_by=staff)
     physio = UserFactory(role=Role.PRACTITIONER)
     CareTeamMember.objects.create(case=case, user=physio, discipline="physiotherapist", added_by=staff)
+    MdtNote.objects.create(
+        case=case, discussed_on=timezone.localdate(), attendees="Case manager, physio", note="Graded return agreed",
+        author=staff,
+    )  # fmt: skip
+    BreakGlass.objects.create(
+        case=case,
+        user=physio,
+        reason="Covering an urgent call",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
     intervention, _ = Intervention.objects.get_or_create(
         name="Back pain class", provider="Trust", defaults={"kind": "physiotherapy", "typical_wait_days": 5}
     )

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from fitforwork.cases.models import Case, Contact, Task
+from fitforwork.cases.models import BreakGlass, Case, Contact, MdtNote, Task
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.audit.verify import verify_chain
@@ -55,6 +55,7 @@ def test_a_dry_run_counts_what_would_go_and_the_oldest_and_deletes_nothing(recor
     assert plan.counts["referrals.referral"] == 3  # two cases' referrals and the old declined one
     assert plan.counts["cases.contact"] == 2
     assert plan.counts["cases.task"] == 2
+    assert plan.counts["cases.mdtnote"] == 2
     assert plan.counts["interventions.onwardreferral"] == 2
     assert plan.counts["outbox.message"] == 2
     assert plan.counts["people.person"] == 2  # the person with one old case, and the declined one's
@@ -81,6 +82,8 @@ def test_deleting_removes_only_expired_records_and_leaves_the_chain_verifiable(r
     assert set(Contact.objects.values_list("case_id", flat=True)) == kept
     assert set(Task.objects.values_list("case_id", flat=True)) == kept
     assert set(OnwardReferral.objects.values_list("case_id", flat=True)) == kept
+    assert set(MdtNote.objects.values_list("case_id", flat=True)) == kept
+    assert set(BreakGlass.objects.values_list("case_id", flat=True)) == kept
     assert Message.objects.count() == 2
     assert Submission.objects.count() == 3
     for name in ("cases.case", "referrals.referral", "cases.contact", "outbox.message", "people.person"):

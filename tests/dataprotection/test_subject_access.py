@@ -30,6 +30,8 @@ def test_the_export_holds_each_kind_of_record_and_every_read(case_with_everythin
     assert [t["kind"] for t in export["tasks"]] == ["first_contact"]
     assert [m["discipline"] for m in export["care_team"]] == ["physiotherapist"]
     assert [o["status"] for o in export["onward_referrals"]] == ["requested"]
+    assert [n["note"] for n in export["mdt_notes"]] == ["Graded return agreed"]
+    assert [b["reason"] for b in export["break_glass"]] == ["Covering an urgent call"]
     assert [m["reference"] for m in export["messages"]] == [str(case.referral.pk)]
     reads = export["reads"]
     assert [(r["who"], r["what"]) for r in reads] == [
