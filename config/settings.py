@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "fitforwork.api",
     "fitforwork.demo",
     "fitforwork.administration",
+    "fitforwork.dataprotection",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +287,15 @@ NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.s
 OUTBOX_FILE_DIR = Path(os.environ.get("OUTBOX_FILE_DIR", VAR_DIR / "outbox"))
 # Our message names mapped to GOV.UK Notify template ids, as JSON: {"referral_received_referrer": "<uuid>", ...}.
 NOTIFY_TEMPLATES: dict[str, str] = json.loads(os.environ.get("NOTIFY_TEMPLATES", "{}"))
+
+# Retention: how many years each kind of record is kept after the point its rule starts from, as JSON to
+# override, such as {"case": 8}. The defaults follow the NHS England Records Management Code of Practice 2021,
+# Appendix II (adult health records: 8 years after the conclusion of treatment). `fitforwork retention` applies them.
+RETENTION_YEARS: dict[str, int] = {
+    "case": 8,
+    "declined_referral": 8,
+    **json.loads(os.environ.get("RETENTION_YEARS", "{}")),
+}
 
 LOGGING = {
     "version": 1,

@@ -55,6 +55,7 @@ urlpatterns = [
     path("cases/", include("fitforwork.cases.web.urls")),
     path("administration/", include("fitforwork.administration.urls")),
     path("", include("fitforwork.administration.invitation_urls")),
+    path("data-protection/", include("fitforwork.dataprotection.urls")),
     # Django's own admin, for superusers only; administrators use the administration pages above.
     path("django-admin/", admin.site.urls),
 ]

@@ -25,9 +25,19 @@ class Role(models.TextChoices):
     TEAM_LEAD = "team_lead", "Team lead"
     COMMISSIONER = "commissioner", "Commissioner or evaluator"
     ADMINISTRATOR = "administrator", "Administrator"
+    DATA_PROTECTION_OFFICER = "dpo", "Data protection officer"
 
 
-STAFF_ROLES = frozenset({Role.ADVICE_ADVISER, Role.CASE_MANAGER, Role.PRACTITIONER, Role.TEAM_LEAD, Role.ADMINISTRATOR})
+STAFF_ROLES = frozenset(
+    {
+        Role.ADVICE_ADVISER,
+        Role.CASE_MANAGER,
+        Role.PRACTITIONER,
+        Role.TEAM_LEAD,
+        Role.ADMINISTRATOR,
+        Role.DATA_PROTECTION_OFFICER,
+    }
+)
 EXTERNAL_ROLES = frozenset(set(Role) - STAFF_ROLES)
 
 

@@ -43,6 +43,10 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem("Administration", "administration:index"),
         NavItem("Directory of interventions", "administration:interventions"),
     ],
+    Role.DATA_PROTECTION_OFFICER: [
+        NavItem("Home", HOME_URL_NAMES[Role.DATA_PROTECTION_OFFICER]),
+        NavItem("Subject access requests", "dataprotection:index"),
+    ],
 }
 
 HOME_PAGE_TEXT: dict[str, str] = {
@@ -56,4 +60,5 @@ HOME_PAGE_TEXT: dict[str, str] = {
     Role.TEAM_LEAD: "Your team's cases, allocation, time standard breaches and break-glass reviews.",
     Role.COMMISSIONER: "How the service is doing: referrals, time standards and outcomes, with small numbers hidden.",
     Role.ADMINISTRATOR: "Sites, teams, service models, the directory of interventions and user accounts.",
+    Role.DATA_PROTECTION_OFFICER: "Answer subject access requests: everything held about a person, and who read it.",
 }

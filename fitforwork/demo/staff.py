@@ -55,6 +55,7 @@ def ensure_demo_users() -> int:
         Role.PRACTITIONER: (site.provider, site, [teams["Multidisciplinary team"]]),
         Role.TEAM_LEAD: (site.provider, site, [teams["Triage and allocation"], *case_management]),
         Role.ADMINISTRATOR: (site.provider, None, []),
+        Role.DATA_PROTECTION_OFFICER: (site.provider, None, []),
     }
     for demo in missing:
         organisation, user_site, user_teams = places[demo.role]

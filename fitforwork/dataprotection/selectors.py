@@ -1,0 +1,153 @@
+"""Gathering everything held about one person, and every read of their record, for a subject access request.
+
+This app sits on top of the flow (next to the API and the demo) because it reads every stage: the person,
+their referrals with the values as sent, their cases and what hangs off them, onward referrals, the outbox
+and the audit trail.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from fitforwork.cases.models import BreakGlass, CareTeamMember, Case, Contact, MdtNote, Task
+from fitforwork.cases.models.case import CaseStatusChange
+from fitforwork.core.audit.models import AuditEvent
+from fitforwork.core.outbox.models import Message
+from fitforwork.interventions.models import OnwardReferral
+from fitforwork.people.models import Person
+from fitforwork.people.nhs_number import normalise_nhs_number
+from fitforwork.referrals.models import Referral, ReferralStatusChange
+
+# An export is a read too: the next export lists it among the reads.
+EXPORTED_ACTION = "people.person.subject_access_exported"
+
+# The parts of an export, in the order the page shows them, with their headings.
+SECTIONS: list[tuple[str, str]] = [
+    ("person", "Personal details"),
+    ("employments", "Employment"),
+    ("conditions", "Health conditions"),
+    ("referrals", "Referrals"),
+    ("cases", "Cases"),
+    ("contacts", "Contacts"),
+    ("tasks", "Tasks"),
+    ("care_team", "Care team"),
+    ("mdt_notes", "Multidisciplinary team discussions"),
+    ("break_glass", "Access outside the care team (break-glass)"),
+    ("onward_referrals", "Onward referrals"),
+    ("messages", "Messages sent"),
+    ("reads", "Who read the record"),
+]
+
+
+def _plain(value: Any) -> Any:
+    """The value as JSON gives it back: dates and UUIDs as text."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def row(obj: models.Model, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every stored column of a row under its field name (a link to another row as that row's id)."""
+    values: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in leave_out:
+            continue
+        value = field.value_from_object(obj)
+        values[field.attname if field.is_relation else field.name] = value
+    return _plain(values)
+
+
+def person_by_nhs_number(nhs_number: str) -> Person | None:
+    number = normalise_nhs_number(nhs_number)
+    if not number:
+        return None
+    return Person.objects.filter(nhs_number=number).first()
+
+
+def _object_keys(person: Person, referrals: list[Referral], cases: list[Case]) -> Q:
+    """The audit events about any of this person's records."""
+    query = Q(object_type=Person._meta.label_lower, object_id=str(person.pk))
+    if referrals:
+        query |= Q(object_type=Referral._meta.label_lower, object_id__in=[str(r.pk) for r in referrals])
+    if cases:
+        query |= Q(object_type=Case._meta.label_lower, object_id__in=[str(c.pk) for c in cases])
+    return query
+
+
+def record_reads(person: Person) -> list[dict[str, Any]]:
+    """Every read of the person's record, their referrals and their cases, oldest first."""
+    referrals = list(Referral.objects.filter(person=person).only("pk"))
+    cases = list(Case.objects.filter(person=person).only("pk"))
+    events = AuditEvent.objects.filter(_object_keys(person, referrals, cases)).filter(
+        Q(action__endswith=".viewed") | Q(action=EXPORTED_ACTION)
+    )
+    return [
+        _plain(
+            {
+                "seq": event.seq,
+                "at": event.occurred_at,
+                "who": event.actor_label or "the system",
+                "what": event.action,
+                "record": f"{event.object_type} {event.object_id}",
+                "reason": event.reason,
+                "page": (event.data or {}).get("path", ""),
+            }
+        )
+        for event in events.order_by("seq")
+    ]
+
+
+def subject_access_gather(person: Person) -> dict[str, Any]:
+    """Everything held about `person`, as plain values ready for JSON or a page."""
+    referrals = list(Referral.objects.filter(person=person).select_related("submission").order_by("received_at"))
+    cases = list(Case.objects.filter(person=person).order_by("opened_at"))
+    case_ids = [case.pk for case in cases]
+    referral_ids = [str(referral.pk) for referral in referrals]
+    recipients = [value for value in (person.email, person.phone) if value]
+    messages = Message.objects.filter(Q(reference__in=referral_ids) | Q(recipient__in=recipients)).order_by(
+        "created_at"
+    )
+    return {
+        "exported_at": _plain(timezone.now()),
+        "person": row(person),
+        "employments": [row(employment) for employment in person.employments.order_by("created_at")],
+        "conditions": [row(condition) for condition in person.conditions.order_by("created_at")],
+        "referrals": [
+            {
+                **row(referral),
+                # The values as the referrer or the person sent them, before anything was made of them.
+                "as_sent": _plain(referral.submission.payload),
+                "status_history": [
+                    row(change, leave_out=("referral",))
+                    for change in ReferralStatusChange.objects.filter(referral=referral).order_by("pk")
+                ],
+            }
+            for referral in referrals
+        ],
+        "cases": [
+            {
+                **row(case),
+                "status_history": [
+                    row(change, leave_out=("case",))
+                    for change in CaseStatusChange.objects.filter(case=case).order_by("pk")
+                ],
+            }
+            for case in cases
+        ],
+        "contacts": [row(contact) for contact in Contact.objects.filter(case_id__in=case_ids).order_by("at")],
+        "tasks": [row(task) for task in Task.objects.filter(case_id__in=case_ids).order_by("due_on", "created_at")],
+        "care_team": [
+            row(member) for member in CareTeamMember.objects.filter(case_id__in=case_ids).order_by("added_at")
+        ],
+        "mdt_notes": [row(note) for note in MdtNote.objects.filter(case_id__in=case_ids).order_by("discussed_on")],
+        "break_glass": [row(use) for use in BreakGlass.objects.filter(case_id__in=case_ids).order_by("granted_at")],
+        "onward_referrals": [
+            row(onward) for onward in OnwardReferral.objects.filter(case_id__in=case_ids).order_by("requested_on")
+        ],
+        "messages": [row(message, leave_out=("last_error", "next_attempt_at", "unconfirmed")) for message in messages],
+        "reads": record_reads(person),
+    }
