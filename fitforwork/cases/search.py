@@ -1,0 +1,164 @@
+"""Finding a case from the header's search box: what was typed, what kind of search it is, and the cases found.
+
+One box takes a name, an NHS number, a referral reference, a date of birth or a postcode. `parse_query` tells
+which (each kind has a shape of its own: ten digits, FW and eight characters, a date, a UK postcode, or
+letters), and `search_cases` answers with the cases the user may see (`cases_visible_to`), never more than
+`LIMIT`. The exact kinds read plain b-tree indexes; a name reads a trigram index on PostgreSQL (ADR 14).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+
+from fitforwork.accounts.models import User
+from fitforwork.cases.access import cases_visible_to
+from fitforwork.cases.models import Case
+from fitforwork.people.nhs_number import normalise_nhs_number
+from fitforwork.people.postcodes import normalise_postcode
+from fitforwork.referrals.references import ALPHABET
+
+LIMIT = 50
+MAX_LENGTH = 100
+MIN_NAME_LENGTH = 2
+
+
+class Kind(StrEnum):
+    NAME = "name"
+    NHS_NUMBER = "nhs_number"
+    REFERENCE = "reference"
+    DATE_OF_BIRTH = "date_of_birth"
+    POSTCODE = "postcode"
+
+
+KIND_LABELS = {
+    Kind.NAME: "name",
+    Kind.NHS_NUMBER: "NHS number",
+    Kind.REFERENCE: "referral reference",
+    Kind.DATE_OF_BIRTH: "date of birth",
+    Kind.POSTCODE: "postcode",
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to look for. `value` is the normalised form (ten digits, 'FW-XXXX-XXXX', an ISO date, 'LE1 6TP');
+    for a name, `family` and `given` are the words to match the start of the family and first names with."""
+
+    kind: Kind
+    value: str
+    family: str = ""
+    given: str = ""
+    born: str = ""  # a name search narrowed by a date of birth: 'Smith 3/4/1980'
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: Query
+    cases: list[Case]
+    limit: int
+    more: bool  # there are more than LIMIT: the search should be narrowed
+
+
+_DIGITS_AND_SEPARATORS = re.compile(r"[0-9\s-]+")
+_REFERENCE = re.compile(rf"FW[{ALPHABET}]{{8}}")
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.\s-]+([0-9]{1,2})[/.\s-]+([0-9]{4})")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_NAME = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _date(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _date_of_birth(text: str) -> date | None:
+    """3/4/1980, 03-04-1980, 3.4.1980 and 3 4 1980 are day first, as people in the UK write them; 1980-04-03
+    is ISO. Two-digit years are refused: 3/4/80 could be 1980 or 2080 to a computer."""
+    if match := _ISO.fullmatch(text):
+        return _date(*match.groups())
+    if match := _DAY_FIRST.fullmatch(text):
+        day, month, year = match.groups()
+        return _date(year, month, day)
+    return None
+
+
+def parse_query(text: str) -> Query | None:
+    """The kind of search `text` asks for, or None when it is none of them (or too short to be a name)."""
+    text = " ".join(text.split())[:MAX_LENGTH]
+    if not text:
+        return None
+    if _DIGITS_AND_SEPARATORS.fullmatch(text) and len(digits := normalise_nhs_number(text)) == 10:
+        return Query(Kind.NHS_NUMBER, digits)
+    compact = re.sub(r"[\s-]", "", text).upper()
+    if _REFERENCE.fullmatch(compact):
+        return Query(Kind.REFERENCE, f"FW-{compact[2:6]}-{compact[6:]}")
+    if (born := _date_of_birth(text)) is not None:
+        return Query(Kind.DATE_OF_BIRTH, born.isoformat())
+    if (postcode := normalise_postcode(text)) is not None:
+        return Query(Kind.POSTCODE, postcode)
+    return _name_query(text)
+
+
+def _name_query(text: str) -> Query | None:
+    """'Smith' is a family name; 'Priya Shah' a first and a family name; 'Shah, Priya' the other way round; a
+    date of birth may follow ('Smith 3/4/1980'). Each word matches the start of the name, so 'Pri Sha' finds
+    Priya Shah and 'Smith' finds Smithson."""
+    family_first = "," in text
+    words = [word for part in text.split(",") for word in part.split()]
+    born = _date_of_birth(words[-1]) if words else None
+    if born is not None:
+        words = words[:-1]
+    if not words or not all(_NAME.fullmatch(word) for word in words):
+        return None
+    if len(words) == 1:
+        family, given = words[0], ""
+    elif family_first:
+        family, given = words[0], words[1]
+    else:
+        given, family = words[0], words[-1]
+    if len(family) < MIN_NAME_LENGTH:
+        return None
+    value = " ".join([*words, born.isoformat()] if born else words)
+    return Query(Kind.NAME, value, family=family, given=given, born=born.isoformat() if born else "")
+
+
+def _matching(query: Query) -> Q:
+    if query.kind == Kind.NHS_NUMBER:
+        return Q(person__nhs_number=query.value) & ~Q(person__nhs_number="")
+    if query.kind == Kind.REFERENCE:
+        return Q(referral__reference=query.value)
+    if query.kind == Kind.DATE_OF_BIRTH:
+        return Q(person__date_of_birth=query.value)
+    if query.kind == Kind.POSTCODE:
+        # Kept as given in capitals, so with or without its space: both are index lookups.
+        return Q(person__postcode__in=[query.value, query.value.replace(" ", "")])
+    match = Q(person__family_name__istartswith=query.family)
+    if query.given:
+        match &= Q(person__given_name__istartswith=query.given) | Q(person__preferred_name__istartswith=query.given)
+    if query.born:
+        match &= Q(person__date_of_birth=query.born)
+    return match
+
+
+def matching_cases(user: User, query: Query) -> QuerySet[Case]:
+    """Every case `user` may see that matches `query`, in the order results are shown: by name, then date of
+    birth, the newest case of a person first."""
+    cases = cases_visible_to(user).filter(_matching(query))
+    return cases.select_related("person", "referral", "case_manager").order_by(
+        "person__family_name", "person__given_name", "person__date_of_birth", "-opened_at", "pk"
+    )
+
+
+def search_cases(user: User, query: Query, *, limit: int | None = None) -> SearchResult:
+    """Up to `limit` (LIMIT unless given) of the cases `user` may see that match `query`, and whether there
+    were more: one query, asking for one more than it shows, so nothing counts every match."""
+    limit = limit or LIMIT
+    found = list(matching_cases(user, query)[: limit + 1])
+    return SearchResult(query=query, cases=found[:limit], limit=limit, more=len(found) > limit)
