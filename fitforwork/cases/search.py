@@ -197,12 +197,16 @@ def matching_cases(user: User, query: Query) -> QuerySet[Case]:
 def _named_case_ids(user: User, query: Query) -> list[Any]:
     """The cases `user` may see of the people so named, at most NAME_CANDIDATES of them, in no order.
 
-    A common family name belongs to thousands of people nationally but to a few dozen of one team's cases. Two
-    sets are found apart, each from its own indexes: the ids of the people so named (the trigram index), and
+    A common family name alone belongs to thousands of people nationally but to a few dozen of one team's
+    cases. Two sets are found apart, each from its own indexes: the ids of the people so named (the trigram index), and
     the ids of the user's cases with their people (the team, case manager and site indexes). Materialised, the
     planner cannot fold them into one plan that reads one case or one person per row of the other, so the
     cost is the two sets and a hash join of ids (ADR 14). Only the cases found are read, through
     `cases_visible_to` again, and sorted."""
+    if query.given or query.born:
+        # A first name or a date of birth leaves a few people nationally: start from them, case by case.
+        cases = Case.objects.filter(_relationships_now(user), person__in=_named(query)).order_by()
+        return list(cases.values_list("pk", flat=True)[:NAME_CANDIDATES])
     named_sql, named_params = _named(query).query.sql_with_params()
     mine = Case.objects.filter(_relationships_now(user)).order_by().values_list("pk", "person_id")
     mine_sql, mine_params = mine.query.sql_with_params()
