@@ -3,7 +3,7 @@
 One box takes a name, an NHS number, a referral reference, a date of birth or a postcode. `parse_query` tells
 which (each kind has a shape of its own: ten digits, FW and eight characters, a date, a UK postcode, or
 letters), and `search_cases` answers with the cases the user may see (`cases_visible_to`), never more than
-`LIMIT`. The exact kinds read plain b-tree indexes; a name reads a trigram index on PostgreSQL (ADR 14).
+`LIMIT`. The exact kinds read plain b-tree indexes; a name a prefix index on the family name (ADR 14).
 """
 
 from __future__ import annotations
@@ -156,28 +156,38 @@ def _named(query: Query) -> QuerySet[Person, Any]:
     return people.order_by().values("pk")
 
 
-def _relationships_now(user: User) -> Q:
+def _relationship_branches(user: User) -> list[Q]:
     """`relationship_filter` and break-glass (`cases_visible_to`) with each subquery answered first, as plain
-    values. The same cases; but the planner can count these (a team is one case in a few hundred) where it
-    takes an EXISTS to let half the rows through, and it would then read every case to find a common name's.
-    test_search proves both filters find the same cases for everyone in the access matrix."""
+    values, one filter for each way of seeing a case. The same cases; but the planner can count these (a team
+    is one case in a few hundred) where it takes an EXISTS to let half the rows through, and each branch can
+    be read from its own index. test_search proves they find the same cases for everyone in the access
+    matrix."""
     if not user.is_authenticated or user.role not in BREAK_GLASS_ROLES:
-        return Q(pk__in=[])
+        return []
     now = timezone.now()
     today = timezone.localdate(now)
     case_ids = [
         *CareTeamMember.objects.filter(user=user, removed_at__isnull=True).values_list("case_id", flat=True),
         *BreakGlass.objects.filter(user=user, expires_at__gt=now).values_list("case_id", flat=True),
     ]
-    visible = Q(pk__in=case_ids)
+    branches = [Q(pk__in=case_ids)] if case_ids else []
     if user.role in CASE_TEAM_ROLES:
         covered = Delegation.objects.filter(
             to_user=user, starts_on__lte=today, ends_on__gte=today, cancelled_at__isnull=True
         ).values_list("from_user_id", flat=True)
-        visible |= Q(case_manager_id__in=[user.pk, *covered])
-        visible |= Q(team_id__in=list(user.teams.values_list("pk", flat=True)))
+        branches.append(Q(case_manager_id__in=[user.pk, *covered]))
+        if team_ids := list(user.teams.values_list("pk", flat=True)):
+            branches.append(Q(team_id__in=team_ids))
         if user.site_id is not None:
-            visible |= Q(team__isnull=True, site_id=user.site_id)
+            branches.append(Q(team__isnull=True, site_id=user.site_id))
+    return branches
+
+
+def _relationships_now(user: User) -> Q:
+    """The branches as one filter."""
+    visible = Q(pk__in=[])
+    for branch in _relationship_branches(user):
+        visible |= branch
     return visible
 
 
@@ -198,8 +208,9 @@ def _named_case_ids(user: User, query: Query) -> list[Any]:
     """The cases `user` may see of the people so named, at most NAME_CANDIDATES of them, in no order.
 
     A common family name alone belongs to thousands of people nationally but to a few dozen of one team's
-    cases. Two sets are found apart, each from its own indexes: the ids of the people so named (the trigram index), and
-    the ids of the user's cases with their people (the team, case manager and site indexes). Materialised, the
+    cases. Two sets are found apart, each from its indexes alone where it can be: the ids of the people so
+    named (the family name prefix index), and the ids of the user's cases with their people, one branch for
+    each way of seeing a case (the team's covering index, the case manager's, the site's). Materialised, the
     planner cannot fold them into one plan that reads one case or one person per row of the other, so the
     cost is the two sets and a hash join of ids (ADR 14). Only the cases found are read, through
     `cases_visible_to` again, and sorted."""
@@ -207,8 +218,12 @@ def _named_case_ids(user: User, query: Query) -> list[Any]:
         # A first name or a date of birth leaves a few people nationally: start from them, case by case.
         cases = Case.objects.filter(_relationships_now(user), person__in=_named(query)).order_by()
         return list(cases.values_list("pk", flat=True)[:NAME_CANDIDATES])
+    branches = [Case.objects.filter(q).order_by().values_list("pk", "person_id") for q in _relationship_branches(user)]
+    if not branches:
+        return []
+    # A case seen two ways is twice in `mine`: harmless, as the ids are only looked up again.
+    mine = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
     named_sql, named_params = _named(query).query.sql_with_params()
-    mine = Case.objects.filter(_relationships_now(user)).order_by().values_list("pk", "person_id")
     mine_sql, mine_params = mine.query.sql_with_params()
     sql = (
         f"WITH named (id) AS MATERIALIZED ({named_sql}), "  # noqa: S608 - both parts are the ORM's, with parameters
