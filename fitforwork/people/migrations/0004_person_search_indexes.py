@@ -2,7 +2,8 @@
 
 A plain b-tree on date of birth, on every database. On PostgreSQL also a b-tree on the family name in
 capitals with `text_pattern_ops`, which is what Django's `istartswith` compares (`UPPER(family_name) LIKE
-UPPER(%s)`, a prefix), including the id so a name search reads the people's ids from the index alone. SQLite
+UPPER(%s)`, a prefix), including the id and the other fields a name search narrows by (first and preferred
+name, date of birth), so it reads the people's ids from the index alone. SQLite
 has no operator classes: its searches scan, which is fine at the sizes SQLite serves, so there the second
 step does nothing. It is made CONCURRENTLY so a live service keeps taking referrals while it builds (hence a
 non-atomic migration).
@@ -16,7 +17,7 @@ def create_prefix_index(apps, schema_editor):
         return
     schema_editor.execute(
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS person_family_prefix_idx "
-        "ON people_person (UPPER(family_name) text_pattern_ops) INCLUDE (id, family_name)"
+        "ON people_person (UPPER(family_name) text_pattern_ops) INCLUDE (id, family_name, given_name, preferred_name, date_of_birth)"
     )
 
 
