@@ -215,3 +215,19 @@ def test_the_planner_friendly_filter_finds_what_the_access_rules_allow(world, wo
         expected = set(cases_visible_to(user).values_list("pk", flat=True))
         assert set(Case.objects.filter(_relationships_now(user)).values_list("pk", flat=True)) == expected, user
     assert case.pk in set(Case.objects.filter(_relationships_now(cover)).values_list("pk", flat=True))
+
+
+def test_on_postgresql_the_name_search_indexes_exist_and_on_sqlite_nothing_was_tried(db):
+    """Migrations people 0004 and cases 0004 make the prefix and covering indexes on PostgreSQL only."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN ('people_person', 'cases_case')")
+            names = {row[0] for row in cursor.fetchall()}
+            assert {"person_family_prefix_idx", "case_team_person_idx", "person_dob_idx"} <= names
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            names = {row[0] for row in cursor.fetchall()}
+            assert "person_dob_idx" in names
+            assert "person_family_prefix_idx" not in names
