@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "fitforwork.accounts.context_processors.navigation",
+                "fitforwork.cases.web.search.header_search",
             ],
         },
     },

@@ -68,6 +68,9 @@ class Person(BaseModel):
         indexes = [
             # Finding someone by name and date of birth (possible duplicates) ignores case.
             models.Index(Upper("family_name"), "date_of_birth", name="person_family_dob_idx"),
+            # The header's search by date of birth alone (ADR 14); a name is found by a prefix index instead,
+            # made on PostgreSQL only by migration 0004, so it is not listed here.
+            models.Index(fields=["date_of_birth"], name="person_dob_idx"),
         ]
 
     def __str__(self) -> str:

@@ -95,6 +95,7 @@ KINDS = {
     "caseload": "worklist",
     "my-tasks": "worklist",
     "care-team-cases": "care team list",
+    "search": "care team list",  # open to all the clinical staff alike; what it finds is tested in test_search
     "team": "lead only",
     "cover": "lead only",
     "cover-cancel": "lead only",

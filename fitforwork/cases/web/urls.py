@@ -4,10 +4,13 @@ cover), and the multidisciplinary team (care team, MDT notes, onward referrals).
 
 from django.urls import include, path
 
+from fitforwork.cases.web import search
+
 app_name = "cases"
 
 urlpatterns = [
     path("", include("fitforwork.cases.web.record_urls")),
     path("", include("fitforwork.cases.web.worklist_urls")),
     path("", include("fitforwork.interventions.web.mdt_urls")),
+    path("search/", search.search, name="search"),
 ]
