@@ -7,6 +7,7 @@ import requests
 from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhirpy import SyncFHIRClient
 from fhirpy.base.exceptions import OperationOutcome as OutcomeRaised
 
 from fitforwork.accounts.models import Role
@@ -108,8 +109,8 @@ def test_a_stale_version_is_a_412_and_after_triage_the_open_case_stays_open_with
     assert [entry.resource.status for entry in history.entry] == ["revoked", "completed", "active"]
 
 
-def test_without_if_match_an_update_is_a_428(fhir, raw):
-    resource, _ = _made(raw)
+def test_without_if_match_fhirpys_save_is_a_428_and_with_it_the_save_withdraws(fhir, raw, fhir_url, token):
+    resource, etag = _made(raw)
     request = fhir.resources("ServiceRequest").search(_id=resource["id"]).get()
     request["status"] = "revoked"
 
@@ -119,6 +120,17 @@ def test_without_if_match_an_update_is_a_428(fhir, raw):
     outcome = checked(raised.value.resource)
     assert isinstance(outcome, OperationOutcome)
     assert (outcome.issue[0].code, outcome.issue[0].expression) == ("required", ["If-Match"])
+    # With the ETag it read as If-Match, fhirpy's own save() withdraws it.
+    sender = SyncFHIRClient(fhir_url, authorization=f"Bearer {token}", extra_headers={"If-Match": etag})
+    again = sender.resources("ServiceRequest").search(_id=resource["id"]).get()
+    again["status"] = "revoked"
+    again.save()
+    assert checked(again.serialize()).status == "revoked"
+    assert Referral.objects.get(pk=resource["id"]).status == Referral.Status.WITHDRAWN
+
+
+def test_without_if_match_the_428_names_the_etag_to_send(raw):
+    resource, _ = _made(raw)
     answer = _withdraw(raw, resource, etag="")
     assert answer.status_code == 428
     assert resource["meta"]["versionId"] in answer.resource.issue[0].diagnostics
