@@ -2,6 +2,8 @@
 client sends back the ServiceRequest it read with `status: revoked`. Every body is checked by its R4B model
 (`raw` and `checked` from test_fhir_client); requests is used where the headers matter."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import requests
 from django.urls import reverse
@@ -211,3 +213,15 @@ def test_the_referrer_and_the_triage_team_see_the_withdrawal(raw, client, workwe
     assert "Withdrawn by the referrer" in page
     assert "The referrer withdrew this referral" in page
     assert "Accept" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_withdrawals_sent_at_once_with_the_same_version_change_it_once(raw, workwell_site):
+    resource, etag = _made(raw)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda _: _withdraw(raw, resource, etag), range(2)))
+
+    assert sorted(answer.status_code for answer in answers) == [200, 412]
+    referral = Referral.objects.get(pk=resource["id"])
+    assert referral.status_changes.filter(to_status="withdrawn").count() == 1
