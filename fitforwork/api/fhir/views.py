@@ -2,7 +2,8 @@
 
 Referrals come in only through `fitforwork.referrals.intake.receive`, or, for a sender that asks not to wait
 (`Prefer: respond-async`), `receive_later` and the status endpoint in `asynchronous.py`. Search is in
-search.py, what a client may read in selectors.py, and headers and errors in http.py.
+search.py, what a client may read in selectors.py, and headers and errors in http.py. The one update, a referrer
+withdrawing its referral, is in update.py, and the versions vread and _history serve in versions.py.
 """
 
 from __future__ import annotations
