@@ -32,3 +32,26 @@ class ApiClient(BaseModel):
         if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
             ApiClient.objects.filter(pk=self.pk).update(last_used_at=now)
             self.last_used_at = now
+
+
+class ServiceRequestVersion(models.Model):
+    """An earlier version of a referral's FHIR ServiceRequest, exactly as it was served, for vread and _history.
+
+    The current version is always read from the referral itself; a row is written, in the same transaction,
+    just before each change to the referral row (`api.fhir.versions`)."""
+
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.CASCADE, related_name="service_request_versions"
+    )
+    version_id = models.CharField(max_length=30)
+    last_updated = models.DateTimeField()
+    resource = models.JSONField(help_text="The ServiceRequest as served at that version")
+
+    class Meta:
+        ordering = ["referral", "last_updated"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "version_id"], name="service_request_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ServiceRequest/{self.referral_id}/_history/{self.version_id}"

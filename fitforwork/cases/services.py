@@ -27,6 +27,7 @@ from fitforwork.cases.models import (
 )
 from fitforwork.cases.rules import ensure_can_work_case
 from fitforwork.core.audit.services import audit_record
+from fitforwork.core.calendar import add_working_days
 from fitforwork.organisations.config import ServiceModelConfig
 from fitforwork.organisations.models import Team
 from fitforwork.organisations.selectors import rules_config
@@ -81,7 +82,14 @@ def _config(case: Case) -> ServiceModelConfig:
 
 
 def _task_create(
-    *, case: Case, actor: User, kind: str, title: str, due_on: date, automatic: bool, assigned_to: User | None = None
+    *,
+    case: Case,
+    actor: User | None,
+    kind: str,
+    title: str,
+    due_on: date,
+    automatic: bool,
+    assigned_to: User | None = None,
 ) -> Task:
     owner = assigned_to if assigned_to is not None else case.case_manager
     task = Task(case=case, kind=kind, title=title, due_on=due_on, assigned_to=owner, automatic=automatic)
@@ -421,3 +429,23 @@ def task_complete(*, task: Task, actor: User) -> Task:
     if done.kind == Task.Kind.REVIEW:
         _ensure_review(case=_lock(done.case), actor=actor, since=_today())
     return done
+
+
+# Working days the case manager has to talk to the person after their referrer withdraws the referral.
+WITHDRAWN_TASK_WORKING_DAYS = 2
+
+
+@transaction.atomic
+def case_referral_withdrawn(*, case: Case, by: str) -> Task:
+    """The referrer withdrew the referral after its case opened: the case is not closed for them (the person
+    may still want help), so its case manager gets a task to ask the person."""
+    locked = _lock(case)
+    due = add_working_days(_today(), WITHDRAWN_TASK_WORKING_DAYS, locked.site.nation)
+    return _task_create(
+        case=locked,
+        actor=None,
+        kind=Task.Kind.MANUAL,
+        title=f"The referrer ({by[:80]}) withdrew the referral: ask the person whether they want to carry on",
+        due_on=due,
+        automatic=True,
+    )

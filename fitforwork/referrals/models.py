@@ -84,6 +84,7 @@ class Referral(BaseModel):
         RECEIVED = "received", "Received"
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn by the referrer"
 
     class DuplicateStatus(models.TextChoices):
         NONE = "", "Not a possible duplicate"

@@ -18,6 +18,7 @@ STATUS_TAG_CLASSES = {
     Referral.Status.RECEIVED: "nhsuk-tag--blue",
     Referral.Status.ACCEPTED: "nhsuk-tag--green",
     Referral.Status.DECLINED: "nhsuk-tag--red",
+    Referral.Status.WITHDRAWN: "nhsuk-tag--grey",
 }
 
 

@@ -6,9 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from fitforwork.accounts.models import User
-from fitforwork.cases.models import Case
-from fitforwork.cases.services import case_open
+from fitforwork.cases.models import Case, CaseStatus
+from fitforwork.cases.services import case_open, case_referral_withdrawn
 from fitforwork.core.audit.services import audit_record
+from fitforwork.organisations.models import Organisation
 from fitforwork.people import services as people_services
 from fitforwork.referrals import notifications, rules
 from fitforwork.referrals.models import Referral, ReferralStatusChange
@@ -21,6 +22,8 @@ class InvalidTransition(Exception):
 ALLOWED: dict[str, set[str]] = {
     Referral.Status.ACCEPTED: {Referral.Status.RECEIVED},
     Referral.Status.DECLINED: {Referral.Status.RECEIVED},
+    # The referrer may take a referral back before or after triage (not once we have declined it).
+    Referral.Status.WITHDRAWN: {Referral.Status.RECEIVED, Referral.Status.ACCEPTED},
 }
 
 
@@ -157,4 +160,35 @@ def referral_nhs_number_resolve(*, referral: Referral, actor: User, same_person:
         obj=locked,
         data={"decision": locked.nhs_number_conflict, "holder": str(holder.pk), "was": str(made_for_it.pk)},
     )
+    return locked
+
+
+class NotTheReferrer(Exception):
+    """Only the organisation that made a referral may withdraw it."""
+
+
+@transaction.atomic
+def referral_withdraw(*, referral: Referral, organisation: Organisation, by: str) -> Referral:
+    """The referrer takes its referral back, before or after triage. A case already open stays open (the
+    person may still want help): its case manager gets a task to talk to them about it."""
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.referrer_organisation_id != organisation.pk:
+        raise NotTheReferrer(f"Referral {locked.reference} was not made by {organisation}.")
+    if locked.status not in ALLOWED[Referral.Status.WITHDRAWN]:
+        raise InvalidTransition(
+            f"Referral {locked.reference} is already {locked.get_status_display().lower()}, so it cannot be withdrawn."
+        )
+    from_status = locked.status
+    reason = f"Withdrawn by the referrer ({by})"
+    locked.status = Referral.Status.WITHDRAWN
+    locked.decided_at = locked.decided_at or timezone.now()  # a triage decision keeps its time and person
+    locked.stamp(None)
+    locked.save()
+    ReferralStatusChange.objects.create(
+        referral=locked, from_status=from_status, to_status=locked.status, actor=None, reason=reason
+    )
+    audit_record(actor=None, action="referrals.referral.withdrawn", obj=locked, reason=reason, data={"by": by})
+    case = Case.objects.filter(referral=locked).exclude(status=CaseStatus.DISCHARGED).first()
+    if case is not None:
+        case_referral_withdrawn(case=case, by=by)
     return locked

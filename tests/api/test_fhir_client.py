@@ -351,8 +351,11 @@ def test_the_capability_statement_says_what_is_supported(fhir):
     service_request = next(r for r in rest.resource if r.type == "ServiceRequest")
     assert {i.code for i in service_request.interaction} >= {"read", "vread", "create", "search-type"}
     assert service_request.conditionalCreate is True
-    assert service_request.versioning == "versioned"
-    assert service_request.readHistory is False
+    assert {"update", "history-instance"} <= {i.code for i in service_request.interaction}
+    assert (service_request.versioning, service_request.readHistory) == ("versioned-update", True)
+    assert service_request.updateCreate is False
+    task = next(r for r in rest.resource if r.type == "Task")
+    assert (task.versioning, task.readHistory) == ("versioned", False)
     params = {p.name: p for p in service_request.searchParam}
     assert {"_lastUpdated", "patient", "subject", "identifier"} <= set(params)
     assert ":identifier" in params["patient"].documentation

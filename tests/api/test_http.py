@@ -266,6 +266,8 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
         ("ServiceRequest", "vread"),
         ("ServiceRequest", "create"),
         ("ServiceRequest", "search-type"),
+        ("ServiceRequest", "update"),
+        ("ServiceRequest", "history-instance"),
         ("Task", "read"),
         ("Task", "vread"),
         ("Task", "search-type"),
@@ -292,7 +294,8 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
             assert found.json()["total"] == 1, (r.type, param.name)
     # And what is not listed is refused.
     for method, path in (
-        ("put", f"/fhir/R4/ServiceRequest/{resource['id']}"),
+        ("patch", f"/fhir/R4/ServiceRequest/{resource['id']}"),
+        ("put", f"/fhir/R4/Task/{resource['id']}"),
         ("delete", f"/fhir/R4/ServiceRequest/{resource['id']}"),
         ("post", "/fhir/R4/Task"),
         ("get", "/fhir/R4/"),

@@ -12,15 +12,17 @@ PATIENT = "Patient/{id}, or with :identifier the NHS number (https://fhir.nhs.uk
 LAST_UPDATED = "meta.lastUpdated, with the prefixes eq, ne, gt, lt, ge and le, at the precision given"
 RESOURCES: dict[str, dict[str, Any]] = {
     "ServiceRequest": {
-        "interactions": ["read", "vread", "create", "search-type"],
+        "interactions": ["read", "vread", "update", "history-instance", "create", "search-type"],
         "conditionalCreate": True,
+        "versioning": "versioned-update",
+        "readHistory": True,
         "search": {
             "_id": ("token", "The referral's id"),
             "_lastUpdated": ("date", LAST_UPDATED),
             "identifier": ("token", f"Our referral reference ({ext.REFERRAL_REFERENCE_SYSTEM})"),
             "patient": ("reference", PATIENT),
             "subject": ("reference", PATIENT),
-            "status": ("token", "active (received), completed (accepted), revoked (declined)"),
+            "status": ("token", "active (received), completed (accepted), revoked (declined or withdrawn)"),
         },
     },
     "Task": {
@@ -61,12 +63,17 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                     "in a transaction. "
                     "Search results page with _count (at most 100, default 20) and _page, with self, first, "
                     "previous, next and last links; _sort=_lastUpdated or -_lastUpdated; _total=accurate (the "
-                    "default) or none. Only the current version of a resource is kept: vread answers it, and a "
-                    "404 for an older one. Reads answer ETag and Last-Modified, and 304 to If-None-Match. "
+                    "default) or none. Every version of a ServiceRequest is kept: vread answers each, and "
+                    "ServiceRequest/{id}/_history lists them; a Task has only its current version. Reads answer "
+                    "ETag and Last-Modified, and 304 to If-None-Match. "
                     "POST ServiceRequest honours If-None-Exist (200 with the one match, 412 for several), an "
                     "Idempotency-Key header, and 'Prefer: return=minimal'. With 'Prefer: respond-async' it "
                     "answers 202 once the referral is stored and checked, with a Content-Location to poll: 202 "
-                    "while it is made, then a batch-response Bundle. Updates and deletes are not supported."
+                    "while it is made, then a batch-response Bundle. "
+                    "PUT ServiceRequest/{id} withdraws a referral: send the resource as read with status 'revoked' "
+                    'and If-Match: W/"<versionId>". Without If-Match it is a 428, with a stale one a 412, and any '
+                    "other change a 422 (anything else is corrected by phoning the service). Deletes are not "
+                    "supported."
                 ),
                 "security": {
                     "description": (
@@ -78,8 +85,8 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                     {
                         "type": resource_type,
                         "interaction": [{"code": code} for code in spec["interactions"]],
-                        "versioning": "versioned",
-                        "readHistory": False,
+                        "versioning": spec.get("versioning", "versioned"),
+                        "readHistory": spec.get("readHistory", False),
                         "updateCreate": False,
                         "conditionalCreate": spec.get("conditionalCreate", False),
                         "conditionalUpdate": False,

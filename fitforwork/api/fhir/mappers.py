@@ -22,17 +22,22 @@ SNOMED = "http://snomed.info/sct"
 PATIENT_REFERRAL = {"system": SNOMED, "code": "3457005", "display": "Patient referral"}
 
 # Referral status -> ServiceRequest.status: a received referral is still being acted on; an accepted one has
-# been fulfilled as a request (a case is open, followed elsewhere); a declined one is withdrawn by us.
+# been fulfilled as a request (a case is open, followed elsewhere); a declined one is withdrawn by us, a
+# withdrawn one by its referrer.
 SERVICE_REQUEST_STATUS = {
     Referral.Status.RECEIVED: "active",
     Referral.Status.ACCEPTED: "completed",
     Referral.Status.DECLINED: "revoked",
+    Referral.Status.WITHDRAWN: "revoked",
 }
-REFERRAL_STATUS_FOR = {value: key for key, value in SERVICE_REQUEST_STATUS.items()}
+REFERRAL_STATUSES_FOR: dict[str, list[str]] = {}
+for _status, _fhir_status in SERVICE_REQUEST_STATUS.items():
+    REFERRAL_STATUSES_FOR.setdefault(_fhir_status, []).append(_status)
 TASK_STATUS = {
     Referral.Status.RECEIVED: "received",
     Referral.Status.ACCEPTED: "accepted",
     Referral.Status.DECLINED: "rejected",
+    Referral.Status.WITHDRAWN: "cancelled",
 }
 GENDER_TO_SEX = {"male": "male", "female": "female", "other": "other", "unknown": "not_stated"}
 SEX_TO_GENDER = {value: key for key, value in GENDER_TO_SEX.items()}
@@ -235,6 +240,8 @@ def task(referral: Referral) -> dict[str, Any]:
     }
     if status == Referral.Status.DECLINED and referral.decline_reason:
         resource["statusReason"] = {"text": referral.decline_reason}
+    if status == Referral.Status.WITHDRAWN:
+        resource["statusReason"] = {"text": "Withdrawn by the referrer"}
     requester = _organisation_reference(referral.referrer_organisation)
     if requester:
         resource["requester"] = requester

@@ -149,8 +149,8 @@ def service_request_filter(queryset: QuerySet[Referral], name: str, value: str) 
             return queryset.none()
         return queryset.filter(reference=code)
     if name == "status":
-        statuses = [mappers.REFERRAL_STATUS_FOR.get(v) for v in value.split(",")]
-        return queryset.filter(status__in=[s for s in statuses if s])
+        statuses = [s for v in value.split(",") for s in mappers.REFERRAL_STATUSES_FOR.get(v, [])]
+        return queryset.filter(status__in=statuses)
     raise SearchError(name, f"ServiceRequest cannot be searched by {name}", code="not-supported")
 
 

@@ -52,3 +52,10 @@ def referral_loaded(referral: Referral, client: ApiClient) -> Referral:
     return Referral.objects.select_related("person", "site", "referrer_organisation", "rules__service_model").get(
         pk=referral.pk
     )
+
+
+def referral_for_update(client: ApiClient, referral_id: uuid.UUID | None) -> Referral | None:
+    """This client's referral, locked until the request's transaction ends (an update checks its version)."""
+    if referral_id is None:
+        return None
+    return referrals_visible(client).select_for_update(of=("self",)).filter(pk=referral_id).first()

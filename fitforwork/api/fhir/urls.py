@@ -12,6 +12,7 @@ urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
     path("ServiceRequest", views.service_request_type, name="servicerequest-type"),
     path("ServiceRequest/<str:resource_id>", views.service_request_instance, name="servicerequest-instance"),
+    path("ServiceRequest/<str:resource_id>/_history", views.service_request_history, name="servicerequest-history"),
     path(
         "ServiceRequest/<str:resource_id>/_history/<str:version_id>",
         views.service_request_version,

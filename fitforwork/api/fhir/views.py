@@ -2,7 +2,8 @@
 
 Referrals come in only through `fitforwork.referrals.intake.receive`, or, for a sender that asks not to wait
 (`Prefer: respond-async`), `receive_later` and the status endpoint in `asynchronous.py`. Search is in
-search.py, what a client may read in selectors.py, and headers and errors in http.py.
+search.py, what a client may read in selectors.py, and headers and errors in http.py. The one update, a referrer
+withdrawing its referral, is in update.py, and the versions vread and _history serve in versions.py.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from fitforwork.api.fhir import bundles, capability, mappers, parsing, selectors
+from fitforwork.api.fhir import bundles, capability, mappers, parsing, selectors, update, versions
 from fitforwork.api.fhir.http import (
     empty_response,
     etag_matches,
@@ -218,9 +219,21 @@ def service_request_type(request: HttpRequest, client: ApiClient) -> HttpRespons
     return search(request, client, "ServiceRequest", mappers.service_request, service_request_filter)
 
 
-@fhir_endpoint({"GET"})
+@fhir_endpoint({"GET", "PUT"})
 def service_request_instance(request: HttpRequest, client: ApiClient, resource_id: str) -> HttpResponse:
+    if request.method == "PUT":
+        return update.update(request, client, resource_id)
     return _read(request, client, "ServiceRequest", resource_id, mappers.service_request)
+
+
+@fhir_endpoint({"GET"})
+def service_request_history(request: HttpRequest, client: ApiClient, resource_id: str) -> HttpResponse:
+    """Every version of the referral's ServiceRequest, newest first; one audit event."""
+    referral = selectors.referral_for(client, parse_uuid(resource_id))
+    if referral is None:
+        return not_found("ServiceRequest", resource_id)
+    audit_record(actor=None, action="api.fhir.history", obj=referral, data={"api_client": client.name})
+    return fhir_response(versions.history_bundle(referral, request.build_absolute_uri(reverse("fhir:root"))))
 
 
 @fhir_endpoint({"GET"})
@@ -268,20 +281,31 @@ def _read(
     to_fhir: Callable[[Referral], Any],
     version_id: str | None = None,
 ) -> HttpResponse:
-    """read and vread: only the current version is kept, so an older one is 404 (the CapabilityStatement says)."""
+    """read and vread: a ServiceRequest's earlier versions are kept (versions.py); a Task's only its current."""
     referral = selectors.referral_for(client, parse_uuid(resource_id))
     if referral is None:
         return not_found(resource_type, resource_id)
     if version_id is not None and version_id != mappers.version_id(referral):
-        return outcome_response(
-            404,
-            "not-found",
-            f"{resource_type}/{resource_id} version {version_id} is not kept: only the current version "
-            f"({mappers.version_id(referral)}) can be read",
-            resource_type,
-        )
+        return _read_earlier(client, resource_type, referral, version_id)
     headers = {"ETag": mappers.etag(referral), "Last-Modified": http_date(referral.modified_at)}
     if etag_matches(request.headers.get("If-None-Match", ""), mappers.etag(referral)):
         return empty_response(304, headers)
     audit_record(actor=None, action="api.fhir.read", obj=referral, data={"api_client": client.name})
     return fhir_response(to_fhir(referral), headers=headers)
+
+
+def _read_earlier(client: ApiClient, resource_type: str, referral: Referral, version_id: str) -> HttpResponse:
+    kept = versions.earlier(referral, version_id) if resource_type == "ServiceRequest" else None
+    if kept is None:
+        which = "" if resource_type == "ServiceRequest" else f" (only a {resource_type}'s current version is kept)"
+        return outcome_response(
+            404,
+            "not-found",
+            f"{resource_type}/{referral.pk} has no version {version_id}{which}; its history lists those kept",
+            resource_type,
+        )
+    audit_record(
+        actor=None, action="api.fhir.read", obj=referral, data={"api_client": client.name, "version": version_id}
+    )
+    headers = {"ETag": f'W/"{kept.version_id}"', "Last-Modified": http_date(kept.last_updated)}
+    return fhir_response(kept.resource, headers=headers)
