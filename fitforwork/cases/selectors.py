@@ -9,7 +9,7 @@ fixed number of queries whatever its size.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -33,18 +33,20 @@ from django.utils import timezone
 
 from fitforwork.accounts.models import Role, User
 from fitforwork.cases.access import relationship_filter
-from fitforwork.cases.models import CareTeamMember, Case, CaseStatus, Delegation, Risk, Task
+from fitforwork.cases.models import CareTeamMember, Case, CaseStatus, Contact, Delegation, Risk, Task
 from fitforwork.core.calendar import Nation, add_working_days
 
 DUE_SOON_WORKING_DAYS = 2
-# Cases with nothing due sort after every real date.
+# Cases with nothing due sort after every real date; never contacted sorts before every real contact.
 NOTHING_DUE = date(9999, 12, 31)
+NEVER = datetime(1900, 1, 1, tzinfo=UTC)
 OPEN_STATUSES = [status for status in CaseStatus.values if status != CaseStatus.DISCHARGED]
 TEAM_SORTS = {
     "opened": "opened_at",
     "status": "status_rank",
     "case_manager": "manager_name",
     "next_due": "next_due",
+    "last_contact": "last_contact",
 }
 
 
@@ -52,12 +54,13 @@ TEAM_SORTS = {
 # else of the client (NHS number, address, contact details) is read for a list.
 LIST_FIELDS = (
     "id", "status", "furthest_stage", "opened_at", "risk", "site", "team", "referral", "rules",
-    "person__given_name", "person__family_name", "case_manager__first_name", "case_manager__last_name",
+    "person__given_name", "person__family_name", "person__date_of_birth", "referral__reference",
+    "case_manager__first_name", "case_manager__last_name",
 )  # fmt: skip
 
 
 def _listed(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.select_related("person", "case_manager").only(*LIST_FIELDS)
+    return cases.select_related("person", "case_manager", "referral").only(*LIST_FIELDS)
 
 
 def _today(today: date | None) -> date:
@@ -78,25 +81,89 @@ def covered_managers(user: User, *, today: date | None = None) -> list[UUID]:
     )
 
 
-def with_work_flags(cases: QuerySet[Case], *, today: date) -> QuerySet[Case]:
-    """Each case's next due date and whether it has an open task past its due date, both in SQL."""
+def breach_condition(*, today: date) -> Q:
+    """A case is in breach when an open task on it is past its due date, or when nobody is allocated to it
+    and its first contact is due (today or earlier): nobody is going to make it."""
     open_tasks = _open_tasks().filter(case=OuterRef("pk"))
-    next_due = open_tasks.order_by("due_on").values("due_on")[:1]
+    first_contact_due = open_tasks.filter(kind=Task.Kind.FIRST_CONTACT, due_on__lte=today)
+    return Q(Exists(open_tasks.filter(due_on__lt=today))) | Q(Q(case_manager__isnull=True) & Q(Exists(first_contact_due)))
+
+
+def with_work_flags(cases: QuerySet[Case], *, today: date) -> QuerySet[Case]:
+    """Each case's next due date and task, its last contact, and whether it is in breach (`breach_condition`),
+    all in SQL over the task and contact indexes."""
+    open_tasks = _open_tasks().filter(case=OuterRef("pk")).order_by("due_on", "created_at")
+    last_contact = Contact.objects.filter(case=OuterRef("pk")).order_by("-at").values("at")[:1]
     return cases.annotate(
-        next_due=Coalesce(Subquery(next_due, output_field=DateField()), Value(NOTHING_DUE)),
-        breached=Exists(open_tasks.filter(due_on__lt=today)),
+        next_due=Coalesce(Subquery(open_tasks.values("due_on")[:1], output_field=DateField()), Value(NOTHING_DUE)),
+        next_task=Subquery(open_tasks.values("title")[:1]),
+        last_contact=Coalesce(Subquery(last_contact), Value(NEVER)),
+        breached=ExpressionWrapper(breach_condition(today=today), output_field=BooleanField()),
     )
 
 
-def caseload(user: User, *, today: date | None = None) -> QuerySet[Case]:
-    """The open cases `user` manages, and those of the people they cover for today."""
+def contact_due_before(site_interval_weeks: int, *, today: date | None = None) -> datetime:
+    """A case whose last contact (or, never contacted, its opening) is before this is "not contacted"."""
     day = _today(today)
+    return timezone.make_aware(datetime.combine(day - timedelta(weeks=site_interval_weeks), datetime.min.time()))
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """The caseload's filters; blank means any. `not_contacted_since` keeps cases with no contact since then."""
+
+    status: str = "open"
+    risk: str = ""
+    breach: bool = False
+    not_contacted_since: datetime | None = None
+
+
+def filter_cases(cases: QuerySet[Case], filters: ListFilters) -> QuerySet[Case]:
+    """Status and risk filters shared by the caseload and the team view (before `with_work_flags`)."""
+    if filters.status in CaseStatus.values and filters.status != CaseStatus.DISCHARGED:
+        cases = cases.filter(status=filters.status)
+    if filters.risk in Risk.values:
+        cases = cases.filter(risk=filters.risk)
+    elif filters.risk == "none":
+        cases = cases.filter(risk="")
+    return cases
+
+
+def filter_flags(cases: QuerySet[Case], filters: ListFilters) -> QuerySet[Case]:
+    """The filters on `with_work_flags`' annotations: breach and not contacted."""
+    if filters.breach:
+        cases = cases.filter(Q(breached=True))
+    if filters.not_contacted_since is not None:
+        cases = cases.filter(last_contact__lt=filters.not_contacted_since, opened_at__lt=filters.not_contacted_since)
+    return cases
+
+
+CASE_LIST_SORTS = {
+    "opened": "opened_at",
+    "status": "status_rank",
+    "next_due": "next_due",
+    "last_contact": "last_contact",
+}
+
+
+def with_status_rank(cases: QuerySet[Case]) -> QuerySet[Case]:
+    status_rank = Choose(
+        *(When(status=status, then=Value(rank)) for rank, status in enumerate(CaseStatus.values)),
+        output_field=IntegerField(),
+    )
+    return cases.annotate(status_rank=status_rank)
+
+
+def caseload(user: User, filters: ListFilters | None = None, *, today: date | None = None) -> QuerySet[Case]:
+    """The open cases `user` manages, and those of the people they cover for today, filtered."""
+    day = _today(today)
+    filters = filters or ListFilters()
     managers = [user.pk, *covered_managers(user, today=day)]
     cases = Case.objects.filter(relationship_filter(user, today=day)).filter(
         case_manager_id__in=managers, status__in=OPEN_STATUSES
     )
-    cases = _listed(cases)
-    return with_work_flags(cases, today=day)
+    cases = with_work_flags(_listed(filter_cases(cases, filters)), today=day)
+    return with_status_rank(filter_flags(cases, filters))
 
 
 def care_team_cases(user: User, *, today: date | None = None) -> QuerySet[Case]:
@@ -117,6 +184,7 @@ def my_tasks(user: User, *, today: date | None = None) -> QuerySet[Task]:
     day = _today(today)
     managers = [user.pk, *covered_managers(user, today=day)]
     related = Case.objects.filter(relationship_filter(user, today=day), pk=OuterRef("case_id"))
+    last_contact = Contact.objects.filter(case=OuterRef("case_id")).order_by("-at").values("at")[:1]
     due_soon = Choose(
         *(
             When(case__site__nation=nation, due_on__gte=day, due_on__lte=by, then=Value(True))
@@ -130,17 +198,45 @@ def my_tasks(user: User, *, today: date | None = None) -> QuerySet[Task]:
         .filter(Q(assigned_to=user) | Q(assigned_to__isnull=True, case__case_manager_id__in=managers))
         .exclude(case__status=CaseStatus.DISCHARGED)
         .filter(Exists(related))
-        .select_related("case", "case__person", "case__case_manager", "assigned_to")
-        .annotate(due_soon=due_soon, breached=ExpressionWrapper(Q(due_on__lt=day), output_field=BooleanField()))
+        .select_related("case", "case__person", "case__case_manager", "case__referral", "assigned_to")
+        .only(*TASK_FIELDS)
+        .annotate(
+            due_soon=due_soon,
+            due_today=ExpressionWrapper(Q(due_on=day), output_field=BooleanField()),
+            breached=ExpressionWrapper(Q(due_on__lt=day), output_field=BooleanField()),
+            last_contact=Coalesce(Subquery(last_contact), Value(NEVER)),
+        )
     )
 
 
-def task_view(tasks: QuerySet[Task], view: str) -> QuerySet[Task]:
-    """One tab of the task list: all, due soon or breached."""
-    if view == "due_soon":
-        return tasks.filter(Q(due_soon=True))
-    if view == "breached":
-        return tasks.filter(Q(breached=True))
+# What the task list shows: the task, its case's status and risk, and the client's name and date of birth.
+TASK_FIELDS = (
+    "id", "kind", "title", "due_on", "assigned_to", "completed_at", "cancelled_at", "created_at",
+    "case__id", "case__status", "case__risk", "case__case_manager", "case__site", "case__referral",
+    "case__person__given_name", "case__person__family_name", "case__person__date_of_birth",
+    "case__referral__reference", "case__case_manager__first_name", "case__case_manager__last_name",
+    "assigned_to__first_name", "assigned_to__last_name",
+)  # fmt: skip
+TASK_SORTS = {"due": "due_on", "last_contact": "last_contact"}
+
+
+def task_view(tasks: QuerySet[Task], view: str, *, status: str = "", risk: str = "", kind: str = "") -> QuerySet[Task]:
+    """One tab of the task list (all, due today, due soon or breached), narrowed by the case's status and risk
+    and the kind of task."""
+    if view == "due_today":
+        tasks = tasks.filter(Q(due_today=True))
+    elif view == "due_soon":
+        tasks = tasks.filter(Q(due_soon=True))
+    elif view == "breached":
+        tasks = tasks.filter(Q(breached=True))
+    if status in OPEN_STATUSES:
+        tasks = tasks.filter(case__status=status)
+    if risk in Risk.values:
+        tasks = tasks.filter(case__risk=risk)
+    elif risk == "none":
+        tasks = tasks.filter(case__risk="")
+    if kind in Task.Kind.values:
+        tasks = tasks.filter(kind=kind)
     return tasks
 
 
@@ -151,6 +247,7 @@ class TeamFilters:
     status: str = "open"
     risk: str = ""
     case_manager: UUID | None = None
+    unallocated: bool = False
     breach: bool = False
 
 
@@ -178,20 +275,15 @@ def team_cases(team_lead: User, filters: TeamFilters | None = None, *, today: da
         cases = cases.filter(status__in=OPEN_STATUSES)
     elif filters.status in CaseStatus.values:
         cases = cases.filter(status=filters.status)
-    if filters.risk in Risk.values:
-        cases = cases.filter(risk=filters.risk)
-    elif filters.risk == "none":
-        cases = cases.filter(risk="")
-    if filters.case_manager is not None:
+    cases = filter_cases(cases, ListFilters(risk=filters.risk))
+    if filters.unallocated:
+        cases = cases.filter(case_manager__isnull=True)
+    elif filters.case_manager is not None:
         cases = cases.filter(case_manager_id=filters.case_manager)
     cases = with_work_flags(_listed(cases), today=day)
     if filters.breach:
         cases = cases.filter(Q(breached=True))
-    status_rank = Choose(
-        *(When(status=status, then=Value(rank)) for rank, status in enumerate(CaseStatus.values)),
-        output_field=IntegerField(),
-    )
-    return cases.annotate(manager_name=Coalesce("case_manager__last_name", Value("")), status_rank=status_rank)
+    return with_status_rank(cases.annotate(manager_name=Coalesce("case_manager__last_name", Value(""))))
 
 
 NAME_FIELDS = ("id", "first_name", "last_name", "email", "role", "site_id")

@@ -13,8 +13,15 @@ from fitforwork.cases.selectors import TEAM_SORTS, TeamFilters
 from fitforwork.core.forms import DateField
 
 
+UNALLOCATED = "unallocated"
+
+
 def _uuid(value: str) -> uuid.UUID:
     return uuid.UUID(str(value))
+
+
+def _manager_or_unallocated(value: str) -> uuid.UUID | str:
+    return UNALLOCATED if value == UNALLOCATED else _uuid(value)
 
 
 def _person(user: User) -> str:
@@ -32,7 +39,9 @@ class TeamFilterForm(forms.Form):
     risk = forms.ChoiceField(
         label="Risk", required=False, choices=[("", "Any risk"), *Risk.choices, ("none", "Not yet assessed")]
     )
-    case_manager = forms.TypedChoiceField(label="Case manager", required=False, coerce=_uuid, empty_value=None)
+    case_manager = forms.TypedChoiceField(
+        label="Case manager", required=False, coerce=_manager_or_unallocated, empty_value=None
+    )
     breach = forms.BooleanField(label="Only cases with a task past its due date", required=False)
     sort = forms.ChoiceField(
         label="Sort by",
@@ -49,7 +58,11 @@ class TeamFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["case_manager"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101
-        field.choices = [("", "Any case manager"), *((str(user.pk), _person(user)) for user in case_managers)]
+        field.choices = [
+            ("", "Any case manager"),
+            (UNALLOCATED, "Unallocated"),
+            *((str(user.pk), _person(user)) for user in case_managers),
+        ]
 
     def filters(self) -> tuple[TeamFilters, str]:
         if not self.is_valid():
@@ -60,7 +73,8 @@ class TeamFilterForm(forms.Form):
             TeamFilters(
                 status=data["status"] or "open",
                 risk=data["risk"] or "",
-                case_manager=data["case_manager"],
+                case_manager=None if data["case_manager"] == UNALLOCATED else data["case_manager"],
+                unallocated=data["case_manager"] == UNALLOCATED,
                 breach=bool(data["breach"]),
             ),
             sort,
