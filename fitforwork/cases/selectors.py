@@ -86,7 +86,8 @@ def breach_condition(*, today: date) -> Q:
     and its first contact is due (today or earlier): nobody is going to make it."""
     open_tasks = _open_tasks().filter(case=OuterRef("pk"))
     first_contact_due = open_tasks.filter(kind=Task.Kind.FIRST_CONTACT, due_on__lte=today)
-    return Q(Exists(open_tasks.filter(due_on__lt=today))) | Q(Q(case_manager__isnull=True) & Q(Exists(first_contact_due)))
+    nobody_to_make_it = Q(case_manager__isnull=True) & Q(Exists(first_contact_due))
+    return Q(Exists(open_tasks.filter(due_on__lt=today))) | nobody_to_make_it
 
 
 def with_work_flags(cases: QuerySet[Case], *, today: date) -> QuerySet[Case]:

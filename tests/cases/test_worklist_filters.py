@@ -160,4 +160,4 @@ def test_the_team_view_offers_the_unallocated_filter(client, workwell_site, lead
     html = html.content.decode()
     assert '<option value="unallocated" selected' in html
     assert "Client0" in html
-    assert f"Allocate<span class=\"nhsuk-u-visually-hidden\"> the case for Client0 Patel" in html
+    assert 'Allocate<span class="nhsuk-u-visually-hidden"> the case for Client0 Patel' in html
