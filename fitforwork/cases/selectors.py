@@ -135,7 +135,8 @@ def filter_flags(cases: QuerySet[Case], filters: ListFilters) -> QuerySet[Case]:
     if filters.breach:
         cases = cases.filter(Q(breached=True))
     if filters.not_contacted_since is not None:
-        cases = cases.filter(last_contact__lt=filters.not_contacted_since, opened_at__lt=filters.not_contacted_since)
+        since = filters.not_contacted_since
+        cases = cases.filter(Q(last_contact__lt=since), opened_at__lt=since)
     return cases
 
 

@@ -7,6 +7,7 @@ the actor. The allowed moves are the table below and docs/adr/0007-case-status-m
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -270,7 +271,7 @@ def case_open(*, referral: Referral, actor: User, case_manager: User | None = No
     return case
 
 
-def _allocation_team(*, case_manager: User, site_id: object) -> Team | None:
+def _allocation_team(*, case_manager: User, site_id: Any) -> Team | None:
     """The team a newly allocated case joins: its case manager's (first by name) at the case's site."""
     if case_manager.role != Role.CASE_MANAGER or case_manager.site_id != site_id or not case_manager.is_active:
         raise CaseError("Select a case manager at this referral's site.")

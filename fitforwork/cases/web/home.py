@@ -45,7 +45,7 @@ def case_manager_home(request: AuthenticatedHttpRequest, role: str = Role.CASE_M
 @require_GET
 def team_lead_home(request: AuthenticatedHttpRequest, role: str = Role.TEAM_LEAD) -> HttpResponse:
     user = request.user
-    if user.role != role or role != Role.TEAM_LEAD or user.site_id is None:
+    if user.role != role or role != Role.TEAM_LEAD or user.site is None:
         raise PermissionDenied("This page is for team leads.")
     day = home.team_lead_day(user, triage=triage_queue(user), caseload_limit=user.site.caseload_limit)
     context = {

@@ -171,7 +171,9 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     items: list[Task] = page.items
     href = _href_maker("cases:case")
     _audit_list(request, "cases.tasks.listed", [task.case_id for task in items])
-    kept = {name: value for name, value in request.GET.items() if name not in ("after", "before", "view") and value}
+    kept: dict[str, str] = {
+        name: str(value) for name, value in request.GET.items() if name not in ("after", "before", "view") and value
+    }
     context = {
         "form": form,
         "rows": [(task, href(task.case_id)) for task in items],
@@ -233,7 +235,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
         "pagination": page_links(page, request.GET),
         "managers": managers,
         "filtered": bool(request.GET),
-        "caseload_limit": request.user.site.caseload_limit if request.user.site_id else 0,
+        "caseload_limit": request.user.site.caseload_limit if request.user.site else 0,
     }
     return render(request, "cases/worklists/team.jinja", context)
 
