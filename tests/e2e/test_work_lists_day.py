@@ -52,7 +52,7 @@ def test_a_case_manager_works_the_day_from_the_home_page(browsing, demo_service)
 
     # Given the case manager, signed in, on their home page
     staff_sign_in(browsing, Role.CASE_MANAGER)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your day")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case manager home")
     browsing.check_accessibility()
     browsing.screenshot("home-case-manager")
 
@@ -93,7 +93,7 @@ def test_a_team_lead_allocates_an_unallocated_case_from_the_home_page(browsing, 
 
     # Given the team lead's home page, which counts one unallocated case
     staff_sign_in(browsing, Role.TEAM_LEAD)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your team today")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team lead home")
     expect(page.get_by_role("row").filter(has_text="Cases not allocated to a case manager")).to_contain_text("1")
     browsing.check_accessibility()
     browsing.screenshot("home-team-lead")
@@ -124,7 +124,8 @@ def test_a_gp_sees_their_referrals_on_their_home_page(browsing, demo_service):
 
     sign_in(browsing, Role.GP)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your referrals")
+    expect(page.get_by_role("heading", level=1)).to_have_text("GP or practice staff home")
+    expect(page.get_by_role("heading", name="Your recent referrals")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=own.reference)
     expect(row).to_contain_text(own.get_status_display())
     browsing.check_accessibility()
