@@ -14,6 +14,7 @@ from fitforwork.accounts.models import AuthenticatedHttpRequest, Role
 from fitforwork.cases import home
 from fitforwork.cases.home import COUNT_CAP
 from fitforwork.cases.web.worklists import contact_weeks
+from fitforwork.core.reads import read_in_one_transaction
 from fitforwork.referrals.selectors import triage_queue
 
 
@@ -22,6 +23,7 @@ def _link(name: str, **params: str) -> str:
 
 
 @require_GET
+@read_in_one_transaction
 def case_manager_home(request: AuthenticatedHttpRequest, role: str = Role.CASE_MANAGER) -> HttpResponse:
     if request.user.role != role or role != Role.CASE_MANAGER:
         raise PermissionDenied("This page is for case managers.")
@@ -43,6 +45,7 @@ def case_manager_home(request: AuthenticatedHttpRequest, role: str = Role.CASE_M
 
 
 @require_GET
+@read_in_one_transaction
 def team_lead_home(request: AuthenticatedHttpRequest, role: str = Role.TEAM_LEAD) -> HttpResponse:
     user = request.user
     if user.role != role or role != Role.TEAM_LEAD or user.site is None:

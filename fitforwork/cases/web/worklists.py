@@ -27,6 +27,7 @@ from fitforwork.cases.web.worklist_forms import (
     page_size,
 )
 from fitforwork.core.audit.services import audit_record
+from fitforwork.core.reads import read_in_one_transaction
 
 PAGE_SIZE = 25
 DEFAULT_CONTACT_WEEKS = 6
@@ -110,6 +111,7 @@ def contact_weeks(user: Any) -> int:
 
 
 @require_GET
+@read_in_one_transaction
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _ensure_case_staff(request)
     weeks = contact_weeks(request.user)
@@ -137,6 +139,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@read_in_one_transaction
 def care_team_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The cases a practitioner (or anyone on the clinical staff) is part of as a member of their care team."""
     if request.user.role not in BREAK_GLASS_ROLES:
@@ -152,6 +155,7 @@ def care_team_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@read_in_one_transaction
 def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     _ensure_case_staff(request)
     view = request.GET.get("view", "all")
@@ -214,6 +218,7 @@ def complete_task(request: AuthenticatedHttpRequest, task_id: uuid.UUID) -> Http
 
 
 @require_GET
+@read_in_one_transaction
 def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     _ensure_team_lead(request)
     managers = list(selectors.team_case_managers(request.user))

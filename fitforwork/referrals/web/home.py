@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest
+from fitforwork.core.reads import read_in_one_transaction
 from fitforwork.referrals import presenters
 from fitforwork.referrals.selectors import referrals_visible_to
 from fitforwork.referrals.web.views import _audit_list, _referrer
@@ -17,6 +18,7 @@ RECENT = 10
 
 
 @require_GET
+@read_in_one_transaction
 def referrer_home(request: AuthenticatedHttpRequest, role: str) -> HttpResponse:
     if request.user.role != role:
         raise PermissionDenied("This page is for another role.")
