@@ -5,6 +5,8 @@ are the demo's own (this is the bulk loader), and the same seed picks the same r
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from fitforwork.accounts.models import Role, User
 from fitforwork.demo.accounts import DEMO_USERS
 from fitforwork.demo.structure import MAIN_SITE
@@ -27,7 +29,7 @@ def make_referrer_referrals() -> int:
         unclaimed = Referral.objects.filter(
             site__name=MAIN_SITE.name, source=REFERRERS[user.role].source, referrer_user__isnull=True
         ).order_by("-received_at", "-id")
-        chosen: list[object] = []
+        chosen: list[UUID] = []
         for status, count in WANTED:
             chosen += list(unclaimed.filter(status=status).values_list("pk", flat=True)[:count])
         if len(chosen) < IN_ALL:
