@@ -44,8 +44,9 @@ def case_manager_day(user: User, *, contact_weeks: int, today: date | None = Non
     high-risk and not-contacted cases."""
     day = today or timezone.localdate()
     first = Q(kind=Task.Kind.FIRST_CONTACT)
+    covering = selectors.covered_managers(user, today=day)
     tasks = (
-        selectors.my_tasks(user, today=day)
+        selectors.my_tasks(user, today=day, covering=covering)
         .order_by()
         .aggregate(
             first_contacts_today=Count("pk", filter=first & Q(due_on=day)),
@@ -56,7 +57,7 @@ def case_manager_day(user: User, *, contact_weeks: int, today: date | None = Non
     )
     since = selectors.contact_due_before(contact_weeks, today=day)
     cases = (
-        selectors.caseload(user, today=day)
+        selectors.caseload(user, today=day, covering=covering)
         .order_by()
         .aggregate(
             high_risk=Count("pk", filter=Q(risk=Risk.HIGH)),
@@ -73,10 +74,13 @@ def capped_count(rows: QuerySet[Any]) -> int:
 
 def team_lead_day(team_lead: User, *, triage: QuerySet[Any], caseload_limit: int) -> TeamLeadDay:
     """The team lead's day: referrals waiting for triage, unallocated cases, breaches, and caseloads."""
+    team_ids = list(team_lead.teams.values_list("pk", flat=True))
+    unallocated = selectors.team_cases(team_lead, selectors.TeamFilters(unallocated=True), team_ids=team_ids)
+    breaches = selectors.team_cases(team_lead, selectors.TeamFilters(breach=True), team_ids=team_ids)
     return TeamLeadDay(
         triage_waiting=capped_count(triage),
-        unallocated=capped_count(selectors.team_cases(team_lead, selectors.TeamFilters(unallocated=True))),
-        breaches=capped_count(selectors.team_cases(team_lead, selectors.TeamFilters(breach=True))),
-        case_managers=selectors.team_case_managers(team_lead),
+        unallocated=capped_count(unallocated),
+        breaches=capped_count(breaches),
+        case_managers=selectors.team_case_managers(team_lead, team_ids),
         caseload_limit=caseload_limit,
     )

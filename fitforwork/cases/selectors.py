@@ -156,11 +156,14 @@ def with_status_rank(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.annotate(status_rank=status_rank)
 
 
-def caseload(user: User, filters: ListFilters | None = None, *, today: date | None = None) -> QuerySet[Case]:
-    """The open cases `user` manages, and those of the people they cover for today, filtered."""
+def caseload(
+    user: User, filters: ListFilters | None = None, *, today: date | None = None, covering: list[UUID] | None = None
+) -> QuerySet[Case]:
+    """The open cases `user` manages, and those of the people they cover for today (`covering`, when the caller
+    has read them already), filtered."""
     day = _today(today)
     filters = filters or ListFilters()
-    managers = [user.pk, *covered_managers(user, today=day)]
+    managers = [user.pk, *(covered_managers(user, today=day) if covering is None else covering)]
     cases = Case.objects.filter(relationship_filter(user, today=day)).filter(
         case_manager_id__in=managers, status__in=OPEN_STATUSES
     )
@@ -180,11 +183,11 @@ def _due_soon_by(today: date) -> dict[str, date]:
     return {nation: add_working_days(today, DUE_SOON_WORKING_DAYS, nation) for nation in Nation.values}
 
 
-def my_tasks(user: User, *, today: date | None = None) -> QuerySet[Task]:
+def my_tasks(user: User, *, today: date | None = None, covering: list[UUID] | None = None) -> QuerySet[Task]:
     """Open tasks for `user` across all their cases: assigned to them, or unassigned on cases they manage
     or cover; flagged due soon (within two working days in the case's nation) or breached (past due)."""
     day = _today(today)
-    managers = [user.pk, *covered_managers(user, today=day)]
+    managers = [user.pk, *(covered_managers(user, today=day) if covering is None else covering)]
     related = Case.objects.filter(relationship_filter(user, today=day), pk=OuterRef("case_id"))
     last_contact = Contact.objects.filter(case=OuterRef("case_id")).order_by("-at").values("at")[:1]
     due_soon = Choose(
@@ -253,16 +256,24 @@ class TeamFilters:
     breach: bool = False
 
 
-def _team_scope(team_lead: User) -> Q:
+def _team_scope(team_lead: User, team_ids: list[UUID] | None = None) -> Q:
     """The lead's teams' cases, and their site's cases with no team: a subset of what relationship_filter gives
     a team lead, written as plain column tests so the database can use the team and site indexes."""
-    scope = Q(team_id__in=list(team_lead.teams.values_list("pk", flat=True)))
+    if team_ids is None:
+        team_ids = list(team_lead.teams.values_list("pk", flat=True))
+    scope = Q(team_id__in=team_ids)
     if team_lead.site_id is not None:
         scope |= Q(team__isnull=True, site_id=team_lead.site_id)
     return scope
 
 
-def team_cases(team_lead: User, filters: TeamFilters | None = None, *, today: date | None = None) -> QuerySet[Case]:
+def team_cases(
+    team_lead: User,
+    filters: TeamFilters | None = None,
+    *,
+    today: date | None = None,
+    team_ids: list[UUID] | None = None,
+) -> QuerySet[Case]:
     """The cases of the team lead's teams, and their site's cases with no team, filtered; none for anyone else.
 
     This scope is stricter than `relationship_filter` (a team lead's relationship is exactly their teams,
@@ -272,7 +283,7 @@ def team_cases(team_lead: User, filters: TeamFilters | None = None, *, today: da
         return Case.objects.none()
     day = _today(today)
     filters = filters or TeamFilters()
-    cases = Case.objects.filter(_team_scope(team_lead))
+    cases = Case.objects.filter(_team_scope(team_lead, team_ids))
     if filters.status == "open":
         cases = cases.filter(status__in=OPEN_STATUSES)
     elif filters.status in CaseStatus.values:
@@ -291,13 +302,14 @@ def team_cases(team_lead: User, filters: TeamFilters | None = None, *, today: da
 NAME_FIELDS = ("id", "first_name", "last_name", "email", "role", "site_id")
 
 
-def team_case_managers(team_lead: User) -> list[User]:
+def team_case_managers(team_lead: User, team_ids: list[UUID] | None = None) -> list[User]:
     """The case managers in the team lead's teams (or at their site in no team), each with `open_cases`, their
     open caseload size: two queries, the second one grouped count over the caseload index."""
     if team_lead.role != Role.TEAM_LEAD or team_lead.site_id is None:
         return []
     memberships = User.teams.through.objects.filter(user_id=OuterRef("pk"))
-    team_ids = list(team_lead.teams.values_list("pk", flat=True))
+    if team_ids is None:
+        team_ids = list(team_lead.teams.values_list("pk", flat=True))
     managers = list(
         User.objects.filter(role=Role.CASE_MANAGER, site_id=team_lead.site_id, is_active=True)
         .filter(Q(Exists(memberships.filter(team_id__in=team_ids))) | ~Q(Exists(memberships)))

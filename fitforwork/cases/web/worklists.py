@@ -221,11 +221,12 @@ def complete_task(request: AuthenticatedHttpRequest, task_id: uuid.UUID) -> Http
 @read_in_one_transaction
 def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     _ensure_team_lead(request)
-    managers = list(selectors.team_case_managers(request.user))
+    team_ids = list(request.user.teams.values_list("pk", flat=True))
+    managers = list(selectors.team_case_managers(request.user, team_ids))
     form = TeamFilterForm(request.GET or None, case_managers=managers)
     filters, sort = form.filters() if request.GET else (selectors.TeamFilters(), "opened")
     page = paginate(
-        selectors.team_cases(request.user, filters),
+        selectors.team_cases(request.user, filters, team_ids=team_ids),
         keys=[SortKey(selectors.TEAM_SORTS[sort])],
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
