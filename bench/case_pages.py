@@ -35,7 +35,16 @@ PAGES = {
     "caseload": ("cases:caseload", {}, "case_manager"),
     "my_tasks": ("cases:my-tasks", {}, "case_manager"),
     "team_breach": ("cases:team", {"breach": "on"}, "team_lead"),
+    "caseload_by_last_contact": ("cases:caseload", {"sort": "last_contact", "not_contacted": "on"}, "case_manager"),
+    "tasks_due_today": ("cases:my-tasks", {"view": "due_today"}, "case_manager"),
+    "team_unallocated": ("cases:team", {"case_manager": "unallocated"}, "team_lead"),
+    "home_case_manager": ("accounts:home-case-manager", {}, "case_manager"),
+    "home_team_lead": ("accounts:home-team-lead", {}, "team_lead"),
+    "home_gp": ("accounts:home-gp", {}, "gp"),
 }
+# A home page has no one list query: its raw time is all the queries it makes of client data, run one after another.
+HOME_PAGES = {"home_case_manager", "home_team_lead", "home_gp"}
+CLIENT_TABLES = ('FROM "cases_', 'FROM "referrals_')
 TARGET_MEDIAN_MS, TARGET_P95_MS = 50.0, 100.0
 WARM_UP = 5
 
@@ -70,7 +79,8 @@ def _users(count: int) -> dict[str, list[Any]]:
     )
     leads = User.objects.filter(role=Role.TEAM_LEAD).annotate(teams_led=Count("teams")).order_by("teams_led", "email")
     step = max(1, managers.count() // count)
-    return {"case_manager": list(managers[::step][:count]), "team_lead": list(leads[:count])}
+    gps = User.objects.filter(role=Role.GP, organisation__isnull=False).order_by("email")
+    return {"case_manager": list(managers[::step][:count]), "team_lead": list(leads[:count]), "gp": list(gps[:count])}
 
 
 def _signed_in(user: Any) -> Any:
@@ -88,10 +98,14 @@ def _signed_in(user: Any) -> Any:
     return client
 
 
+CPU_MS: list[float] = []  # this process's CPU time for each timed request (not PostgreSQL's)
+
+
 def _get(client: Any, path: str, params: dict[str, str]) -> tuple[float, Any]:
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     response = client.get(path, params, secure=True)
     elapsed = (time.perf_counter() - started) * 1000
+    CPU_MS.append((time.process_time() - cpu_started) * 1000)
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered {response.status_code}")
     return elapsed, response
@@ -112,17 +126,23 @@ def _main_query(queries: list[str]) -> str:
     return max(listing or queries, key=len)
 
 
-def _raw_sql_ms(sql: str, repeats: int) -> float:
+def _raw_sql_ms(sqls: list[str], repeats: int) -> float:
     from django.db import connection
 
     timings = []
     with connection.cursor() as cursor:
         for _ in range(repeats + WARM_UP):
             started = time.perf_counter()
-            cursor.execute(sql)
-            cursor.fetchall()
+            for sql in sqls:
+                cursor.execute(sql)
+                cursor.fetchall()
             timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings[WARM_UP:])
+
+
+def _client_queries(queries: list[str]) -> list[str]:
+    """A home page's queries of client data (cases, tasks, referrals), not the session's or the user's."""
+    return [sql for sql in queries if any(table in sql for table in CLIENT_TABLES) and "INSERT" not in sql]
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -141,12 +161,15 @@ def measure(name: str, users: dict[str, list[Any]], requests: int, cases: int) -
             _get(client, path, params)
     timings = []
     rows = 0
+    CPU_MS.clear()
     for number in range(requests):
         elapsed, response = _get(clients[number % len(clients)], path, params)
         timings.append(elapsed)
         rows = max(rows, response.content.count(b'class="nhsuk-table__row"'))
+    cpu = statistics.median(CPU_MS)
     by_size = {size: _queries(clients[0], path, {**params, "size": str(size)}) for size in (25, 100)}
-    raw_ms = _raw_sql_ms(_main_query(by_size[25]), repeats=min(requests, 100))
+    raw = _client_queries(by_size[25]) if name in HOME_PAGES else [_main_query(by_size[25])]
+    raw_ms = _raw_sql_ms(raw, repeats=min(requests, 100))
     median = statistics.median(timings)
     p95 = _percentile(timings, 0.95)
     same_queries = len(by_size[25]) == len(by_size[100])
@@ -158,10 +181,12 @@ def measure(name: str, users: dict[str, list[Any]], requests: int, cases: int) -
         "requests": requests,
         "median_ms": round(median, 1),
         "p95_ms": round(p95, 1),
+        "python_cpu_median_ms": round(cpu, 1),
         "queries": len(by_size[25]),
         "queries_at_100": len(by_size[100]),
         "rows_on_page_max": rows,
         "raw_sql_median_ms": round(raw_ms, 2),
+        "raw_queries": len(raw),
         "ratio": round(median / raw_ms, 1) if raw_ms else None,
         "within_target": median <= TARGET_MEDIAN_MS and p95 <= TARGET_P95_MS and same_queries,
     }

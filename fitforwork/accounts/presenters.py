@@ -49,16 +49,24 @@ NAVIGATION: dict[str, list[NavItem]] = {
     ],
 }
 
+# The home pages accounts makes itself (the others are work lists: see urls.py). Each says what works today
+# and links to it, and promises nothing that is not built.
 HOME_PAGE_TEXT: dict[str, str] = {
-    Role.GP: "Refer patients who are off work or struggling at work, and follow what happens to them.",
-    Role.EMPLOYER: "Refer employees who have agreed to it, and see the plans they have chosen to share with you.",
-    Role.JOBCENTRE: "Refer people you support who have a health condition affecting work, and see their status.",
-    Role.COMMUNITY: "Refer people you support who have a health condition affecting work, and see their status.",
-    Role.ADVICE_ADVISER: "Log calls and web chats, record the advice given, and turn a call into a referral.",
-    Role.CASE_MANAGER: "Your caseload, your tasks, and the people waiting for first contact.",
-    Role.PRACTITIONER: "The cases you are part of as a member of the care team.",
-    Role.TEAM_LEAD: "Your team's cases, allocation, time standard breaches and break-glass reviews.",
-    Role.COMMISSIONER: "How the service is doing: referrals, time standards and outcomes, with small numbers hidden.",
-    Role.ADMINISTRATOR: "Sites, teams, service models, the directory of interventions and user accounts.",
+    Role.PRACTITIONER: "See the open cases whose care team you are in.",
+    Role.COMMISSIONER: (
+        "There is nothing for commissioners or evaluators to use in the service yet. Ask the service's "
+        "administrator for the figures you need."
+    ),
+    Role.ADMINISTRATOR: "Manage the service's sites, teams, staff accounts and directory of interventions.",
     Role.DATA_PROTECTION_OFFICER: "Answer subject access requests: everything held about a person, and who read it.",
+}
+
+HOME_PAGE_LINKS: dict[str, list[NavItem]] = {
+    Role.PRACTITIONER: [NavItem("Cases you are part of", "cases:care-team-cases")],
+    Role.COMMISSIONER: [],
+    Role.ADMINISTRATOR: [
+        NavItem("Administration", "administration:index"),
+        NavItem("Directory of interventions", "administration:interventions"),
+    ],
+    Role.DATA_PROTECTION_OFFICER: [NavItem("Subject access requests", "dataprotection:index")],
 }

@@ -2,8 +2,21 @@ from django.urls import path
 
 from fitforwork.accounts import views
 from fitforwork.accounts.models import Role
+from fitforwork.cases.web.home import case_manager_home, team_lead_home
+from fitforwork.referrals.web.home import referrer_home
 
 app_name = "accounts"
+
+# The home pages that are work lists live with the lists they count; the others are accounts' own.
+WORKLIST_HOMES = {
+    Role.CASE_MANAGER: case_manager_home,
+    Role.TEAM_LEAD: team_lead_home,
+    Role.GP: referrer_home,
+    Role.EMPLOYER: referrer_home,
+    Role.JOBCENTRE: referrer_home,
+    Role.COMMUNITY: referrer_home,
+    Role.ADVICE_ADVISER: referrer_home,
+}
 
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
@@ -18,7 +31,7 @@ urlpatterns = [
     *[
         path(
             f"home/{role.value.replace('_', '-')}/",
-            views.role_home,
+            WORKLIST_HOMES.get(role, views.role_home),
             {"role": role.value},
             name=f"home-{role.value.replace('_', '-')}",
         )

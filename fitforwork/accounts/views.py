@@ -28,7 +28,7 @@ from fitforwork.accounts import services
 from fitforwork.accounts.forms import ForgottenPasswordForm, NewPasswordForm, SignInForm, TokenForm
 from fitforwork.accounts.middleware import SIGNED_IN_AT, TIMED_OUT
 from fitforwork.accounts.models import AuthenticatedHttpRequest, User
-from fitforwork.accounts.presenters import HOME_PAGE_TEXT, HOME_URL_NAMES
+from fitforwork.accounts.presenters import HOME_PAGE_LINKS, HOME_PAGE_TEXT, HOME_URL_NAMES
 from fitforwork.accounts.selectors import account_is_locked
 from fitforwork.core.audit.services import audit_record
 
@@ -145,7 +145,11 @@ def role_home(request: AuthenticatedHttpRequest, role: str) -> HttpResponse:
     return render(
         request,
         "accounts/home.jinja",
-        {"role_label": request.user.get_role_display(), "intro": HOME_PAGE_TEXT[role]},
+        {
+            "role_label": request.user.get_role_display(),
+            "intro": HOME_PAGE_TEXT[role],
+            "links": [(item.text, reverse(item.url_name)) for item in HOME_PAGE_LINKS[role]],
+        },
     )
 
 

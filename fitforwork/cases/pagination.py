@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, connections, transaction
 from django.db.models import F, Model, Q, QuerySet
 
+from fitforwork.core.reads import LIST_PLANNER_SETTINGS
+
 M = TypeVar("M", bound=Model)
 
 DEFAULT_PAGE_SIZE = 25
@@ -119,12 +121,12 @@ def _fetch(rows: QuerySet[M]) -> list[M]:
     busy server, which the planner chooses when its estimate of a filtered list is high) costs more than the
     whole query."""
     connection = connections[rows.db]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # Inside a page's one transaction (core.reads), the settings are already made for all its queries.
         return list(rows)
     with transaction.atomic(using=rows.db):
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(LIST_PLANNER_SETTINGS)
         return list(rows)
 
 

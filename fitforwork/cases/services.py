@@ -7,16 +7,18 @@ the actor. The allowed moves are the table below and docs/adr/0007-case-status-m
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from fitforwork.accounts.models import User
+from fitforwork.accounts.models import Role, User
 from fitforwork.cases import schedule
 from fitforwork.cases.access import case_assignees
 from fitforwork.cases.models import (
     STAGES,
     Case,
+    CaseAllocation,
     CaseStatus,
     CaseStatusChange,
     DischargeReason,
@@ -249,6 +251,8 @@ def case_open(*, referral: Referral, actor: User, case_manager: User | None = No
         raise InvalidTransition(f"Referral {referral.reference} is not accepted, so no case can be opened for it.")
     if Case.objects.filter(referral=referral).exists():
         raise InvalidTransition(f"Referral {referral.reference} already has a case.")
+    if case_manager is not None:
+        team = team or _allocation_team(case_manager=case_manager, site_id=referral.site_id)
     case = Case(
         referral=referral,
         person_id=referral.person_id,
@@ -269,8 +273,34 @@ def case_open(*, referral: Referral, actor: User, case_manager: User | None = No
         obj=case,
         data={"referral": str(referral.pk), "rules": str(referral.rules_id)},
     )
+    if case_manager is not None:
+        _allocate_on_opening(case=case, case_manager=case_manager, actor=actor)
     _opening_tasks(case=case, actor=actor)
     return case
+
+
+def _allocation_team(*, case_manager: User, site_id: Any) -> Team | None:
+    """The team a newly allocated case joins: its case manager's (first by name) at the case's site."""
+    if case_manager.role != Role.CASE_MANAGER or case_manager.site_id != site_id or not case_manager.is_active:
+        raise CaseError("Select a case manager at this referral's site.")
+    return case_manager.teams.filter(site_id=site_id).order_by("name").first()
+
+
+def _allocate_on_opening(*, case: Case, case_manager: User, actor: User) -> None:
+    """Record the first allocation, made as the referral is accepted, like any later one."""
+    reason = (
+        "Allocated to themselves on accepting the referral"
+        if case_manager.pk == actor.pk
+        else ("Allocated on accepting the referral")
+    )
+    allocation = CaseAllocation.objects.create(case=case, from_user=None, to_user=case_manager, by=actor, reason=reason)
+    audit_record(
+        actor=actor,
+        action="cases.case.allocated",
+        obj=case,
+        reason=reason,
+        data={"from": "", "to": str(case_manager.pk), "allocation": str(allocation.pk), "on_opening": True},
+    )
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from fitforwork.core.audit.services import audit_record
 from fitforwork.demo.cases import CASE_MODELS, CaseGenerator, onward_referral_hook, site_staff
 from fitforwork.demo.clients import CONDITION_COLUMNS, EMPLOYMENT_COLUMNS, PERSON_COLUMNS, ClientGenerator
+from fitforwork.demo.referrers import make_referrer_referrals
 from fitforwork.demo.staff import create_extra_staff, ensure_demo_users
 from fitforwork.demo.structure import StructureBuilder, demo_already_loaded
 from fitforwork.demo.writers import indexes_rebuilt_after, writer_for_connection
@@ -51,7 +52,9 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
     any missing demo sign-ins."""
     load_presets(actor=None)
     if demo_already_loaded():
-        return DemoResult(already_loaded=True, sign_ins_created=ensure_demo_users())
+        sign_ins = ensure_demo_users()
+        make_referrer_referrals()  # once only: a referrer who has referrals gets no more
+        return DemoResult(already_loaded=True, sign_ins_created=sign_ins)
     master = random.Random(seed)
     structure_rng, staff_rng, client_rng, case_rng, onward_rng = (
         random.Random(master.getrandbits(64)) for _ in range(5)
@@ -88,6 +91,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
             phases["rows"] = time.monotonic() - started
             started = time.monotonic()
         phases["indexes"] = time.monotonic() - started
+        make_referrer_referrals()
         # One event for the whole load, so the audit trail says where these rows came from.
         audit_record(
             actor=None,

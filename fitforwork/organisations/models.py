@@ -138,6 +138,12 @@ class Site(BaseModel):
     postcode_districts = models.JSONField(
         default=list, blank=True, help_text="Outward codes covered, such as LE1 or DD2"
     )
+    caseload_limit = models.PositiveSmallIntegerField(
+        default=50, help_text="How many open cases a case manager here should hold at most"
+    )
+    contact_interval_weeks = models.PositiveSmallIntegerField(
+        default=6, help_text="A case with no contact for longer than this many weeks is shown as not contacted"
+    )
 
     class Meta:
         ordering = ["name"]

@@ -55,6 +55,20 @@ def test_the_same_seed_gives_the_same_people_nhs_numbers_and_relations():
     assert {row[0] for row in first["Person"]}.isdisjoint({row[0] for row in other["Person"]})
 
 
+def test_each_demo_referrer_has_referrals_of_their_own_with_their_status():
+    run_demo(cases=60, seed=1, allow_production=True)
+    for demo in DEMO_USERS:
+        if demo.role not in (Role.GP, Role.EMPLOYER, Role.JOBCENTRE, Role.COMMUNITY):
+            continue
+        user = User.objects.get(email=demo.email)
+        own = Referral.objects.filter(referrer_organisation=user.organisation, referrer_user=user)
+        assert 1 <= own.count() <= 5, demo.role
+        assert not own.exclude(referrer_email=user.email).exists()
+    gp = User.objects.get(email="gp@demo.fitforwork.test")
+    statuses = set(Referral.objects.filter(referrer_user=gp).values_list("status", flat=True))
+    assert "accepted" in statuses
+
+
 def test_running_again_neither_fails_nor_duplicates_the_demo_sign_ins():
     run_demo(cases=40, seed=1, allow_production=True)
     people = Person.objects.count()

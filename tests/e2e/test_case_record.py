@@ -75,7 +75,7 @@ def test_a_case_manager_works_a_case_from_accepted_referral_to_discharge(browsin
     menu_link(browsing, "Referrals to triage")
     page.get_by_role("link", name="Casey Recordwell").click()
     browsing.check_accessibility()
-    page.get_by_role("button", name="Accept referral").click()
+    page.get_by_role("button", name="Accept and allocate to me").click()
     expect(page.get_by_role("alert", name="Success")).to_contain_text(f"Referral {referral.reference} accepted")
 
     # When they open the case

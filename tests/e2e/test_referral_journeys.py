@@ -106,7 +106,7 @@ def test_referrers_refer_and_the_case_manager_accepts_one_and_declines_one(brows
     page.get_by_role("link", name="Gemma Practiceton").click()
     browsing.check_accessibility()
     browsing.screenshot("triage-referral")
-    page.get_by_role("button", name="Accept referral").click()
+    page.get_by_role("button", name="Accept and allocate to me").click()
     expect(page.get_by_role("alert", name="Success")).to_contain_text(f"Referral {gp_reference} accepted")
     browsing.check_accessibility()
 

@@ -7,6 +7,7 @@ from fitforwork.cases.web import worklists
 urlpatterns = [
     path("caseload/", worklists.caseload, name="caseload"),
     path("tasks/", worklists.my_tasks, name="my-tasks"),
+    path("tasks/<uuid:task_id>/complete/", worklists.complete_task, name="complete-task"),
     path("part-of/", worklists.care_team_cases, name="care-team-cases"),
     path("team/", worklists.team, name="team"),
     path("team/<uuid:case_id>/reallocate/", worklists.reallocate, name="reallocate"),

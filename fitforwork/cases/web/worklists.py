@@ -10,18 +10,28 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest, Role
-from fitforwork.cases import allocation, selectors
+from fitforwork.cases import allocation, selectors, services
 from fitforwork.cases.access import BREAK_GLASS_ROLES, CASE_TEAM_ROLES
 from fitforwork.cases.models import Case, CaseStatus, Task
 from fitforwork.cases.pagination import SortKey, page_links, paginate
-from fitforwork.cases.web.worklist_forms import CoverForm, ReallocateForm, TeamFilterForm
+from fitforwork.cases.web.worklist_forms import (
+    CaseloadFilterForm,
+    CoverForm,
+    ReallocateForm,
+    TaskFilterForm,
+    TeamFilterForm,
+    page_size,
+)
 from fitforwork.core.audit.services import audit_record
+from fitforwork.core.reads import read_in_one_transaction
 
 PAGE_SIZE = 25
-TASK_VIEWS = {"all": "All tasks", "due_soon": "Due soon", "breached": "Past due date"}
+DEFAULT_CONTACT_WEEKS = 6
+TASK_VIEWS = {"all": "All tasks", "due_today": "Due today", "due_soon": "Due soon", "breached": "Past due date"}
 STATUS_TAGS = {
     CaseStatus.REFERRED: "nhsuk-tag--blue",
     CaseStatus.CONTACTED: "nhsuk-tag--aqua-green",
@@ -95,13 +105,41 @@ def _case_list(request: AuthenticatedHttpRequest, cases: Any, *, action: str, **
     return render(request, "cases/worklists/caseload.jinja", context)
 
 
+def contact_weeks(user: Any) -> int:
+    """The user's site's contact interval: a case with no contact for longer is "not contacted"."""
+    return user.site.contact_interval_weeks if user.site_id else DEFAULT_CONTACT_WEEKS
+
+
 @require_GET
+@read_in_one_transaction
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _ensure_case_staff(request)
-    return _case_list(request, selectors.caseload(request.user), action="cases.caseload.listed", show_cover=True)
+    weeks = contact_weeks(request.user)
+    form = CaseloadFilterForm(request.GET or None, contact_weeks=weeks)
+    since = selectors.contact_due_before(weeks)
+    filters, sort = form.filters(not_contacted_since=since) if request.GET else (selectors.ListFilters(), "opened")
+    page = paginate(
+        selectors.caseload(request.user, filters),
+        keys=[SortKey(selectors.CASE_LIST_SORTS[sort])],
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=page_size(form) if request.GET else PAGE_SIZE,
+    )
+    _audit_list(request, "cases.caseload.listed", [case.pk for case in page.items])
+    href = _href_maker("cases:case")
+    context = {
+        "form": form,
+        "rows": [(case, href(case.pk)) for case in page.items],
+        "pagination": page_links(page, request.GET),
+        "tag_params": STATUS_TAG_PARAMS,
+        "filtered": bool(request.GET),
+        "contact_since": since,
+    }
+    return render(request, "cases/worklists/my_caseload.jinja", context)
 
 
 @require_GET
+@read_in_one_transaction
 def care_team_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The cases a practitioner (or anyone on the clinical staff) is part of as a member of their care team."""
     if request.user.role not in BREAK_GLASS_ROLES:
@@ -117,42 +155,82 @@ def care_team_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@read_in_one_transaction
 def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     _ensure_case_staff(request)
     view = request.GET.get("view", "all")
     view = view if view in TASK_VIEWS else "all"
-    tasks = selectors.task_view(selectors.my_tasks(request.user), view)
+    form = TaskFilterForm(request.GET)
+    chosen = form.choices()
+    tasks = selectors.task_view(
+        selectors.my_tasks(request.user), view, status=chosen["status"], risk=chosen["risk"], kind=chosen["kind"]
+    )
     page: Any = paginate(
         tasks,
-        keys=[SortKey("due_on")],
+        keys=[SortKey(selectors.TASK_SORTS[chosen["sort"]])],
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
-        size=_page_size(request),
+        size=page_size(form),
     )
     items: list[Task] = page.items
     href = _href_maker("cases:case")
     _audit_list(request, "cases.tasks.listed", [task.case_id for task in items])
+    kept: dict[str, str] = {
+        name: str(value) for name, value in request.GET.items() if name not in ("after", "before", "view") and value
+    }
     context = {
+        "form": form,
         "rows": [(task, href(task.case_id)) for task in items],
         "pagination": page_links(page, request.GET),
-        "views": TASK_VIEWS,
+        "views": {key: (label, "?" + urlencode({**kept, "view": key})) for key, label in TASK_VIEWS.items()},
         "view": view,
+        "tag_params": STATUS_TAG_PARAMS,
+        "this_list": request.get_full_path(),
+        "filtered": bool(set(kept) - {"size"}),
     }
     return render(request, "cases/worklists/my_tasks.jinja", context)
 
 
+def _back_to_list(request: AuthenticatedHttpRequest) -> str:
+    """The filtered task list the form was posted from (a path of this service only)."""
+    target = request.POST.get("next", "")
+    default = reverse("cases:my-tasks")
+    if target.startswith(default) and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return default
+
+
+@require_POST
+def complete_task(request: AuthenticatedHttpRequest, task_id: uuid.UUID) -> HttpResponse:
+    """Complete a task from the task list, then go back to the same filtered list."""
+    _ensure_case_staff(request)
+    task = selectors.my_tasks(request.user).filter(pk=task_id).first()
+    if task is None:
+        raise Http404("No such open task in your tasks")
+    try:
+        services.task_complete(task=task, actor=request.user)
+    except services.CaseError as error:
+        messages.error(request, str(error))
+    else:
+        name = f"{task.case.person.given_name} {task.case.person.family_name}"
+        messages.success(request, f"Task \u2018{task.title}\u2019 for {name} completed")
+    return redirect(_back_to_list(request))
+
+
 @require_GET
+@read_in_one_transaction
 def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     _ensure_team_lead(request)
-    managers = list(selectors.team_case_managers(request.user))
+    team_ids = list(request.user.teams.values_list("pk", flat=True))
+    managers = list(selectors.team_case_managers(request.user, team_ids))
     form = TeamFilterForm(request.GET or None, case_managers=managers)
     filters, sort = form.filters() if request.GET else (selectors.TeamFilters(), "opened")
     page = paginate(
-        selectors.team_cases(request.user, filters),
+        selectors.team_cases(request.user, filters, team_ids=team_ids),
         keys=[SortKey(selectors.TEAM_SORTS[sort])],
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
-        size=_page_size(request),
+        size=page_size(form) if request.GET else PAGE_SIZE,
     )
     _audit_list(request, "cases.team.listed", [case.pk for case in page.items])
     href, reallocate = _href_maker("cases:case"), _href_maker("cases:reallocate")
@@ -163,6 +241,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
         "pagination": page_links(page, request.GET),
         "managers": managers,
         "filtered": bool(request.GET),
+        "caseload_limit": request.user.site.caseload_limit if request.user.site else 0,
     }
     return render(request, "cases/worklists/team.jinja", context)
 

@@ -20,6 +20,7 @@ from fitforwork.referrals.intake import ReferralRefused
 from fitforwork.referrals.models import Referral
 from fitforwork.referrals.rules import TRIAGE_ROLES, can_triage
 from fitforwork.referrals.selectors import current_employment, referrals_visible_to, triage_queue
+from fitforwork.referrals.web.allocation import AllocationChoiceError, accept_and_allocate, allocation_context
 from fitforwork.referrals.web.forms import REFERRERS, DeclineForm, ReferralForm, Referrer, parser_for
 
 LIST_LIMIT = 50
@@ -160,8 +161,8 @@ def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
                 services.referral_merge_duplicate(referral=referral, actor=request.user)
                 messages.success(request, f"Referral {referral.reference} closed as a duplicate")
                 return redirect("referrals:triage")
-            if action == "accept":
-                case = services.referral_accept(referral=referral, actor=request.user)
+            if action in ("accept", "accept_me", "accept_to"):
+                case = accept_and_allocate(referral=referral, actor=request.user, data=request.POST)
                 messages.success(
                     request,
                     format_html(
@@ -178,7 +179,7 @@ def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
                 )
                 messages.success(request, f"Referral {referral.reference} declined")
                 return redirect("referrals:triage")
-        except services.InvalidTransition as invalid:
+        except (services.InvalidTransition, AllocationChoiceError) as invalid:
             error = str(invalid)
         referral = _visible(request, pk)
     audit_read(request=request, obj=referral, reason="triage")
@@ -196,6 +197,7 @@ def triage_referral(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
         "contact_rows": presenters.contact_rows(referral, employment=current_employment(referral.person)),
         "clock": presenters.first_contact_clock(referral),
         "reasons": presenters.eligibility_reasons(referral),
+        **allocation_context(request.user, referral.site.caseload_limit),
     }
     return render(request, "referrals/web/triage_referral.jinja", context, status=400 if error or form.errors else 200)
 
