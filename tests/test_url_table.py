@@ -16,6 +16,7 @@ FHIR_TOKEN_AUTHENTICATED = {
     "fhir:patient-instance",
     "fhir:async-status",
     "fhir:servicerequest-version",
+    "fhir:servicerequest-history",
     "fhir:task-version",
     "fhir:unknown",
     "fhir-base",

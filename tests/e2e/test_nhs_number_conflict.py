@@ -62,4 +62,4 @@ def test_a_case_manager_sees_both_versions_and_attaches_the_referral_to_the_exis
     expect(page.get_by_role("alert", name="Success")).to_contain_text("attached to the existing record")
     browsing.check_accessibility()
     assert Referral.objects.get(pk=referral.pk).person_id == holder.pk
-    expect(page.get_by_role("button", name="Accept referral")).to_be_visible()
+    expect(page.get_by_role("button", name="Accept without allocating")).to_be_visible()

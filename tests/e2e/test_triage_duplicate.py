@@ -71,7 +71,7 @@ def test_triage_shows_how_to_reach_them_and_decides_a_possible_duplicate(browsin
 
     # Then the referral is on the earlier person record and still open for triage
     expect(page.get_by_role("alert", name="Success")).to_contain_text("now on the same record")
-    expect(page.get_by_role("button", name="Accept referral")).to_be_visible()
+    expect(page.get_by_role("button", name="Accept without allocating")).to_be_visible()
     browsing.check_accessibility()
     later = Referral.objects.get(pk=later.pk)
     assert (later.person_id, later.duplicate_status, later.status) == (earlier.person_id, "same_person", "received")

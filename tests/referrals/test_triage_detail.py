@@ -98,7 +98,7 @@ def test_same_person_attaches_the_referral_to_the_earlier_person_record_and_is_a
     # Then triage can close it as a duplicate, or accept or decline it, as before.
     page = triager.get(response["Location"]).content.decode()
     assert "Same person: close as a duplicate" in page
-    assert "Accept referral" in page
+    assert "Accept without allocating" in page
     triager.post(response["Location"], {"action": "merge"})
     second.refresh_from_db()
     assert (second.status, second.duplicate_status) == ("declined", "merged")
