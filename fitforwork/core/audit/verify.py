@@ -78,7 +78,9 @@ def _check_link(event: AuditEvent, previous_seq: int, previous_hash: str, report
     elif event.prev_hash != previous_hash:
         if AuditEvent.objects.filter(hash=event.prev_hash).exists():
             report.problems.append(
-                Problem("reordered", event.seq, f"Event {event.seq} is out of order: it was written after another event.")
+                Problem(
+                    "reordered", event.seq, f"Event {event.seq} is out of order: it was written after another event."
+                )
             )
         else:
             report.problems.append(
