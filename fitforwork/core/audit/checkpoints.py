@@ -1,7 +1,7 @@
 """Signed checkpoints of the audit chain's head, kept outside the database.
 
 A checkpoint says "event N had hash H at time T", signed with the current audit key (HMAC-SHA256). Each is
-its own file in AUDIT_CHECKPOINT_DIR, created once and never opened for writing again, somewhere the
+its own file in AUDIT_CHECKPOINT_DIR (in a folder per month), created once and never opened for writing again, somewhere the
 database's users cannot write. Verification compares the chain with every checkpoint: a rewritten chain no
 longer has hash H at N, and a chain cut back below N has no event N at all.
 """
@@ -58,7 +58,7 @@ def checkpoint_write(*, now: datetime | None = None) -> Path:
         "key_id": key_id,
     }
     fields["signature"] = _signature(fields, secret(key_id))
-    directory = checkpoint_dir()
+    directory = checkpoint_dir() / f"{written_at:%Y-%m}"  # a folder a month, so none grows past ~9,000 files
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"checkpoint-{written_at:%Y%m%dT%H%M%S%fZ}-{fields['seq']}.json"
     with open(path, "x", encoding="utf-8") as file:  # "x": refuses to overwrite a checkpoint already there
@@ -77,7 +77,7 @@ def checkpoints_read() -> tuple[list[Checkpoint], list[str]]:
     bad: list[str] = []
     if not directory.is_dir():
         return good, bad
-    for path in sorted(directory.glob("checkpoint-*.json")):
+    for path in sorted(directory.glob("**/checkpoint-*.json")):
         try:
             fields = json.loads(path.read_text(encoding="utf-8"))
             given = str(fields["signature"])
