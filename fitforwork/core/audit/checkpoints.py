@@ -1,9 +1,9 @@
 """Signed checkpoints of the audit chain's head, kept outside the database.
 
 A checkpoint says "event N had hash H at time T", signed with the current audit key (HMAC-SHA256). Each is
-its own file in AUDIT_CHECKPOINT_DIR (in a folder per month), created once and never opened for writing again, somewhere the
-database's users cannot write. Verification compares the chain with every checkpoint: a rewritten chain no
-longer has hash H at N, and a chain cut back below N has no event N at all.
+its own file in AUDIT_CHECKPOINT_DIR (in a folder per month), created once and never opened for writing
+again, somewhere the database's users cannot write. Verification compares the chain with every checkpoint:
+a rewritten chain no longer has hash H at N, and a chain cut back below N has no event N at all.
 """
 
 from __future__ import annotations
