@@ -298,6 +298,7 @@ RETENTION_YEARS: dict[str, int] = {
     **json.loads(os.environ.get("RETENTION_YEARS", "{}")),
 }
 
+
 # The audit trail (docs/adr/0020-anchored-audit-chain.md). Each event's hash is keyed (HMAC-SHA256) with a secret
 # the database does not hold: AUDIT_HMAC_KEYS is JSON, {"<key id>": "<secret>", ...}, keeping every key ever used
 # so old events still verify; AUDIT_HMAC_KEY_ID names the one new events and checkpoints use. With neither set,
