@@ -10,6 +10,8 @@ from fitforwork.core.audit.verify import verify_chain
 from fitforwork.core.outbox.models import Message
 from fitforwork.core.outbox.services import message_enqueue
 from tests.accounts.factories import UserFactory
+from tests.conftest import admin_form_data
+from tests.people.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,13 @@ def test_a_page_that_was_refused_writes_no_read_event(client):
     response = client.get(reverse("admin:outbox_message_change", args=[message.pk]))
     assert response.status_code == 302  # not signed in: sent to sign in, nothing shown
     assert not AuditEvent.objects.filter(action="outbox.message.viewed").exists()
+
+
+def test_a_change_form_sent_back_with_errors_is_a_read_too(verified_admin_client):
+    person = PersonFactory()
+    url = reverse("admin:people_person_change", args=[person.pk])
+    data = admin_form_data(verified_admin_client.get(url).content.decode(), "person_form")
+    data["nhs_number"] = "123"
+    response = verified_admin_client.post(url, data)
+    assert response.status_code == 200  # shown again, with the error and the person's details
+    assert AuditEvent.objects.filter(action="people.person.viewed", object_id=str(person.pk)).count() == 2

@@ -29,7 +29,9 @@ class AuditedReadsAdmin(admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
+        # Any page shown is a read, a form sent back with errors too; a saved change redirects, and its
+        # service records the write.
+        if response.status_code == 200:
             shown = self._shown_object(request, response, object_id)
             if shown is not None:
                 audit_read(request=request, obj=shown, reason="Opened in administration")
@@ -46,7 +48,7 @@ class AuditedReadsAdmin(admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
         changelist = (getattr(response, "context_data", None) or {}).get("cl")
-        if request.method == "GET" and response.status_code == 200 and changelist is not None:
+        if response.status_code == 200 and changelist is not None:
             # A list of names is identifiable too: who looked, what they searched for and which rows they saw.
             # The page's rows are read here once and kept, so showing them costs no second query.
             rows = list(changelist.result_list)
