@@ -298,6 +298,28 @@ RETENTION_YEARS: dict[str, int] = {
     **json.loads(os.environ.get("RETENTION_YEARS", "{}")),
 }
 
+
+# The audit trail (docs/adr/0020-anchored-audit-chain.md). Each event's hash is keyed (HMAC-SHA256) with a secret
+# the database does not hold: AUDIT_HMAC_KEYS is JSON, {"<key id>": "<secret>", ...}, keeping every key ever used
+# so old events still verify; AUDIT_HMAC_KEY_ID names the one new events and checkpoints use. With neither set,
+# events are hashed by the old, unkeyed rule and `check --deploy` says so. Checkpoints of the chain's head are
+# written as files, one per checkpoint, to AUDIT_CHECKPOINT_DIR, somewhere the database's users cannot rewrite.
+def _audit_hmac_keys() -> tuple[dict[str, str], str]:
+    keys: dict[str, str] = json.loads(os.environ.get("AUDIT_HMAC_KEYS", "{}"))
+    key_id = os.environ.get("AUDIT_HMAC_KEY_ID", "")
+    if keys or key_id or not DEBUG:
+        return keys, key_id
+    # On a developer's machine, a local key made once and kept out of the repository, as for SECRET_KEY.
+    path = VAR_DIR / "audit_hmac_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+    return {"local": path.read_text().strip()}, "local"
+
+
+AUDIT_HMAC_KEYS, AUDIT_HMAC_KEY_ID = _audit_hmac_keys()
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

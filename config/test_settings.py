@@ -24,6 +24,10 @@ PASSWORD_HASHERS = [
 ]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 OUTBOX_FILE_DIR = VAR_DIR / "test-outbox"
+# Keyed audit hashes in every test, as in production; tests that write checkpoints give their own directory.
+AUDIT_HMAC_KEYS = {"test-1": "tests-only-audit-key-not-for-any-deployment"}
+AUDIT_HMAC_KEY_ID = "test-1"
+AUDIT_CHECKPOINT_DIR = VAR_DIR / f"test-audit-checkpoints-{os.getpid()}"
 AXES_FAILURE_LIMIT = 5
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 @pytest.fixture(autouse=True)
 def _outbox_dir(settings, tmp_path):
     settings.OUTBOX_FILE_DIR = tmp_path / "outbox"
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"  # each test's checkpoints are its own
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,8 @@ def _production_env(**overrides):
             "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "fitforwork.example.nhs.uk",
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            "AUDIT_HMAC_KEYS": f'{{"2026-12": "{secrets.token_urlsafe(48)}"}}',
+            "AUDIT_HMAC_KEY_ID": "2026-12",
         }
     )
     env.update(overrides)
@@ -57,6 +59,15 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _check(env)
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_without_an_audit_key_is_warned_about():
+    env = _production_env()
+    env.pop("AUDIT_HMAC_KEYS")
+    env.pop("AUDIT_HMAC_KEY_ID")
+    result = _check(env)
+    assert result.returncode != 0
+    assert "fitforwork.W001" in result.stderr + result.stdout
 
 
 def test_switching_two_factor_off_is_refused_in_production():

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 
 from fitforwork.accounts import services
 from fitforwork.accounts.models import User
+from fitforwork.core.audit.admin_reads import AuditedReadsAdmin
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -24,7 +25,7 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedReadsAdmin, DjangoUserAdmin):
     add_form = UserCreationForm
     ordering = ("last_name", "first_name")
     list_display = ("email", "first_name", "last_name", "role", "organisation", "site", "is_active")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -19,3 +19,21 @@ def two_factor_not_disabled_in_production(app_configs: Any, **kwargs: Any) -> li
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def audit_hashes_are_keyed(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    from fitforwork.core.audit.keys import UnknownAuditKey, current_key_id
+
+    try:
+        if current_key_id() is not None:
+            return []
+    except UnknownAuditKey:
+        pass
+    return [
+        Warning(
+            "The audit trail's hashes are not keyed: AUDIT_HMAC_KEY_ID is unset or AUDIT_HMAC_KEYS lacks it.",
+            hint="Set both (docs/configuration.md) so someone with database access cannot rewrite the audit trail.",
+            id="fitforwork.W001",
+        )
+    ]

@@ -1,4 +1,4 @@
-"""Administration of people. Opening a person's page is audited, and every save goes through a service."""
+"""Administration of people. Opening a person or a list of people is audited; every save goes through a service."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
-from fitforwork.core.audit.services import audit_read, audit_record
+from fitforwork.core.audit.admin_reads import AuditedReadsAdmin
 from fitforwork.people import presenters, services
 from fitforwork.people.models import Condition, Employment, Person
 from fitforwork.people.nhs_number import normalise_nhs_number
@@ -43,7 +42,7 @@ class ConditionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedReadsAdmin):
     form = PersonForm
     list_display = ["formal_name", "nhs_number_3_3_4", "date_of_birth", "postcode"]
     search_fields = ["family_name", "given_name", "nhs_number", "postcode"]
@@ -79,36 +78,6 @@ class PersonAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Records are corrected, never deleted here; retention runs elsewhere.
         return False
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            person = self.get_object(request, unquote(object_id))
-            if person is not None:
-                audit_read(request=request, obj=person, reason="Opened in administration")
-        return response
-
-    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
-        response = super().history_view(request, object_id, extra_context)
-        if response.status_code == 200:
-            person = self.get_object(request, unquote(object_id))
-            if person is not None:
-                audit_read(request=request, obj=person, reason="Opened the change history in administration")
-        return response
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        response = super().changelist_view(request, extra_context)
-        if response.status_code == 200:
-            # A list of names is identifiable too: record who looked and what they searched for.
-            audit_record(
-                actor=request.user,
-                action="people.person.listed",
-                data={"path": request.path, "search": request.GET.get("q", "")},
-                request=request,
-            )
-        return response
 
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
         values = {name: form.cleaned_data[name] for name in services.PERSON_FIELDS}

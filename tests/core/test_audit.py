@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
+from fitforwork.core.audit.keys import secret
 from fitforwork.core.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 from fitforwork.core.audit.services import audit_batch, audit_record
 from fitforwork.core.audit.verify import verify_chain
@@ -115,7 +116,8 @@ def test_events_record_who_did_what_to_which_object():
     assert stored.actor_label == "dpo.check@example.org"
     assert stored.object_type == "accounts.user"
     assert stored.object_id == str(user.pk)
-    assert stored.compute_hash() == stored.hash
+    assert stored.key_id == "test-1"
+    assert stored.compute_hash(secret("test-1")) == stored.hash
 
 
 def test_values_the_database_normalises_still_verify():

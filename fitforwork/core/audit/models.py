@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -35,6 +36,10 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which AUDIT_HMAC_KEYS secret keyed this event's hash. Null: made before keyed hashes (or with no key
+    # set), hashed by the old, plain rule. Nullable, not blank, so adding it alters the table in place:
+    # SQLite rebuilds a table for a column with a default, which would drop its append-only triggers.
+    key_id = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
         ordering = ["seq"]
@@ -61,11 +66,20 @@ class AuditEvent(models.Model):
             "ip_address": self.ip_address or "",
         }
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, secret: bytes | None = None) -> str:
+        """The event's hash: keyed with `secret` (HMAC-SHA256) when it has a key id, plain SHA-256 before that.
+
+        The key id is part of what is keyed, so an event cannot be passed off as made under another key.
+        """
         canonical = json.dumps(
             self.content(), sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder, ensure_ascii=False
         )
-        return hashlib.sha256(f"{self.prev_hash}|{canonical}".encode()).hexdigest()
+        if not self.key_id:
+            return hashlib.sha256(f"{self.prev_hash}|{canonical}".encode()).hexdigest()
+        if secret is None:
+            raise ValueError(f"The audit key {self.key_id!r} is needed to hash this event.")
+        message = f"{self.key_id}|{self.prev_hash}|{canonical}".encode()
+        return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 class AuditChainHead(models.Model):

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from fitforwork.core.audit.keys import current_key_id, secret
 from fitforwork.core.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 
@@ -72,7 +73,12 @@ def audit_batch() -> Iterator[None]:
 
 
 def _append(events: list[AuditEvent]) -> None:
-    """Chain `events` after the newest, in order; the head row's lock puts concurrent appends in order."""
+    """Chain `events` after the newest, in order; the head row's lock puts concurrent appends in order.
+
+    Each hash is keyed with the current AUDIT_HMAC_KEYS secret, which the database never sees.
+    """
+    key_id = current_key_id()
+    key = secret(key_id) if key_id else None
     with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
@@ -81,8 +87,8 @@ def _append(events: list[AuditEvent]) -> None:
         seq, previous = head.last_seq, head.last_hash
         for event in events:
             seq += 1
-            event.seq, event.prev_hash = seq, previous
-            event.hash = previous = event.compute_hash()
+            event.seq, event.prev_hash, event.key_id = seq, previous, key_id
+            event.hash = previous = event.compute_hash(key)
         if len(events) == 1:
             events[0].save(force_insert=True)
         else:

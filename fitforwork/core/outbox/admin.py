@@ -1,4 +1,7 @@
-"""A read-only view of the outbox for administrators: messages change only through the services."""
+"""A read-only view of the outbox for administrators: messages change only through the services.
+
+A message names its recipient, so opening one (or a list of them) is audited.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from fitforwork.core.audit.admin_reads import AuditedReadsAdmin
 from fitforwork.core.outbox.models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(AuditedReadsAdmin):
     # The recipient is personal data: shown on a message's own page, not in the list.
     list_display = [
         "created_at",
