@@ -10,7 +10,7 @@ from django import forms
 from fitforwork.accounts.models import User
 from fitforwork.cases.models import CaseStatus, Risk
 from fitforwork.cases.selectors import TEAM_SORTS, TeamFilters
-from fitforwork.core.forms import DateField
+from fitforwork.core.forms import DateField, ServiceForm
 
 
 def _uuid(value: str) -> uuid.UUID:
@@ -21,7 +21,7 @@ def _person(user: User) -> str:
     return user.get_full_name() or user.email
 
 
-class TeamFilterForm(forms.Form):
+class TeamFilterForm(ServiceForm):
     """GET parameters of the team view; anything unexpected falls back to the default."""
 
     status = forms.ChoiceField(
@@ -67,7 +67,7 @@ class TeamFilterForm(forms.Form):
         )
 
 
-class ReallocateForm(forms.Form):
+class ReallocateForm(ServiceForm):
     to_user = forms.TypedChoiceField(
         label="Who should work this case?",
         coerce=_uuid,
@@ -88,7 +88,7 @@ class ReallocateForm(forms.Form):
         field.choices = [(str(user.pk), _person(user)) for user in case_managers]
 
 
-class CoverForm(forms.Form):
+class CoverForm(ServiceForm):
     from_user = forms.TypedChoiceField(
         label="Who is away?",
         coerce=_uuid,
