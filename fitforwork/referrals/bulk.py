@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -65,6 +66,7 @@ FIELD_WORDS = {
     "consent": "consent",
 }
 YES = {"yes", "y", "true", "1"}
+ODS_CODE = re.compile(r"[A-Za-z0-9]{3,10}")
 NO = {"no", "n", "false", "0", ""}
 
 
@@ -333,7 +335,10 @@ def parse_row(payload: dict[str, Any], *, practices: dict[str, Organisation | No
     if dates["date_of_birth"] and dates["date_of_birth"] >= timezone.localdate():
         bad("date_of_birth", "Date of birth must be in the past")
     practice = None
-    if code := values.get("gp_practice_code"):
+    code = values.get("gp_practice_code", "")
+    if code and not ODS_CODE.fullmatch(code):
+        bad("gp_practice_code", "The GP practice code must be its ODS code, letters and digits like C82001")
+    elif code:
         known = {} if practices is None else practices
         if code.upper() not in known:
             known[code.upper()] = Organisation.objects.filter(
