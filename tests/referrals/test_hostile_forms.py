@@ -143,3 +143,16 @@ def test_the_limit_counts_the_address_from_the_client_ip_meta_setting(client, wo
     same_balancer_other_client = client.post(reverse("self_referral:check"), HTTP_X_REAL_IP="198.51.100.2")
 
     assert same_balancer_other_client.status_code == 302
+
+
+def test_a_journey_whose_session_kept_an_extra_field_with_a_nul_can_still_be_sent(client, workwell_site):
+    # Sessions begun before pages kept only their own fields: what is sent is each page's own answers.
+    _answer_everything(client, workwell_site)
+    session = client.session
+    session["self_referral"]["answers"]["name"]["extra"] = "a\x00b"
+    session.save()
+
+    sent = client.post(reverse("self_referral:check"))
+
+    assert sent["Location"] == reverse("self_referral:confirmation")
+    assert "extra" not in Submission.objects.get().payload["answers"]["name"]

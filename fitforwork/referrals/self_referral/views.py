@@ -180,10 +180,14 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, journey: dict[str, Any]) -> HttpResponse:
+    answers = journey["answers"]
     try:
         referral = receive(
             channel=Channel.SELF_FORM,
-            payload={"answers": journey["answers"]},
+            # Each page's own answers only, even from a journey begun before pages kept nothing else.
+            payload={
+                "answers": {slug: bound_form(slug, answers).own_data() for slug in answers if slug in PAGE_BY_SLUG}
+            },
             parse=parse_answers,
             idempotency_scope=IDEMPOTENCY_SCOPE,
             idempotency_key=journey["token"],
