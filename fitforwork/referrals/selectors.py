@@ -104,4 +104,4 @@ def submission_for_key(*, scope: str, key: str) -> Submission | None:
     """The submission a sender already made with an idempotency key (their own scope), with its referral."""
     if not key:
         return None
-    return Submission.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
+    return Submission.objects.filter(idempotency_scope=scope, idempotency_key=key).select_related("referral").first()

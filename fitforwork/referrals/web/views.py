@@ -70,42 +70,40 @@ def _refused_form(request: AuthenticatedHttpRequest, referrer: Referrer, refused
 @require_http_methods(["GET", "POST"])
 def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
     referrer = _referrer(request)
-    user = request.user
     token = str(uuid.uuid4())
-    if request.method == "POST":
-        form = ReferralForm(request.POST, source=referrer.source)
+    form = ReferralForm(request.POST if request.method == "POST" else None, source=referrer.source)
+    if form.is_bound:
         key = str(request.POST.get("idempotency_key", ""))[:200]
         if "\x00" in key:
             raise BadRequest("The form's key holds a NUL character")
         # Only the form's own fields are kept; a NUL in one of them is refused on the form, never stored.
         payload = {**form.own_data(), "idempotency_key": key}
-        scope = f"user:{user.pk}"
-        first = submission_for_key(scope=scope, key=key)
+        first = submission_for_key(scope=f"user:{request.user.pk}", key=key)
         if first is not None and changed_answers(first.payload, payload, source=referrer.source):
-            referral = Referral.objects.filter(submission=first).first()
+            referral = getattr(first, "referral", None)
             if referral is not None:
                 return _not_applied(request, referral, first.payload, payload, referrer)
-            key = token  # the first was refused: the corrected form is a new submission
-            payload["idempotency_key"] = key
-        if not form.nul_fields():
+            payload["idempotency_key"] = token  # the first was refused: the corrected form is a new submission
+        if form.nul_fields():
+            form.full_clean()
+        else:
             try:
-                referral = intake.receive(
-                    channel=referrer.channel,
-                    payload=payload,
-                    parse=parser_for(source=referrer.source, user=user),
-                    submitted_by=user,
-                    idempotency_scope=scope,
-                    idempotency_key=key,
-                )
-                return redirect("referrals:sent", pk=referral.pk)
+                return redirect("referrals:sent", pk=_send(request, referrer, payload).pk)
             except ReferralRefused as refused:
                 form = _refused_form(request, referrer, refused)  # a fresh token: the corrected form is new
-        else:
-            form.full_clean()
-    else:
-        form = ReferralForm(source=referrer.source)
     context = {"form": form, "heading": referrer.heading, "source": referrer.source, "idempotency_key": token}
     return render(request, "referrals/web/refer.jinja", context, status=400 if form.errors else 200)
+
+
+def _send(request: AuthenticatedHttpRequest, referrer: Referrer, payload: dict[str, Any]) -> Referral:
+    return intake.receive(
+        channel=referrer.channel,
+        payload=payload,
+        parse=parser_for(source=referrer.source, user=request.user),
+        submitted_by=request.user,
+        idempotency_scope=f"user:{request.user.pk}",
+        idempotency_key=payload["idempotency_key"],
+    )
 
 
 def _not_applied(
