@@ -117,3 +117,10 @@ def test_inside_a_request_a_query_carrying_a_nul_is_refused_as_a_bad_request(rf)
         NulGuardMiddleware(view)(rf.get("/", {"q": "a\x00b"}))
     assert NulGuardMiddleware(view)(rf.get("/", {"q": "ab"})).content == b"stored"
     assert issubclass(NulCharacter, BadRequest)  # which Django answers with the bad-request page
+
+
+def test_the_nul_guard_wraps_every_request_including_the_session_save(settings):
+    middleware = list(settings.MIDDLEWARE)
+    guard = middleware.index("fitforwork.core.middleware.NulGuardMiddleware")
+
+    assert guard < middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
