@@ -99,6 +99,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fitforwork.core.middleware.NulGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "fitforwork.core.middleware.ServiceErrorPagesMiddleware",
@@ -208,6 +209,11 @@ AXES_LOCKOUT_CALLABLE = "fitforwork.accounts.views.locked_out"
 # so a client cannot forge it), for example HTTP_X_REAL_IP. Lockouts and the audit trail both use it.
 CLIENT_IP_META = os.environ.get("CLIENT_IP_META", "REMOTE_ADDR")
 AXES_IPWARE_META_PRECEDENCE_ORDER = [CLIENT_IP_META, "REMOTE_ADDR"]
+# Public forms: how many self-referrals one client address may send an hour without signing in, and the
+# largest body (bytes) a public form page takes; Django refuses any request body past DATA_UPLOAD_MAX_MEMORY_SIZE.
+SELF_REFERRAL_LIMIT_PER_HOUR = int(os.environ.get("SELF_REFERRAL_LIMIT_PER_HOUR", "10"))
+PUBLIC_FORM_MAX_BYTES = int(os.environ.get("PUBLIC_FORM_MAX_BYTES", "65536"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
 
 # Two-factor authentication is required for every staff role. Only a demonstration may switch it
 # off, and the setting says so; a system check refuses it when DEBUG is off.

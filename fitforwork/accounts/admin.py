@@ -16,9 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from fitforwork.accounts import services
 from fitforwork.accounts.models import User
 from fitforwork.core.audit.admin_reads import AuditedReadsAdmin
+from fitforwork.core.forms import ServiceFormMixin
 
 
-class UserCreationForm(AdminUserCreationForm):
+class UserCreationForm(ServiceFormMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "first_name", "last_name", "role")

@@ -11,11 +11,12 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fitforwork.accounts.models import User
+from fitforwork.core.forms import ServiceForm
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
-class SignInForm(forms.Form):
+class SignInForm(ServiceForm):
     username = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -47,7 +48,7 @@ class SignInForm(forms.Form):
         return cleaned
 
 
-class TokenForm(forms.Form):
+class TokenForm(ServiceForm):
     token = forms.CharField(
         label="Security code",
         max_length=6,
@@ -77,7 +78,7 @@ class TokenForm(forms.Form):
         return token
 
 
-class ForgottenPasswordForm(forms.Form):
+class ForgottenPasswordForm(ServiceForm):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -88,7 +89,7 @@ class ForgottenPasswordForm(forms.Form):
     )
 
 
-class NewPasswordForm(forms.Form):
+class NewPasswordForm(ServiceForm):
     """A new password, typed twice, checked against the service's password rules."""
 
     password = forms.CharField(

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 def account_is_locked(*, email: str) -> bool:
     """True when an email address has had too many failed sign-ins lately, from all addresses together."""
-    if not email:
-        return False
+    if not email or "\x00" in email:
+        return False  # no address holds a NUL, and the sign-in form says so
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     failures = AccessAttempt.objects.filter(username=email.strip().lower(), attempt_time__gte=since).aggregate(
         total=Sum("failures_since_start")

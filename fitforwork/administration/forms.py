@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from fitforwork.accounts.models import Role
 from fitforwork.core.calendar import Nation
+from fitforwork.core.forms import ServiceForm
 from fitforwork.organisations.models import Organisation, ServiceModel, Site, Team
 
 # Team members: the roles that work in a team. Administrators are made by a superuser in Django's admin.
@@ -30,7 +31,7 @@ def _required(message: str) -> dict[str, str]:
     return {"required": message}
 
 
-class StaffAddForm(forms.Form):
+class StaffAddForm(ServiceForm):
     first_name = forms.CharField(label="First name", max_length=150, error_messages=_required("Enter their first name"))
     last_name = forms.CharField(label="Last name", max_length=150, error_messages=_required("Enter their last name"))
     email = forms.EmailField(
@@ -58,7 +59,7 @@ class StaffAddForm(forms.Form):
         self.fields["team"].label_from_instance = lambda team: f"{team.name}, {team.site.name}"  # type: ignore[attr-defined]
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(ServiceForm):
     reason = forms.CharField(
         label="Why are you deactivating this account?",
         max_length=500,
@@ -67,7 +68,7 @@ class DeactivateForm(forms.Form):
     )
 
 
-class TeamForm(forms.Form):
+class TeamForm(ServiceForm):
     site = forms.ModelChoiceField(
         label="Site",
         queryset=Site.objects.order_by("name"),
@@ -77,7 +78,7 @@ class TeamForm(forms.Form):
     name = forms.CharField(label="Team name", max_length=200, error_messages=_required("Enter the team's name"))
 
 
-class SiteForm(forms.Form):
+class SiteForm(ServiceForm):
     name = forms.CharField(label="Site name", max_length=200, error_messages=_required("Enter the site's name"))
     provider = forms.ModelChoiceField(
         label="Provider (the organisation that runs it)",
@@ -107,7 +108,7 @@ class SiteForm(forms.Form):
         self.fields["nation"].error_messages["invalid_choice"] = "Select the nation"
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(ServiceForm):
     kind = forms.ChoiceField(
         label="Type of organisation",
         choices=Organisation.Kind.choices,
@@ -131,7 +132,7 @@ class OrganisationForm(forms.Form):
     is_active = forms.BooleanField(label="Open (uncheck when the organisation closes)", required=False, initial=True)
 
 
-class ServiceModelDraftForm(forms.Form):
+class ServiceModelDraftForm(ServiceForm):
     """A draft of a service model's next version: its rules as JSON, and why they changed."""
 
     config = forms.CharField(
@@ -155,7 +156,7 @@ class ServiceModelDraftForm(forms.Form):
             ) from None
 
 
-class ServiceModelDetailsForm(forms.Form):
+class ServiceModelDetailsForm(ServiceForm):
     """A service model's name and descriptive text; its rules change only by a new version."""
 
     name = forms.CharField(label="Name", max_length=200, error_messages=_required("Enter the service model's name"))

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_http_methods
 from fitforwork.accounts.models import AuthenticatedHttpRequest
 from fitforwork.administration.pages import render_page
 from fitforwork.administration.rules import administrators_only
+from fitforwork.core.forms import ServiceForm
 from fitforwork.interventions import services
 from fitforwork.interventions.models import Intervention, InterventionKind
 from fitforwork.organisations.models import Site
 
 
-class InterventionForm(forms.Form):
+class InterventionForm(ServiceForm):
     name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the intervention's name"})
     kind = forms.ChoiceField(
         label="Kind",

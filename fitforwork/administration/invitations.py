@@ -16,9 +16,10 @@ from django.views.decorators.http import require_http_methods
 from fitforwork.accounts.models import User
 from fitforwork.administration import services
 from fitforwork.administration.pages import render_page
+from fitforwork.core.forms import ServiceForm
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(ServiceForm):
     password = forms.CharField(
         label="Create a password",
         help_text="At least 12 characters. A few words together is easy to remember and hard to guess.",

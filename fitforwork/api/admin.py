@@ -11,9 +11,10 @@ from django.http import HttpRequest
 
 from fitforwork.api import services
 from fitforwork.api.models import ApiClient
+from fitforwork.core.forms import ServiceFormMixin
 
 
-class ApiClientAddForm(forms.ModelForm):
+class ApiClientAddForm(ServiceFormMixin, forms.ModelForm):
     class Meta:
         model = ApiClient
         fields = ["name", "organisation"]

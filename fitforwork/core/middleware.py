@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import ExitStack
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse
 
 from fitforwork.core.views import bad_request, page_not_found, server_error
@@ -43,3 +45,46 @@ class ServiceErrorPagesMiddleware:
             return bad_request(request, exception)
         logger.error("Internal Server Error: %s", request.path, exc_info=exception)
         return server_error(request)
+
+
+class NulCharacter(BadRequest):
+    """A NUL character was about to reach the database, which can never store one."""
+
+
+def _holds_nul(value: object, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 50:
+        return False
+    if isinstance(value, dict):
+        return any(_holds_nul(k, depth + 1) or _holds_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item, depth + 1) for item in value)
+    wrapped = getattr(value, "obj", None)  # psycopg's Json/Jsonb adapters hold the Python value
+    return wrapped is not None and _holds_nul(wrapped, depth + 1)
+
+
+def refuse_nul(execute: Callable[..., object], sql: str, params: object, many: bool, context: object) -> object:
+    """A database execute wrapper: a query whose parameters hold a NUL is refused (400), never sent."""
+    rows = params if many and isinstance(params, list | tuple) else [params]
+    if any(_holds_nul(row) for row in rows if row is not None):
+        raise NulCharacter("The request held a NUL character, which cannot be stored")
+    return execute(sql, params, many, context)
+
+
+class NulGuardMiddleware:
+    """Whatever a view does with a NUL in the query or the body, it never reaches the database.
+
+    Forms refuse a NUL in their own fields with a message and never read the others (core/forms.py); this is
+    the net below them: any query a request makes with a NUL in its parameters is refused, so the person gets
+    the bad-request page (400) rather than a server error or a stored NUL.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(refuse_nul))
+            return self.get_response(request)

@@ -15,6 +15,7 @@ from django.db.models import Max, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from fitforwork.core.forms import ServiceFormMixin
 from fitforwork.organisations import services
 from fitforwork.organisations.config import ServiceModelConfig, canonical_config, validate_config
 from fitforwork.organisations.models import Organisation, ServiceModel, ServiceModelVersion, Site, Team
@@ -104,7 +105,7 @@ class TeamAdmin(admin.ModelAdmin):
             _adopt(obj, services.team_create(actor=request.user, **form.cleaned_data))
 
 
-class ServiceModelForm(forms.ModelForm):
+class ServiceModelForm(ServiceFormMixin, forms.ModelForm):
     """Name and description, plus the rules as JSON; on an edit, a note of what changed and why."""
 
     config = forms.CharField(

@@ -9,12 +9,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from fitforwork.core.audit.admin_reads import AuditedReadsAdmin
+from fitforwork.core.forms import ServiceFormMixin
 from fitforwork.people import presenters, services
 from fitforwork.people.models import Condition, Employment, Person
 from fitforwork.people.nhs_number import normalise_nhs_number
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ServiceFormMixin, forms.ModelForm):
     # Room for the spaces or hyphens people type ("943 476 5919"); stored as ten digits.
     nhs_number = forms.CharField(label="NHS number", max_length=14, required=False)
 

@@ -6,10 +6,12 @@ same file again makes nothing new.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -64,6 +66,7 @@ FIELD_WORDS = {
     "consent": "consent",
 }
 YES = {"yes", "y", "true", "1"}
+ODS_CODE = re.compile(r"[A-Za-z0-9]{3,10}")
 NO = {"no", "n", "false", "0", ""}
 
 
@@ -122,19 +125,107 @@ def site_named(name: str) -> Site:
 def import_file(*, path: Path, site: Site, progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Send each row of the file through intake, one transaction a row, and say what became of it.
 
-    `progress(done, total)` is called after each `BATCH` rows with how many rows are done out of how many.
+    A file that is not text in an accepted encoding, or has no header row, is refused whole (BadFile, with
+    the reason); a row that cannot be read or stored (a NUL, a value too long) is refused alone and the rest
+    are imported. `progress(done, total)` is called after each `BATCH` rows with how many are done of how many.
     """
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
-    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    numbered = read_rows(decode(content))
     report = ImportReport(file_name=path.name)
     importer = _Importer(file_name=path.name, site=site, scope=f"bulk:{site.name}", digest=digest)
-    numbered = list(enumerate(rows, start=2))  # row 1 is the header
     for start in range(0, len(numbered), BATCH):
-        report.rows.extend(importer.import_rows(numbered[start : start + BATCH]))
+        batch = numbered[start : start + BATCH]
+        good = [(number, row) for number, row in batch if not isinstance(row, RowResult)]
+        made = {result.row: result for result in importer.import_rows(good)}
+        report.rows.extend(row if isinstance(row, RowResult) else made[number] for number, row in batch)
         if progress is not None:
-            progress(len(report.rows), len(rows))
+            progress(len(report.rows), len(numbered))
     return report
+
+
+class BadFile(Exception):
+    """The file as a whole cannot be imported; the message says why and what to do."""
+
+
+ENCODINGS_ACCEPTED = "UTF-8 (with or without a byte order mark) or UTF-16 with a byte order mark"
+# The longest value a column may hold; Python's csv module refuses longer fields by default too.
+FIELD_MAX_CHARS = 131_072
+
+
+def decode(content: bytes) -> str:
+    """The file's text: UTF-16 when it starts with a UTF-16 byte order mark, otherwise UTF-8 (a BOM allowed)."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, name = "utf-16", "UTF-16"
+    else:
+        encoding, name = "utf-8-sig", "UTF-8"
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise BadFile(
+            f"The file cannot be read as {name} text (byte {error.start + 1} is not {name}). "
+            f"Save it as CSV in {ENCODINGS_ACCEPTED}, then import it again."
+        ) from None
+
+
+def read_rows(text: str) -> list[tuple[int, dict[str, Any] | RowResult]]:
+    """Each row by its number (the header is row 1) with its values by column, or why it was refused."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader, [])
+    except csv.Error as error:
+        raise BadFile(f"The header row cannot be read as CSV ({error}).") from None
+    names = [name.strip().lower() for name in header]
+    if not any(name in REQUIRED for name in names) or any(NUL in name for name in names):
+        raise BadFile(
+            "The first row must be a header naming the columns, like " + ", ".join(REQUIRED[:4]) + ". "
+            "See docs/referrals-bulk-import.md for the columns."
+        )
+    rows: list[tuple[int, dict[str, Any] | RowResult]] = []
+    number = 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as error:
+            number += 1
+            rows.append((number, _unreadable(number, str(error))))
+            continue
+        if not values:
+            continue  # a blank line is not a row, as csv.DictReader reads it
+        number += 1
+        rows.append((number, _row_or_refusal(number, header, values)))
+
+
+def _unreadable(number: int, error: str) -> RowResult:
+    if "field limit" in error:
+        reason = f"A value in this row is longer than {FIELD_MAX_CHARS:,} characters, the most a column may hold"
+    else:
+        reason = f"This row cannot be read as CSV ({error})"
+    return RowResult(number, "refused", errors=(FieldError("row", reason),))
+
+
+def _row_or_refusal(number: int, header: list[str], values: list[str]) -> dict[str, Any] | RowResult:
+    """The row's values by column (as csv.DictReader gives them), or its refusal when it cannot be stored."""
+    row: dict[str, Any] = dict(zip(header, values, strict=False))
+    if len(values) > len(header):
+        row[""] = values[len(header) :]  # values past the header's columns, kept as read
+    cells = [*zip(header, values, strict=False), *(("", extra) for extra in values[len(header) :])]
+    errors = []
+    for column, value in cells:
+        where = f"the {column.strip()} column" if column.strip() else "a column without a name"
+        if NUL in value:
+            problem = "holds a hidden NUL character, which cannot be stored. Remove it and import the file again"
+        elif len(value) > FIELD_MAX_CHARS:
+            problem = f"is longer than {FIELD_MAX_CHARS:,} characters, the most a column may hold"
+        else:
+            continue
+        errors.append(FieldError(column.strip() or "row", f"The value in {where} {problem}"))
+    return RowResult(number, "refused", errors=tuple(errors)) if errors else row
+
+
+NUL = "\x00"
 
 
 # Rows looked up together to see which an earlier import of the same file already did, between progress reports.
@@ -171,8 +262,8 @@ class _Importer:
                 results.append(self._receive(number, row))
         return results
 
-    def _payload(self, number: int, row: dict[str, str]) -> dict[str, Any]:
-        return {"file": self.file_name, "row": number, "values": {k or "": v for k, v in row.items()}}
+    def _payload(self, number: int, row: dict[str, Any]) -> dict[str, Any]:
+        return {"file": self.file_name, "row": number, "values": row}
 
     def _receive(self, number: int, row: dict[str, str]) -> RowResult:
         """The row through intake, in its own transaction; a row stored before is made from what was stored."""
@@ -244,7 +335,10 @@ def parse_row(payload: dict[str, Any], *, practices: dict[str, Organisation | No
     if dates["date_of_birth"] and dates["date_of_birth"] >= timezone.localdate():
         bad("date_of_birth", "Date of birth must be in the past")
     practice = None
-    if code := values.get("gp_practice_code"):
+    code = values.get("gp_practice_code", "")
+    if code and not ODS_CODE.fullmatch(code):
+        bad("gp_practice_code", "The GP practice code must be its ODS code, letters and digits like C82001")
+    elif code:
         known = {} if practices is None else practices
         if code.upper() not in known:
             known[code.upper()] = Organisation.objects.filter(

@@ -217,3 +217,19 @@ class ReferralStatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class AnonymousSend(models.Model):
+    """One self-referral sent without signing in, by a keyed hash of the client's address (never the address).
+
+    What SELF_REFERRAL_LIMIT_PER_HOUR counts, in the database so every app server counts the same sends.
+    """
+
+    client = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "sent_at"], name="anonymous_send_client_at")]
+
+    def __str__(self) -> str:
+        return f"Self-referral sent at {self.sent_at:%Y-%m-%d %H:%M}"

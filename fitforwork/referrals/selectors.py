@@ -13,7 +13,7 @@ from fitforwork.accounts.models import Role, User
 from fitforwork.organisations.models import Organisation, ServiceModelVersion, Site
 from fitforwork.people.models import Employment, Person
 from fitforwork.people.postcodes import postcode_district
-from fitforwork.referrals.models import Referral
+from fitforwork.referrals.models import Referral, Submission
 
 DUPLICATE_LOOKBACK_DAYS = 365
 
@@ -98,3 +98,10 @@ def current_employment(person: Person) -> Employment | None:
     """The person's current job as last recorded, with its employer, for triage."""
     jobs = Employment.objects.filter(person=person, is_current=True).select_related("employer")
     return jobs.order_by("-created_at").first()
+
+
+def submission_for_key(*, scope: str, key: str) -> Submission | None:
+    """The submission a sender already made with an idempotency key (their own scope), with its referral."""
+    if not key:
+        return None
+    return Submission.objects.filter(idempotency_scope=scope, idempotency_key=key).select_related("referral").first()

@@ -38,10 +38,16 @@ def fill_date(page, field, value):
     page.locator(f"#id_{field}_year").fill(str(value.year))
 
 
-def refer(browsing, *, given_name, family_name, employer=False):
-    """Fill in the referral form as a referrer would and send it; return the reference shown."""
+def refer(browsing, *, given_name, family_name, employer=False, key=None, sent=True):
+    """Fill in the referral form as a referrer would and send it; return the reference shown.
+
+    `key` sends the form with that idempotency key, as a second copy of one form would; `sent=False` stops
+    after sending, for a page other than "Referral sent".
+    """
     page = browsing.page
     menu_link(browsing, "Refer someone")
+    if key is not None:
+        page.evaluate("key => { document.querySelector('input[name=idempotency_key]').value = key }", key)
     page.get_by_label("First name").fill(given_name)
     page.get_by_label("Last name").fill(family_name)
     fill_date(page, "date_of_birth", date(1979, 4, 12))
@@ -56,6 +62,8 @@ def refer(browsing, *, given_name, family_name, employer=False):
         fill_date(page, "written_consent_date", date.today() - timedelta(days=1))
     page.get_by_role("checkbox", name="agrees to be referred").check()
     page.get_by_role("button", name="Send referral").click()
+    if not sent:
+        return None
     expect(page.get_by_role("heading", level=1)).to_have_text("Referral sent")
     browsing.check_accessibility()
     reference = Referral.objects.get(person__given_name=given_name, person__family_name=family_name).reference

@@ -12,18 +12,18 @@ from django.utils import timezone
 from fitforwork.accounts.models import User
 from fitforwork.cases.contacts import MAX_DURATION_MINUTES
 from fitforwork.cases.models import Contact, DischargeReason, Risk, WorkStatus
-from fitforwork.core.forms import DateField
+from fitforwork.core.forms import DateField, ServiceForm
 
 
 def _choices(choices: Any) -> list[tuple[str, str]]:
     return [(str(value), str(label)) for value, label in choices]
 
 
-class MoveForm(forms.Form):
+class MoveForm(ServiceForm):
     reason = forms.CharField(label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea)
 
 
-class DischargeForm(forms.Form):
+class DischargeForm(ServiceForm):
     reason_code = forms.ChoiceField(
         label="Why is the case being discharged?",
         choices=_choices(DischargeReason.choices),
@@ -46,7 +46,7 @@ class DischargeForm(forms.Form):
         return data
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(ServiceForm):
     reason = forms.CharField(
         label="Why are you reopening the case?",
         max_length=2000,
@@ -55,7 +55,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class RiskForm(forms.Form):
+class RiskForm(ServiceForm):
     risk = forms.ChoiceField(
         label="Risk",
         choices=_choices(Risk.choices),
@@ -64,7 +64,7 @@ class RiskForm(forms.Form):
     )
 
 
-class TaskForm(forms.Form):
+class TaskForm(ServiceForm):
     title = forms.CharField(
         label="What needs doing?", max_length=200, error_messages={"required": "Enter what the task is"}
     )
@@ -105,7 +105,7 @@ class TimeField(forms.CharField):
         return time(int(hours), int(minutes))
 
 
-class ContactForm(forms.Form):
+class ContactForm(ServiceForm):
     """A contact or attempt: how, what happened, when (today and now unless changed) and how long it took."""
 
     method = forms.ChoiceField(
@@ -145,7 +145,7 @@ class ContactForm(forms.Form):
         return timezone.make_aware(datetime.combine(self.cleaned_data["on"], self.cleaned_data["at_time"]))
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(ServiceForm):
     reason = forms.CharField(
         label="Why do you need to see this case?",
         max_length=2000,
@@ -154,7 +154,7 @@ class BreakGlassForm(forms.Form):
     )
 
 
-class BreakGlassReviewForm(forms.Form):
+class BreakGlassReviewForm(ServiceForm):
     outcome = forms.ChoiceField(
         label="Was this access appropriate?",
         choices=[("appropriate", "Yes, it was appropriate"), ("inappropriate", "No, it was not appropriate")],

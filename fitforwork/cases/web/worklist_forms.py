@@ -10,7 +10,7 @@ from django import forms
 from fitforwork.accounts.models import User
 from fitforwork.cases.models import CaseStatus, Risk, Task
 from fitforwork.cases.selectors import CASE_LIST_SORTS, OPEN_STATUSES, TASK_SORTS, TEAM_SORTS, ListFilters, TeamFilters
-from fitforwork.core.forms import DateField
+from fitforwork.core.forms import DateField, ServiceForm
 
 UNALLOCATED = "unallocated"
 
@@ -46,7 +46,7 @@ def page_size(form: forms.Form) -> int:
     return int(size) if size else PAGE_SIZES[0][0]
 
 
-class CaseloadFilterForm(forms.Form):
+class CaseloadFilterForm(ServiceForm):
     """GET parameters of the caseload; anything unexpected falls back to the default."""
 
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "All open cases"), *OPEN_STATUS_CHOICES])
@@ -85,7 +85,7 @@ class CaseloadFilterForm(forms.Form):
         )
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(ServiceForm):
     """GET parameters of the task list."""
 
     status = forms.ChoiceField(label="Case status", required=False, choices=[("", "Any status"), *OPEN_STATUS_CHOICES])
@@ -109,7 +109,7 @@ class TaskFilterForm(forms.Form):
         }
 
 
-class TeamFilterForm(forms.Form):
+class TeamFilterForm(ServiceForm):
     """GET parameters of the team view; anything unexpected falls back to the default."""
 
     status = forms.ChoiceField(
@@ -164,7 +164,7 @@ class TeamFilterForm(forms.Form):
         )
 
 
-class ReallocateForm(forms.Form):
+class ReallocateForm(ServiceForm):
     to_user = forms.TypedChoiceField(
         label="Who should work this case?",
         coerce=_uuid,
@@ -185,7 +185,7 @@ class ReallocateForm(forms.Form):
         field.choices = [(str(user.pk), _person(user)) for user in case_managers]
 
 
-class CoverForm(forms.Form):
+class CoverForm(ServiceForm):
     from_user = forms.TypedChoiceField(
         label="Who is away?",
         coerce=_uuid,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from fitforwork.accounts.models import User
 from fitforwork.cases.models import CareTeamMember
-from fitforwork.core.forms import DateField
+from fitforwork.core.forms import DateField, ServiceForm
 from fitforwork.interventions.models import Intervention, OnwardReferral
 from fitforwork.interventions.services import ALLOWED_MOVES
 
@@ -19,7 +19,7 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.email
 
 
-class CareTeamAddForm(forms.Form):
+class CareTeamAddForm(ServiceForm):
     """Who joins the care team, and as what: the discipline is asked only of someone whose discipline the
     service does not already know (`known`: user id to discipline)."""
 
@@ -66,7 +66,7 @@ class CareTeamAddForm(forms.Form):
         return self.candidates[self.cleaned_data["user"]]
 
 
-class MdtNoteForm(forms.Form):
+class MdtNoteForm(ServiceForm):
     discussed_on = DateField(label="Date of the discussion", noun="the date of the discussion")
     attendees = forms.CharField(
         label="Who took part",
@@ -90,7 +90,7 @@ class MdtNoteForm(forms.Form):
     )
 
 
-class OnwardReferralRequestForm(forms.Form):
+class OnwardReferralRequestForm(ServiceForm):
     intervention = forms.ChoiceField(
         label="Which intervention",
         widget=forms.RadioSelect,
@@ -123,7 +123,7 @@ MOVE_LABELS = {
 }
 
 
-class OnwardReferralMoveForm(forms.Form):
+class OnwardReferralMoveForm(ServiceForm):
     to = forms.ChoiceField(
         label="What has happened",
         widget=forms.RadioSelect,

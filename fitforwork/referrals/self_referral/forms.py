@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from fitforwork.core.choices import EmploymentStatus
-from fitforwork.core.forms import DateField, DateInputWidget
+from fitforwork.core.forms import DateField, DateInputWidget, ServiceForm
 from fitforwork.organisations.models import Organisation
 from fitforwork.people.models import Condition
 from fitforwork.people.nhs_number import normalise_nhs_number, validate_nhs_number
@@ -30,7 +30,7 @@ UK_MOBILE = re.compile(r"^(\+447|07)[0-9]{9}$")
 DONT_KNOW = "dont_know"
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(ServiceForm):
     """One page of questions; `title` is the page's heading and `summary` its rows on check your answers."""
 
     title = ""
@@ -225,7 +225,7 @@ class WorkForm(QuestionForm):
 SIZE_CHOICES = [*Organisation.SizeBand.choices, ("", "I do not know")]
 
 
-class EmployerFieldsMixin(forms.Form):
+class EmployerFieldsMixin(ServiceForm):
     employer_name = forms.CharField(
         label="Employer name", max_length=200, error_messages={"required": "Enter the name of your employer"}
     )

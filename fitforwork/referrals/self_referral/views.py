@@ -20,18 +20,22 @@ from fitforwork.referrals.self_referral.forms import (
     PAGE_BY_SLUG,
     PAGES,
     WORK_DETAIL_PAGES,
+    QuestionForm,
     bound_form,
     field_kind,
     first_unanswered,
     page_sequence,
     parse_answers,
 )
+from fitforwork.referrals.self_referral.limits import client_of, over_limit, send_record
 
 JOURNEY = "self_referral"
 DONE = "self_referral_done"
 DONE_SHOWN_FOR_SECONDS = 30 * 60
 REFUSED = "self_referral_refused"
 IDEMPOTENCY_SCOPE = "self"
+# The longest answer kept for any field: the longest question takes 1,000 characters.
+ANSWER_MAX_CHARS = 2000
 
 
 def _journey(request: HttpRequest) -> dict[str, Any]:
@@ -62,11 +66,14 @@ def question(request: HttpRequest, slug: str) -> HttpResponse:
     # A work page that does not fit the answer about work is still shown if asked for, but never sent.
     sequence = page_sequence(answers) if slug in page_sequence(answers) else [*page_sequence(answers), slug]
     change = request.GET.get("change") == "1"
-    extra = {"query": request.GET.get("q", "")} if slug == "gp-practice" else {}
+    # A search, never kept: a hidden NUL pasted into it is dropped rather than searched for.
+    extra = {"query": request.GET.get("q", "").replace("\x00", "")} if slug == "gp-practice" else {}
+    if request.method == "POST" and _too_big(request):
+        return _too_big_page(request, _question_url(slug, change=change))
     if request.method == "POST":
         form = PAGE_BY_SLUG[slug].form_class(data=request.POST, answers=answers, **extra)
-        if form.is_valid():
-            answers[slug] = {key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"}
+        if form.is_valid() and _within_cap(form):
+            answers[slug] = form.own_data()  # only this page's own fields, each no longer than ANSWER_MAX_CHARS
             if slug == "work":
                 for stale in WORK_DETAIL_PAGES - set(page_sequence(answers)):
                     answers.pop(stale, None)
@@ -100,6 +107,29 @@ def outside_area(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/self/outside_area.jinja", context)
 
 
+def _too_big(request: HttpRequest) -> bool:
+    return int(request.META.get("CONTENT_LENGTH") or 0) > settings.PUBLIC_FORM_MAX_BYTES
+
+
+def _too_big_page(request: HttpRequest, back: str) -> HttpResponse:
+    return _message(
+        request,
+        title="What you sent is too long",
+        text="Your answers on that page were longer than we can take. Go back and shorten them.",
+        button=("Go back", back),
+        status=413,
+    )
+
+
+def _within_cap(form: QuestionForm) -> bool:
+    """No answer kept is longer than ANSWER_MAX_CHARS, whatever the field (a tick box's value too)."""
+    for key, value in form.own_data().items():
+        if isinstance(value, str) and len(value) > ANSWER_MAX_CHARS:
+            name = key if key in form.fields else next(n for n in form.fields if key.startswith(n))
+            form.add_error(name, f"{form.fields[name].label} must be {ANSWER_MAX_CHARS} characters or fewer")
+    return not form.errors
+
+
 def _next_url(slug: str, answers: dict[str, Any], *, change: bool) -> str:
     missing = first_unanswered(answers)
     if change or missing is None:
@@ -127,6 +157,19 @@ def check(request: HttpRequest) -> HttpResponse:
             button=("Continue your referral", _question_url(missing)),
         )
     if request.method == "POST":
+        if _too_big(request):
+            return _too_big_page(request, reverse("self_referral:check"))
+        client = client_of(request)
+        if over_limit(client):
+            return _message(
+                request,
+                title="You cannot send another referral now",
+                text="We have had too many referrals from this internet connection in the last hour. "
+                "Try again in an hour, or contact us by phone or email.",
+                button=("Contact us", reverse("core:contact")),
+                status=429,
+            )
+        send_record(client=client)
         return _submit(request, journey)
     sections: list[tuple[str, str, str]] = []
     for slug in page_sequence(answers):
@@ -137,10 +180,14 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, journey: dict[str, Any]) -> HttpResponse:
+    answers = journey["answers"]
     try:
         referral = receive(
             channel=Channel.SELF_FORM,
-            payload={"answers": journey["answers"]},
+            # Each page's own answers only, even from a journey begun before pages kept nothing else.
+            payload={
+                "answers": {slug: bound_form(slug, answers).own_data() for slug in answers if slug in PAGE_BY_SLUG}
+            },
             parse=parse_answers,
             idempotency_scope=IDEMPOTENCY_SCOPE,
             idempotency_key=journey["token"],
@@ -191,6 +238,8 @@ def _not_sent(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _message(request: HttpRequest, *, title: str, text: str, button: tuple[str, str]) -> HttpResponse:
+def _message(
+    request: HttpRequest, *, title: str, text: str, button: tuple[str, str], status: int = 200
+) -> HttpResponse:
     context = {"title": title, "text": text, "button_text": button[0], "button_href": button[1]}
-    return render(request, "referrals/self/message.jinja", context)
+    return render(request, "referrals/self/message.jinja", context, status=status)

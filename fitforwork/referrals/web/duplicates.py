@@ -18,13 +18,14 @@ from django.views.decorators.http import require_http_methods
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest
 from fitforwork.core.audit.services import audit_read
+from fitforwork.core.forms import ServiceForm
 from fitforwork.referrals import presenters, services
 from fitforwork.referrals.models import Referral
 from fitforwork.referrals.rules import TRIAGE_ROLES, can_triage
 from fitforwork.referrals.selectors import current_employment, referrals_visible_to
 
 
-class DuplicateDecisionForm(forms.Form):
+class DuplicateDecisionForm(ServiceForm):
     decision = forms.ChoiceField(
         label="Is this the same person?",
         choices=[

@@ -9,7 +9,7 @@ from django import forms
 
 from fitforwork.accounts.models import Role, User
 from fitforwork.core.choices import EmploymentStatus
-from fitforwork.core.forms import DateField
+from fitforwork.core.forms import DateField, ServiceForm, field_keys
 from fitforwork.people.models import Condition
 from fitforwork.people.nhs_number import normalise_nhs_number, validate_nhs_number
 from fitforwork.people.postcodes import normalise_postcode
@@ -42,7 +42,7 @@ def _choices(choices: Any) -> list[tuple[str, str]]:
     return [(str(value), str(label)) for value, label in choices]
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(ServiceForm):
     """What a referrer must tell us; a GP can finish it in under two minutes."""
 
     given_name = forms.CharField(
@@ -193,7 +193,20 @@ def parser_for(*, source: str, user: User) -> Any:
     return parse
 
 
-class DeclineForm(forms.Form):
+def changed_answers(sent: dict[str, Any], resent: dict[str, Any], *, source: str) -> list[tuple[str, str, str]]:
+    """The form's answers that differ between two sendings, as (question, first sent, sent again)."""
+    form = ReferralForm(source=source)
+    changes = []
+    for name, field in form.fields.items():
+        keys = field_keys(name, field.widget)
+        before = " ".join(str(sent.get(key) or "") for key in keys).strip()
+        after = " ".join(str(resent.get(key) or "") for key in keys).strip()
+        if before != after:
+            changes.append((str(field.label), before or "Not given", after or "Not given"))
+    return changes
+
+
+class DeclineForm(ServiceForm):
     decline_reason = forms.CharField(
         label="Reason for declining",
         max_length=2000,

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +19,21 @@ from fitforwork.referrals import intake, presenters, services
 from fitforwork.referrals.intake import ReferralRefused
 from fitforwork.referrals.models import Referral
 from fitforwork.referrals.rules import TRIAGE_ROLES, can_triage
-from fitforwork.referrals.selectors import current_employment, referrals_visible_to, triage_queue
+from fitforwork.referrals.selectors import (
+    current_employment,
+    referrals_visible_to,
+    submission_for_key,
+    triage_queue,
+)
 from fitforwork.referrals.web.allocation import AllocationChoiceError, accept_and_allocate, allocation_context
-from fitforwork.referrals.web.forms import REFERRERS, DeclineForm, ReferralForm, Referrer, parser_for
+from fitforwork.referrals.web.forms import (
+    REFERRERS,
+    DeclineForm,
+    ReferralForm,
+    Referrer,
+    changed_answers,
+    parser_for,
+)
 
 LIST_LIMIT = 50
 TRIAGE_LIMIT = 100
@@ -59,27 +71,57 @@ def _refused_form(request: AuthenticatedHttpRequest, referrer: Referrer, refused
 @require_http_methods(["GET", "POST"])
 def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
     referrer = _referrer(request)
-    user = request.user
-    if request.method == "POST":
-        payload = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
-        try:
-            referral = intake.receive(
-                channel=referrer.channel,
-                payload=payload,
-                parse=parser_for(source=referrer.source, user=user),
-                submitted_by=user,
-                idempotency_scope=f"user:{user.pk}",
-                idempotency_key=str(payload.get("idempotency_key", ""))[:200],
-            )
-            return redirect("referrals:sent", pk=referral.pk)
-        except ReferralRefused as refused:
-            form = _refused_form(request, referrer, refused)  # a fresh token: the corrected form is a new submission
-            token = str(uuid.uuid4())
-    else:
-        form = ReferralForm(source=referrer.source)
-        token = str(uuid.uuid4())
+    token = str(uuid.uuid4())
+    form = ReferralForm(request.POST if request.method == "POST" else None, source=referrer.source)
+    if form.is_bound:
+        key = str(request.POST.get("idempotency_key", ""))[:200]
+        if "\x00" in key:
+            raise BadRequest("The form's key holds a NUL character")
+        # Only the form's own fields are kept; a NUL in one of them is refused on the form, never stored.
+        payload = {**form.own_data(), "idempotency_key": key}
+        first = submission_for_key(scope=f"user:{request.user.pk}", key=key)
+        if first is not None and changed_answers(first.payload, payload, source=referrer.source):
+            referral = getattr(first, "referral", None)
+            if referral is not None:
+                return _not_applied(request, referral, first.payload, payload, referrer)
+            payload["idempotency_key"] = token  # the first was refused: the corrected form is a new submission
+        if form.nul_fields():
+            form.full_clean()
+        else:
+            try:
+                return redirect("referrals:sent", pk=_send(request, referrer, payload).pk)
+            except ReferralRefused as refused:
+                form = _refused_form(request, referrer, refused)  # a fresh token: the corrected form is new
     context = {"form": form, "heading": referrer.heading, "source": referrer.source, "idempotency_key": token}
     return render(request, "referrals/web/refer.jinja", context, status=400 if form.errors else 200)
+
+
+def _send(request: AuthenticatedHttpRequest, referrer: Referrer, payload: dict[str, Any]) -> Referral:
+    return intake.receive(
+        channel=referrer.channel,
+        payload=payload,
+        parse=parser_for(source=referrer.source, user=request.user),
+        submitted_by=request.user,
+        idempotency_scope=f"user:{request.user.pk}",
+        idempotency_key=payload["idempotency_key"],
+    )
+
+
+def _not_applied(
+    request: AuthenticatedHttpRequest,
+    referral: Referral,
+    sent: dict[str, Any],
+    resent: dict[str, Any],
+    referrer: Referrer,
+) -> HttpResponse:
+    """The form was sent again, changed, with the first one's key: show the first referral, changes not applied."""
+    audit_read(request=request, obj=referral, reason="confirmation of a referral made")
+    context = {
+        "referral": referral,
+        "reasons": presenters.eligibility_reasons(referral),
+        "not_applied": changed_answers(sent, resent, source=referrer.source),
+    }
+    return render(request, "referrals/web/sent.jinja", context, status=409)
 
 
 @require_GET

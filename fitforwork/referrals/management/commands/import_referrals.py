@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from fitforwork.referrals.bulk import COLUMNS, OUTCOMES, UnknownSite, import_file, site_named
+from fitforwork.referrals.bulk import COLUMNS, OUTCOMES, BadFile, UnknownSite, import_file, site_named
 
 COLUMN_HELP = "; ".join(f"{name}{' (required)' if required else ''}: {words}" for name, required, words in COLUMNS)
 
@@ -46,6 +46,8 @@ class Command(BaseCommand):
 
         try:
             report = import_file(path=path, site=site, progress=progress)
+        except BadFile as bad:
+            raise CommandError(f"{path.name} was not imported: {bad}") from None
         finally:
             if bar is not None:
                 bar.close()
