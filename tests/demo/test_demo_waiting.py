@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from fitforwork.accounts.models import Role, User
 from fitforwork.cases.models import Case, Task
+from fitforwork.cases.selectors import TeamFilters, team_cases
 from fitforwork.demo.accounts import DEMO_PASSWORD, DEMO_USERS
 from fitforwork.demo.waiting import FEWEST, MOST, waiting_per_site
 from fitforwork.organisations.models import Site
@@ -83,6 +84,12 @@ def test_an_accepted_case_nobody_is_allocated_to_has_its_first_contact_overdue(d
     first_contact = Task.objects.get(case=unallocated, kind="first_contact")
     assert first_contact.due_on < timezone.localdate()
     assert first_contact.completed_at is None
+
+
+def test_the_team_leads_home_counts_it_as_unallocated_and_past_its_due_date(demo):
+    lead = User.objects.get(email=next(user.email for user in DEMO_USERS if user.role == Role.TEAM_LEAD))
+    unallocated = team_cases(lead, TeamFilters(unallocated=True, breach=True))
+    assert [case.site for case in unallocated] == [demo]
 
 
 def test_the_case_managers_triage_queue_lists_the_waiting_referrals(case_manager, demo):
