@@ -45,7 +45,8 @@ class DemoResult:
     organisations: int = 0
     sign_ins_created: int = 0
     staff_created: int = 0
-    # Seconds spent on: the sites, organisations and staff; making and sending the rows; rebuilding indexes.
+    # Seconds spent on: the sites, organisations and staff; making and sending the rows; rebuilding indexes;
+    # the referrals left waiting for triage.
     phases: dict[str, float] = field(default_factory=dict)
 
 
@@ -94,7 +95,9 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
             started = time.monotonic()
         phases["indexes"] = time.monotonic() - started
         # Through the intake, after the bulk rows (it checks them for duplicates), before the referrers claim some.
+        started = time.monotonic()
         WaitingReferrals(rng=waiting_rng, plans=plans, cases=cases, now=now).make()
+        phases["waiting"] = time.monotonic() - started
         make_referrer_referrals()
         # One event for the whole load, so the audit trail says where these rows came from.
         audit_record(
