@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from fitforwork.accounts.models import Role, User
-from fitforwork.core.calendar import add_working_days, is_working_day
+from fitforwork.core.calendar import add_working_days, is_working_day, next_working_day
 from fitforwork.demo.areas import MAIN_SITE
 from fitforwork.demo.names import FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES
 from fitforwork.demo.structure import SitePlan
@@ -129,7 +129,10 @@ class WaitingReferrals:
         version = site.service_model.current_version
         standard = rules_config(version).time_standards.first_contact_working_days if version else 2
         nation = site.nation
-        due_today = _received_on(today=self.today, due=self.today, standard=standard, nation=nation)
+        # Due today, or on the next working day when the demo is loaded on a weekend or bank holiday.
+        due_today = _received_on(
+            today=self.today, due=next_working_day(self.today, nation), standard=standard, nation=nation
+        )
         overdue = _received_on(
             today=self.today, due=_previous_working_day(self.today, nation), standard=standard, nation=nation
         )
@@ -139,7 +142,9 @@ class WaitingReferrals:
 
     def _at(self, when: _Day) -> datetime:
         at = timezone.make_aware(datetime.combine(when.day, time(8)) + timedelta(minutes=when.minutes))
-        return min(at, self.now - timedelta(minutes=5 + when.minutes % 50))
+        # Never later than now, nor (just after midnight) before the day it is meant for.
+        start = timezone.make_aware(datetime.combine(when.day, time(0)))
+        return max(start, min(at, self.now - timedelta(minutes=5 + when.minutes % 50)))
 
     def _name(self) -> tuple[str, str]:
         given = self.rng.choice(FEMALE_GIVEN_NAMES if self.rng.random() < 0.5 else MALE_GIVEN_NAMES)
