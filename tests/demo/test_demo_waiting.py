@@ -1,6 +1,8 @@
 """The demo leaves referrals waiting for triage at every site, with one of each kind triage treats specially at
 the demo case manager's site, so a new user has something to triage."""
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -11,7 +13,7 @@ from fitforwork.cases.models import Case, Task
 from fitforwork.cases.selectors import TeamFilters, team_cases
 from fitforwork.core.calendar import next_working_day
 from fitforwork.demo.accounts import DEMO_PASSWORD, DEMO_USERS
-from fitforwork.demo.waiting import FEWEST, MOST, waiting_per_site
+from fitforwork.demo.waiting import FEWEST, MOST, _received_on, waiting_per_site
 from fitforwork.organisations.models import Site
 from fitforwork.referrals.models import Referral
 from tests.accounts.factories import TOTPDeviceFactory
@@ -47,6 +49,19 @@ def _waiting(site):
 def test_how_many_wait_at_each_site_grows_slowly_with_the_demo_and_stays_a_handful():
     assert [waiting_per_site(cases) for cases in (1, 30, 300, 1_000_000, 10**9)] == [3, 4, 5, 8, 8]
     assert FEWEST <= waiting_per_site(20_000) <= MOST
+
+
+@pytest.mark.parametrize(
+    ("today", "due", "received"),
+    [
+        (date(2026, 12, 2), date(2026, 12, 2), date(2026, 11, 30)),  # Wednesday: due today, received Monday
+        (date(2026, 12, 7), date(2026, 12, 7), date(2026, 12, 3)),  # Monday: received the Thursday before
+        (date(2026, 12, 5), date(2026, 12, 7), date(2026, 12, 3)),  # Saturday: due Monday
+    ],
+)
+def test_the_day_a_referral_arrived_to_be_due_on_a_day_is_the_latest_that_gives_it(today, due, received):
+    assert next_working_day(today, "england_wales") == due
+    assert _received_on(today=today, due=due, standard=2, nation="england_wales") == received
 
 
 def test_every_site_has_referrals_waiting_with_a_live_first_contact_clock(demo):
