@@ -44,7 +44,7 @@ TABLES = {
     "accounts_user": "users",
 }
 BULK = [label for label in TABLES.values() if label not in ("organisations", "users")]
-PHASES = re.compile(r"(setup|rows|indexes) ([0-9.]+) s")
+PHASES = re.compile(r"(setup|rows|indexes|waiting) ([0-9.]+) s")
 
 
 def server_url(database: str) -> str:

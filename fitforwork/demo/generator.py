@@ -9,7 +9,8 @@ made and audited exactly as an administrator's would be.
 Everything is drawn from `random.Random(seed)`, with dates relative to a fixed reference day, so a
 seed always gives the same organisations, people, NHS numbers and relations. Each "case" is a client:
 a Person with a current Employment and a main Condition, and (see cases.py) a referral and, nearly always,
-the case it opened, with its history, tasks, contacts and allocation.
+the case it opened, with its history, tasks, contacts and allocation. A few referrals at each site are left
+waiting for triage (waiting.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from fitforwork.demo.clients import CONDITION_COLUMNS, EMPLOYMENT_COLUMNS, PERSO
 from fitforwork.demo.referrers import make_referrer_referrals
 from fitforwork.demo.staff import create_extra_staff, ensure_demo_users
 from fitforwork.demo.structure import StructureBuilder, demo_already_loaded
+from fitforwork.demo.waiting import WaitingReferrals
 from fitforwork.demo.writers import indexes_rebuilt_after, writer_for_connection
 from fitforwork.organisations.services import load_presets
 from fitforwork.people.models import Condition, Employment, Person
@@ -43,7 +45,8 @@ class DemoResult:
     organisations: int = 0
     sign_ins_created: int = 0
     staff_created: int = 0
-    # Seconds spent on: the sites, organisations and staff; making and sending the rows; rebuilding indexes.
+    # Seconds spent on: the sites, organisations and staff; making and sending the rows; rebuilding indexes;
+    # the referrals left waiting for triage.
     phases: dict[str, float] = field(default_factory=dict)
 
 
@@ -56,8 +59,8 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
         make_referrer_referrals()  # once only: a referrer who has referrals gets no more
         return DemoResult(already_loaded=True, sign_ins_created=sign_ins)
     master = random.Random(seed)
-    structure_rng, staff_rng, client_rng, case_rng, onward_rng = (
-        random.Random(master.getrandbits(64)) for _ in range(5)
+    structure_rng, staff_rng, client_rng, case_rng, onward_rng, waiting_rng = (
+        random.Random(master.getrandbits(64)) for _ in range(6)
     )
     now = timezone.now()
     phases: dict[str, float] = {}
@@ -91,6 +94,10 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
             phases["rows"] = time.monotonic() - started
             started = time.monotonic()
         phases["indexes"] = time.monotonic() - started
+        # Through the intake, after the bulk rows (it checks them for duplicates), before the referrers claim some.
+        started = time.monotonic()
+        WaitingReferrals(rng=waiting_rng, plans=plans, cases=cases, now=now).make()
+        phases["waiting"] = time.monotonic() - started
         make_referrer_referrals()
         # One event for the whole load, so the audit trail says where these rows came from.
         audit_record(
