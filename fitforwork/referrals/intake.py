@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -25,6 +24,7 @@ from fitforwork.referrals.submissions import (
     parse_checked,
     referral_from_submission,
     referral_make_deferred,
+    submission_fail,
     submission_refuse,
     submission_store,
 )
@@ -40,6 +40,7 @@ __all__ = [
     "receive_later",
     "referral_from_submission",
     "referral_make_deferred",
+    "submission_fail_and_retry",
     "submission_refuse",
     "submission_store",
 ]
@@ -70,11 +71,17 @@ def receive(
         if submission.outcome == Submission.Outcome.REFUSED:
             raise ReferralRefused([FieldError(e["field"], e["message"]) for e in submission.errors])
         payload = submission.payload
+    data: ReferralInput | None = None
     try:
         data = parse_checked(parse, payload)
         return referral_from_submission(submission=submission, data=data)
     except ReferralRefused as refused:
         submission_refuse(submission=submission, errors=refused.errors)
+        raise
+    except Exception as error:
+        # A fault of ours: the submission says so (staff see it), and once it was read, a task tries again.
+        logger.exception("Submission %s: making its referral failed", submission.pk)
+        submission_fail_and_retry(submission=submission, error=error, data=data)
         raise
 
 
@@ -93,25 +100,38 @@ def receive_later(
     once, as `receive` would (ReferralRefused). The rest (routing, eligibility, duplicates, the referral) is a
     django-tasks task, enqueued once the submission is committed; the submission's outcome says when it is done.
     A retry of an idempotency key returns the first submission, whatever became of it.
+
+    The submission, and its refusal or its task, are one transaction: the task's row is written in the same
+    database (django-tasks' database backend), so no crash leaves a submission stored with nothing to finish it.
     """
-    submission, created = submission_store(
-        channel=channel,
-        payload=payload,
-        submitted_by=submitted_by,
-        idempotency_scope=idempotency_scope,
-        idempotency_key=idempotency_key,
-        deferred=True,
-    )
-    if not created:
-        return submission
-    try:
-        data = parse_checked(parse, payload)
-    except ReferralRefused as refused:
-        submission_refuse(submission=submission, errors=refused.errors)
-        raise
-    transaction.on_commit(partial(_enqueue, str(submission.pk), data.as_json()))
+    refusal: ReferralRefused | None = None
+    with transaction.atomic():
+        submission, created = submission_store(
+            channel=channel,
+            payload=payload,
+            submitted_by=submitted_by,
+            idempotency_scope=idempotency_scope,
+            idempotency_key=idempotency_key,
+            deferred=True,
+        )
+        if not created:
+            return submission
+        try:
+            data = parse_checked(parse, payload)
+        except ReferralRefused as refused:
+            submission_refuse(submission=submission, errors=refused.errors)
+            refusal = refused
+        else:
+            referral_make_later.enqueue(str(submission.pk), data.as_json())
+    if refusal is not None:
+        raise refusal
     return submission
 
 
-def _enqueue(submission_id: str, data: dict[str, Any]) -> None:
-    referral_make_later.enqueue(submission_id, data)
+@transaction.atomic
+def submission_fail_and_retry(*, submission: Submission, error: Exception, data: ReferralInput | None) -> None:
+    """Mark the submission failed with the error and, when it was read, enqueue the task that makes its
+    referral again, in one transaction: failed is never an end the service forgets."""
+    submission_fail(submission=submission, error=error)
+    if data is not None:
+        referral_make_later.enqueue(str(submission.pk), data.as_json())

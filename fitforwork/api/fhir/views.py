@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fitforwork.api.fhir import bundles, capability, mappers, parsing, selectors, update, versions
+from fitforwork.api.fhir.body import Body, is_unreadable
 from fitforwork.api.fhir.http import (
     empty_response,
     etag_matches,
@@ -42,10 +43,11 @@ ALL_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 IF_NONE_EXIST_KEY = "if-none-exist:"
 
 
-def _parser(parse: Callable[..., Any], client: ApiClient) -> Callable[[Any], Any]:
+def _parser(parse: Callable[..., Any], client: ApiClient, body: Body) -> Callable[[Any], Any]:
     def run(payload: Any) -> Any:
-        if isinstance(payload, dict) and set(payload) == {"_unparsed"}:
-            raise FhirRefused([Issue("structure", "", "The body is not valid JSON")], status=400)
+        if body.problem or is_unreadable(payload):
+            problem = body.problem or "The body is not valid JSON"
+            raise FhirRefused([Issue("structure", body.where, problem)], status=400)
         return parse(payload, organisation=client.organisation)
 
     return run
@@ -71,12 +73,13 @@ def _take(
     key = _idempotency_key(request, if_none_exist)
     if isinstance(key, HttpResponse):
         return key
-    payload = read_payload(request)
+    body = read_payload(request)
+    payload = body.payload
     try:
         return take(
             channel=Channel.FHIR,
             payload=payload,
-            parse=_parser(parse, client),
+            parse=_parser(parse, client, body),
             submitted_by=None,
             idempotency_scope=f"apiclient:{client.pk}",
             idempotency_key=key,
@@ -193,7 +196,7 @@ def root(request: HttpRequest, client: ApiClient) -> HttpResponse:
     """A transaction Bundle with one Patient, one ServiceRequest and perhaps a Consent, all or nothing; the
     response's entries answer the request's in the same order. The ServiceRequest entry's
     `request.ifNoneExist` makes it conditional, as the If-None-Exist header does for POST ServiceRequest."""
-    payload = read_payload(request)
+    payload = read_payload(request).payload
     order = bundles.entry_types(payload)
     if_none_exist = _condition(bundles.transaction_if_none_exist(payload))
     if if_none_exist:
