@@ -21,6 +21,7 @@ from fitforwork.accounts.models import User
 from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.models import Referral, Submission
 from fitforwork.referrals.submissions import (
+    IdempotencyKeyReused,
     parse_checked,
     referral_from_submission,
     referral_make_deferred,
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "FieldError",
+    "IdempotencyKeyReused",
     "ReferralInput",
     "ReferralRefused",
     "receive",
@@ -54,14 +56,19 @@ def receive(
     submitted_by: User | None = None,
     idempotency_scope: str = "",
     idempotency_key: str = "",
+    refuse_reuse: bool = False,
 ) -> Referral:
-    """Store, then parse and make the referral; raises ReferralRefused with field errors, having kept the submission."""
+    """Store, then parse and make the referral; raises ReferralRefused with field errors, having kept the submission.
+
+    `refuse_reuse`: an idempotency key sent again with another body raises IdempotencyKeyReused (the FHIR API's
+    Idempotency-Key), instead of answering as the first request was answered."""
     submission, created = submission_store(
         channel=channel,
         payload=payload,
         submitted_by=submitted_by,
         idempotency_scope=idempotency_scope,
         idempotency_key=idempotency_key,
+        refuse_reuse=refuse_reuse,
     )
     if not created:
         # A retry gets the first attempt's answer, worked out from what was stored first, never from the retry.
@@ -93,6 +100,7 @@ def receive_later(
     submitted_by: User | None = None,
     idempotency_scope: str = "",
     idempotency_key: str = "",
+    refuse_reuse: bool = False,
 ) -> Submission:
     """Store and check now, make the referral in a background task: for senders who asked not to wait.
 
@@ -113,6 +121,7 @@ def receive_later(
             idempotency_scope=idempotency_scope,
             idempotency_key=idempotency_key,
             deferred=True,
+            refuse_reuse=refuse_reuse,
         )
         if not created:
             return submission

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +21,20 @@ from fitforwork.referrals.models import Referral, Submission
 logger = logging.getLogger(__name__)
 
 
+class IdempotencyKeyReused(Exception):
+    """An idempotency key sent again with a different body: the key was used for another request."""
+
+    def __init__(self, submission: Submission) -> None:
+        super().__init__(f"The idempotency key was used for another request ({submission.received_at:%Y-%m-%d})")
+        self.submission = submission
+
+
+def body_hash(payload: Any) -> str:
+    """The payload's SHA-256 as canonical JSON (sorted keys, no spaces), so key order and spacing do not count."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def submission_store(
     *,
     channel: str,
@@ -27,14 +43,18 @@ def submission_store(
     idempotency_scope: str = "",
     idempotency_key: str = "",
     deferred: bool = False,
+    refuse_reuse: bool = False,
 ) -> tuple[Submission, bool]:
-    """Keep what arrived, committed on its own; a repeat of an idempotency key returns the first one."""
+    """Keep what arrived, committed on its own; a repeat of an idempotency key returns the first one, or, with
+    `refuse_reuse`, raises IdempotencyKeyReused when its body differs from the first's."""
+    digest = body_hash(payload)
     submission = Submission(
         channel=channel,
         payload=payload,
         submitted_by=submitted_by,
         idempotency_scope=idempotency_scope,
         idempotency_key=idempotency_key,
+        body_hash=digest,
         deferred=deferred,
     )
     try:
@@ -47,7 +67,10 @@ def submission_store(
     except IntegrityError:
         if not idempotency_key:
             raise
-        return Submission.objects.get(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key), False
+        first = Submission.objects.get(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key)
+        if refuse_reuse and first.body_hash and first.body_hash != digest:
+            raise IdempotencyKeyReused(first) from None
+        return first, False
 
 
 def parse_checked(parse: Callable[[Any], ReferralInput], payload: Any) -> ReferralInput:

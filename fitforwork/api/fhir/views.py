@@ -35,7 +35,7 @@ from fitforwork.api.fhir.mappers import FhirRefused, Issue
 from fitforwork.api.fhir.search import SearchError, search, service_request_filter, task_filter
 from fitforwork.api.models import ApiClient
 from fitforwork.core.audit.services import audit_record
-from fitforwork.referrals.intake import ReferralRefused, receive, receive_later
+from fitforwork.referrals.intake import IdempotencyKeyReused, ReferralRefused, receive, receive_later
 from fitforwork.referrals.models import Channel, Referral
 
 ALL_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
@@ -83,6 +83,16 @@ def _take(
             submitted_by=None,
             idempotency_scope=f"apiclient:{client.pk}",
             idempotency_key=key,
+            # An If-None-Exist retry is answered by its match whatever its body; an Idempotency-Key's is not.
+            refuse_reuse=bool(request.headers.get("Idempotency-Key", "").strip()),
+        )
+    except IdempotencyKeyReused:
+        return outcome_response(
+            422,
+            "business-rule",
+            "This Idempotency-Key was used for another request with a different body: send a new key for a new "
+            "request, or the same body to get the first answer again",
+            "Idempotency-Key",
         )
     except ReferralRefused as refused:
         status, issues = mappers.issues_from_refusal(refused, parsing.resource_paths(payload))
