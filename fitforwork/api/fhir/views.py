@@ -271,11 +271,13 @@ def task_version(request: HttpRequest, client: ApiClient, resource_id: str, vers
 
 @fhir_endpoint({"GET"})
 def patient_instance(request: HttpRequest, client: ApiClient, resource_id: str) -> HttpResponse:
-    person = selectors.person_for(client, parse_uuid(resource_id))
-    if person is None:
+    """The person as this client sent them on its newest referral about them (selectors.person_sent_by)."""
+    found = selectors.person_sent_by(client, parse_uuid(resource_id))
+    if found is None:
         return not_found("Patient", resource_id)
+    person, referral = found
     audit_record(actor=None, action="api.fhir.read", obj=person, data={"api_client": client.name})
-    return fhir_response(mappers.patient(person), headers={"Last-Modified": http_date(person.modified_at)})
+    return fhir_response(mappers.patient(person, referral), headers={"Last-Modified": http_date(referral.created_at)})
 
 
 @fhir_endpoint(ALL_METHODS)
