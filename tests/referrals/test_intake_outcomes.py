@@ -82,3 +82,26 @@ def test_a_fault_of_ours_marks_the_submission_failed_and_a_task_makes_it_later(w
     submission.refresh_from_db()
     assert submission.outcome == Submission.Outcome.REFERRAL
     assert Referral.objects.filter(submission=submission).exists()
+
+
+def test_staff_can_list_a_failed_submission_with_its_error(workwell_site, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def broken(**kwargs):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(submissions, "referral_make", broken)
+    with pytest.raises(RuntimeError):
+        receive(
+            channel="gp_form",
+            payload={"given_name": "Alex"},
+            parse=lambda _payload: referral_input(workwell_site),
+        )
+    out = StringIO()
+    call_command("unfinished_submissions", stdout=out)
+    listed = out.getvalue()
+    assert "failed  RuntimeError: database hiccup" in listed
+    assert "1 unfinished submissions" in listed
+    assert "Alex" not in listed
