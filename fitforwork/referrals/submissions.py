@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pydantic
@@ -122,6 +123,28 @@ def submission_fail(*, submission: Submission, error: Exception) -> None:
     locked.errors = [{"field": "", "message": f"{type(error).__name__}: {error}"[:300]}]
     locked.processed_at = timezone.now()
     locked.save(update_fields=["outcome", "errors", "processed_at"])
+
+
+INTERRUPTED = "Interrupted before an outcome was recorded; the sender's retry with its key makes the referral"
+
+
+def submissions_mark_interrupted(*, before: datetime) -> int:
+    """Mark failed each submission a sender waited for that is still `received` long after it arrived: its
+    request was cut off (the process stopped) between storing it and making its referral. Deferred ones are
+    left alone: each has its task, committed with it. Returns how many were marked."""
+    marked = 0
+    stale = Submission.objects.filter(outcome=Submission.Outcome.RECEIVED, deferred=False, received_at__lt=before)
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = Submission.objects.select_for_update().filter(pk=pk).first()
+            if locked is None or locked.outcome != Submission.Outcome.RECEIVED:
+                continue
+            locked.outcome = Submission.Outcome.FAILED
+            locked.errors = [{"field": "", "message": INTERRUPTED}]
+            locked.processed_at = timezone.now()
+            locked.save(update_fields=["outcome", "errors", "processed_at"])
+            marked += 1
+    return marked
 
 
 def referral_from_submission(*, submission: Submission, data: ReferralInput) -> Referral:

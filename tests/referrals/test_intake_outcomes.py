@@ -105,3 +105,26 @@ def test_staff_can_list_a_failed_submission_with_its_error(workwell_site, monkey
     assert "failed  RuntimeError: database hiccup" in listed
     assert "1 unfinished submissions" in listed
     assert "Alex" not in listed
+
+
+def test_a_waited_for_submission_cut_off_mid_way_is_marked_failed_not_left_received(workwell_site):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from fitforwork.referrals.submissions import submission_store
+
+    # Stored, then the process stopped before the referral was made; a deferred one has its task instead.
+    cut_off, _ = submission_store(channel="fhir", payload={"sent": 1})
+    deferred, _ = submission_store(channel="fhir", payload={"sent": 2}, deferred=True)
+    Submission.objects.update(received_at=timezone.now() - timedelta(hours=1))
+    out = StringIO()
+    call_command("unfinished_submissions", "--mark-interrupted", stdout=out)
+    assert "1 interrupted submissions marked failed" in out.getvalue()
+    cut_off.refresh_from_db()
+    deferred.refresh_from_db()
+    assert cut_off.outcome == Submission.Outcome.FAILED
+    assert "Interrupted" in cut_off.errors[0]["message"]
+    assert deferred.outcome == Submission.Outcome.RECEIVED
