@@ -88,7 +88,10 @@ def receive(
     except Exception as error:
         # A fault of ours: the submission says so (staff see it), and once it was read, a task tries again.
         logger.exception("Submission %s: making its referral failed", submission.pk)
-        submission_fail_and_retry(submission=submission, error=error, data=data)
+        try:
+            submission_fail_and_retry(submission=submission, error=error, data=data)
+        except Exception:  # the database itself is failing: the sender's retry, or the sweep, settles it
+            logger.exception("Submission %s: could not be marked failed", submission.pk)
         raise
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 # Deeper than any FHIR resource nests (a contained Patient's extension's value is about 8 levels).
 DEEPEST = 64
+PATH_LONGEST = 300  # how much of the path to a bad element an answer quotes
 UNPARSED = "_unparsed"
 UNPARSED_BASE64 = "_unparsed_base64"
 
@@ -99,7 +100,7 @@ def read_body(raw: bytes) -> Body:
         root = value.get("resourceType") if isinstance(value, dict) else None
         if isinstance(root, str) and _storable_text(root) and where:
             where = f"{root}.{where}"
-        return Body(_kept(raw), problem, where)
+        return Body(_kept(raw), problem, where[:PATH_LONGEST])
     if not isinstance(value, dict):
         return Body(_kept(raw), "The body must be a JSON object: a FHIR resource")
     return Body(value)
