@@ -107,3 +107,21 @@ def test_bundle_entry_whose_request_is_a_string_is_refused_naming_the_request(ap
     result = outcome(response, 400)
     assert any("Bundle.entry[0].request" in e for issue in result.issue for e in issue.expression or [])
     _assert_no_submission_left_received()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bundle_entry_whose_resource_type_is_null_is_refused_naming_it(api, workwell_site):
+    # Found by the fuzz (test_fhir_fuzz.py): fhir.resources raised a TypeError on it.
+    bundle = transaction_bundle()
+    bundle["entry"][0]["resource"]["resourceType"] = None
+    response = post(api, "/fhir/R4", json.dumps(bundle))
+    outcome(response, 400, "structure", "Bundle.entry[0].resource.resourceType")
+    _assert_no_submission_left_received()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_contained_resource_of_no_fhir_type_is_refused_naming_it(api, workwell_site):
+    body = service_request_resource(patient=patient_resource(resourceType="Nobody"))
+    response = post(api, "/fhir/R4/ServiceRequest", json.dumps(body))
+    outcome(response, 400, "structure", "ServiceRequest.contained[0].resourceType")
+    _assert_no_submission_left_received()
