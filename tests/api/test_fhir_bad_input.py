@@ -125,3 +125,20 @@ def test_a_contained_resource_of_no_fhir_type_is_refused_naming_it(api, workwell
     response = post(api, "/fhir/R4/ServiceRequest", json.dumps(body))
     outcome(response, 400, "structure", "ServiceRequest.contained[0].resourceType")
     _assert_no_submission_left_received()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_contained_given_as_a_number_is_refused_naming_it(api, workwell_site):
+    # Found by the fuzz: reading where the Patient was, for the refusal, raised a TypeError.
+    body = service_request_resource(contained=5)
+    response = post(api, "/fhir/R4/ServiceRequest", json.dumps(body))
+    outcome(response, 400, expression="ServiceRequest.contained")
+    _assert_no_submission_left_received()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bundle_whose_entry_is_not_a_list_is_refused_naming_it(api, workwell_site):
+    # Found by the fuzz: listing the entries' types for the answer raised a TypeError.
+    response = post(api, "/fhir/R4", json.dumps({"resourceType": "Bundle", "type": "transaction", "entry": True}))
+    outcome(response, 400, expression="Bundle.entry")
+    _assert_no_submission_left_received()

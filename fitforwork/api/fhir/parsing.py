@@ -291,7 +291,8 @@ def _contained_subject(request: dict[str, Any]) -> tuple[dict[str, Any] | None, 
     reference = (request.get("subject") or {}).get("reference") if isinstance(request.get("subject"), dict) else None
     subject_path = "ServiceRequest.contained"
     if isinstance(reference, str) and reference.startswith("#"):
-        for index, contained in enumerate(request.get("contained") or []):
+        contained_resources = request.get("contained")
+        for index, contained in enumerate(contained_resources if isinstance(contained_resources, list) else []):
             if (
                 isinstance(contained, dict)
                 and contained.get("resourceType") == "Patient"
