@@ -13,13 +13,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from fitforwork.accounts.models import User
 from fitforwork.organisations.models import Organisation
+from fitforwork.people.postcodes import normalise_postcode
 
 EMAIL_FORMAT = "email address in the correct format, like name@example.com"
+POSTCODE_FORMAT = "Enter a full UK postcode, like LE1 6TP"
+# Dates that cannot be after today, with the words the web form's date fields use for them.
+NOT_AFTER_TODAY = {
+    "absence_start": "First day off sick",
+    "unemployed_since": "Date they stopped working",
+    "written_consent_date": "Date of written consent",
+}
 # The longest each of the person's details may be, as the person's record keeps them, with its words.
 LONGEST = {
     "given_name": (100, "the first name"),
@@ -71,6 +80,17 @@ def is_email(value: str) -> bool:
     return True
 
 
+def not_after_today_message(field: str) -> str:
+    """What every channel says of a date that cannot be after today (the web form's date fields say it too)."""
+    return f"{NOT_AFTER_TODAY[field]} must be today or in the past"
+
+
+def longest_message(field: str) -> str:
+    """What every channel says of one of the person's details that is too long."""
+    longest, words = LONGEST[field]
+    return f"Enter {words} in {longest} characters or fewer"
+
+
 def _refuse(message: str) -> PydanticCustomError:
     return PydanticCustomError("referral", message)
 
@@ -117,9 +137,23 @@ class ReferralInput(BaseModel):
     @field_validator(*LONGEST)
     @classmethod
     def _fits(cls, value: str, info: Any) -> str:
-        longest, words = LONGEST[info.field_name]
-        if len(value) > longest:
-            raise _refuse(f"Enter {words} in {longest} characters or fewer")
+        if len(value) > LONGEST[info.field_name][0]:
+            raise _refuse(longest_message(info.field_name))
+        return value
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str) -> str:
+        postcode = normalise_postcode(value)
+        if postcode is None:
+            raise _refuse(POSTCODE_FORMAT)
+        return postcode
+
+    @field_validator(*NOT_AFTER_TODAY)
+    @classmethod
+    def _not_after_today(cls, value: date | None, info: Any) -> date | None:
+        if value is not None and value > timezone.localdate():
+            raise _refuse(not_after_today_message(info.field_name))
         return value
 
     @field_validator("email")

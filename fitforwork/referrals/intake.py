@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -22,9 +21,11 @@ from fitforwork.accounts.models import User
 from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.models import Referral, Submission
 from fitforwork.referrals.submissions import (
+    IdempotencyKeyReused,
     parse_checked,
     referral_from_submission,
     referral_make_deferred,
+    submission_fail,
     submission_refuse,
     submission_store,
 )
@@ -34,12 +35,14 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "FieldError",
+    "IdempotencyKeyReused",
     "ReferralInput",
     "ReferralRefused",
     "receive",
     "receive_later",
     "referral_from_submission",
     "referral_make_deferred",
+    "submission_fail_and_retry",
     "submission_refuse",
     "submission_store",
 ]
@@ -53,14 +56,19 @@ def receive(
     submitted_by: User | None = None,
     idempotency_scope: str = "",
     idempotency_key: str = "",
+    refuse_reuse: bool = False,
 ) -> Referral:
-    """Store, then parse and make the referral; raises ReferralRefused with field errors, having kept the submission."""
+    """Store, then parse and make the referral; raises ReferralRefused with field errors, having kept the submission.
+
+    `refuse_reuse`: an idempotency key sent again with another body raises IdempotencyKeyReused (the FHIR API's
+    Idempotency-Key), instead of answering as the first request was answered."""
     submission, created = submission_store(
         channel=channel,
         payload=payload,
         submitted_by=submitted_by,
         idempotency_scope=idempotency_scope,
         idempotency_key=idempotency_key,
+        refuse_reuse=refuse_reuse,
     )
     if not created:
         # A retry gets the first attempt's answer, worked out from what was stored first, never from the retry.
@@ -70,11 +78,20 @@ def receive(
         if submission.outcome == Submission.Outcome.REFUSED:
             raise ReferralRefused([FieldError(e["field"], e["message"]) for e in submission.errors])
         payload = submission.payload
+    data: ReferralInput | None = None
     try:
         data = parse_checked(parse, payload)
         return referral_from_submission(submission=submission, data=data)
     except ReferralRefused as refused:
         submission_refuse(submission=submission, errors=refused.errors)
+        raise
+    except Exception as error:
+        # A fault of ours: the submission says so (staff see it), and once it was read, a task tries again.
+        logger.exception("Submission %s: making its referral failed", submission.pk)
+        try:
+            submission_fail_and_retry(submission=submission, error=error, data=data)
+        except Exception:  # the database itself is failing: the sender's retry, or the sweep, settles it
+            logger.exception("Submission %s: could not be marked failed", submission.pk)
         raise
 
 
@@ -86,6 +103,7 @@ def receive_later(
     submitted_by: User | None = None,
     idempotency_scope: str = "",
     idempotency_key: str = "",
+    refuse_reuse: bool = False,
 ) -> Submission:
     """Store and check now, make the referral in a background task: for senders who asked not to wait.
 
@@ -93,25 +111,39 @@ def receive_later(
     once, as `receive` would (ReferralRefused). The rest (routing, eligibility, duplicates, the referral) is a
     django-tasks task, enqueued once the submission is committed; the submission's outcome says when it is done.
     A retry of an idempotency key returns the first submission, whatever became of it.
+
+    The submission, and its refusal or its task, are one transaction: the task's row is written in the same
+    database (django-tasks' database backend), so no crash leaves a submission stored with nothing to finish it.
     """
-    submission, created = submission_store(
-        channel=channel,
-        payload=payload,
-        submitted_by=submitted_by,
-        idempotency_scope=idempotency_scope,
-        idempotency_key=idempotency_key,
-        deferred=True,
-    )
-    if not created:
-        return submission
-    try:
-        data = parse_checked(parse, payload)
-    except ReferralRefused as refused:
-        submission_refuse(submission=submission, errors=refused.errors)
-        raise
-    transaction.on_commit(partial(_enqueue, str(submission.pk), data.as_json()))
+    refusal: ReferralRefused | None = None
+    with transaction.atomic():
+        submission, created = submission_store(
+            channel=channel,
+            payload=payload,
+            submitted_by=submitted_by,
+            idempotency_scope=idempotency_scope,
+            idempotency_key=idempotency_key,
+            deferred=True,
+            refuse_reuse=refuse_reuse,
+        )
+        if not created:
+            return submission
+        try:
+            data = parse_checked(parse, payload)
+        except ReferralRefused as refused:
+            submission_refuse(submission=submission, errors=refused.errors)
+            refusal = refused
+        else:
+            referral_make_later.enqueue(str(submission.pk), data.as_json())
+    if refusal is not None:
+        raise refusal
     return submission
 
 
-def _enqueue(submission_id: str, data: dict[str, Any]) -> None:
-    referral_make_later.enqueue(submission_id, data)
+@transaction.atomic
+def submission_fail_and_retry(*, submission: Submission, error: Exception, data: ReferralInput | None) -> None:
+    """Mark the submission failed with the error and, when it was read, enqueue the task that makes its
+    referral again, in one transaction: failed is never an end the service forgets."""
+    submission_fail(submission=submission, error=error)
+    if data is not None:
+        referral_make_later.enqueue(str(submission.pk), data.as_json())

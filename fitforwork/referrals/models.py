@@ -58,6 +58,8 @@ class Submission(models.Model):
     # A retry with the same key from the same sender gets the same referral.
     idempotency_scope = models.CharField(max_length=100, blank=True)
     idempotency_key = models.CharField(max_length=200, blank=True)
+    # SHA-256 of the payload as canonical JSON: a key sent again with another body is told so (issue 13).
+    body_hash = models.CharField(max_length=64, blank=True, default="", db_default="")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RECEIVED)
     errors = models.JSONField(default=list, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)

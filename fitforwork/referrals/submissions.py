@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pydantic
@@ -19,6 +22,20 @@ from fitforwork.referrals.models import Referral, Submission
 logger = logging.getLogger(__name__)
 
 
+class IdempotencyKeyReused(Exception):
+    """An idempotency key sent again with a different body: the key was used for another request."""
+
+    def __init__(self, submission: Submission) -> None:
+        super().__init__(f"The idempotency key was used for another request ({submission.received_at:%Y-%m-%d})")
+        self.submission = submission
+
+
+def body_hash(payload: Any) -> str:
+    """The payload's SHA-256 as canonical JSON (sorted keys, no spaces), so key order and spacing do not count."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def submission_store(
     *,
     channel: str,
@@ -27,14 +44,18 @@ def submission_store(
     idempotency_scope: str = "",
     idempotency_key: str = "",
     deferred: bool = False,
+    refuse_reuse: bool = False,
 ) -> tuple[Submission, bool]:
-    """Keep what arrived, committed on its own; a repeat of an idempotency key returns the first one."""
+    """Keep what arrived, committed on its own; a repeat of an idempotency key returns the first one, or, with
+    `refuse_reuse`, raises IdempotencyKeyReused when its body differs from the first's."""
+    digest = body_hash(payload)
     submission = Submission(
         channel=channel,
         payload=payload,
         submitted_by=submitted_by,
         idempotency_scope=idempotency_scope,
         idempotency_key=idempotency_key,
+        body_hash=digest,
         deferred=deferred,
     )
     try:
@@ -47,7 +68,10 @@ def submission_store(
     except IntegrityError:
         if not idempotency_key:
             raise
-        return Submission.objects.get(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key), False
+        first = Submission.objects.get(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key)
+        if refuse_reuse and first.body_hash and first.body_hash != digest:
+            raise IdempotencyKeyReused(first) from None
+        return first, False
 
 
 def parse_checked(parse: Callable[[Any], ReferralInput], payload: Any) -> ReferralInput:
@@ -99,6 +123,28 @@ def submission_fail(*, submission: Submission, error: Exception) -> None:
     locked.errors = [{"field": "", "message": f"{type(error).__name__}: {error}"[:300]}]
     locked.processed_at = timezone.now()
     locked.save(update_fields=["outcome", "errors", "processed_at"])
+
+
+INTERRUPTED = "Interrupted before an outcome was recorded; the sender's retry with its key makes the referral"
+
+
+def submissions_mark_interrupted(*, before: datetime) -> int:
+    """Mark failed each submission a sender waited for that is still `received` long after it arrived: its
+    request was cut off (the process stopped) between storing it and making its referral. Deferred ones are
+    left alone: each has its task, committed with it. Returns how many were marked."""
+    marked = 0
+    stale = Submission.objects.filter(outcome=Submission.Outcome.RECEIVED, deferred=False, received_at__lt=before)
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = Submission.objects.select_for_update().filter(pk=pk).first()
+            if locked is None or locked.outcome != Submission.Outcome.RECEIVED:
+                continue
+            locked.outcome = Submission.Outcome.FAILED
+            locked.errors = [{"field": "", "message": INTERRUPTED}]
+            locked.processed_at = timezone.now()
+            locked.save(update_fields=["outcome", "errors", "processed_at"])
+            marked += 1
+    return marked
 
 
 def referral_from_submission(*, submission: Submission, data: ReferralInput) -> Referral:

@@ -57,7 +57,7 @@ def test_a_source_extension_overrides_the_default(workwell_site):
 def test_the_referral_round_trips(referral):
     request = mappers.service_request(referral)
     again = parsing.referral_input(
-        request, mappers.patient(referral.person), organisation=referral.referrer_organisation
+        request, mappers.patient(referral.person, referral), organisation=referral.referrer_organisation
     )
     assert again.reason == referral.reason
     assert again.employment_status == referral.employment_status
@@ -84,7 +84,7 @@ def test_output_validates_as_fhir_r4(referral):
     task = Task.model_validate(mappers.task(referral))
     assert task.focus.reference == f"ServiceRequest/{referral.pk}"
     assert task.businessStatus.coding[0].code == "received"
-    patient = Patient.model_validate(mappers.patient(referral.person))
+    patient = Patient.model_validate(mappers.patient(referral.person, referral))
     assert patient.identifier[0].system == ext.NHS_NUMBER_SYSTEM
     assert patient.address[0].postalCode == "LE1 6TP"
     CapabilityStatement.model_validate(capability.capability_statement("http://testserver/fhir/R4/"))

@@ -146,11 +146,12 @@ def test_a_row_that_fails_even_alone_is_reported_kept_and_made_when_the_file_is_
         call_command("import_referrals", str(path), "--site", "WorkWell Leicester", "--no-progress",
                      "--report", str(report), stdout=out)  # fmt: skip
     output = out.getvalue()
-    # Each row is its own transaction: rows 2 and 4 stand; row 3 is kept, as received.
+    # Each row is its own transaction: rows 2 and 4 stand; row 3 is kept, as sent, and marked failed.
     assert "Row 3: Not made because of an error (RuntimeError: the checks broke)" in output
     assert "3 rows from referrals.csv: 2 made, 0 ineligible, 0 refused, 0 already imported, 1 failed" in output
     assert sorted(r.submission.payload["row"] for r in Referral.objects.select_related("submission")) == [2, 4]
-    assert Submission.objects.get(payload__row=3).outcome == Submission.Outcome.RECEIVED
+    # Never left received: failed, with the error for staff, and a task that makes it later (issue 13).
+    assert Submission.objects.get(payload__row=3).outcome == Submission.Outcome.FAILED
     assert [(line["row"], line["outcome"], line["field"]) for line in csv.DictReader(report.open())][1] == (
         "3",
         "failed",

@@ -13,8 +13,7 @@ def entry_types(payload: Any) -> list[str]:
         str(e["resource"].get("resourceType", ""))
         if isinstance(e, dict) and isinstance(e.get("resource"), dict)
         else ""
-        for e in entries or []
-        if isinstance(entries, list)
+        for e in (entries if isinstance(entries, list) else [])
     ]
 
 

@@ -7,7 +7,6 @@ an unknown path, a method the endpoint does not take, or a fault of ours.
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -17,11 +16,13 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from fhir.resources.R4B import get_fhir_model_class
 
 from fitforwork.api.fhir import mappers
+from fitforwork.api.fhir.body import Body, read_body
 from fitforwork.api.fhir.mappers import FHIR_JSON, Issue
 from fitforwork.api.services import apiclient_for_token
 
@@ -120,6 +121,8 @@ def fhir_endpoint(methods: set[str], *, public: bool = False) -> Callable[[View]
                 return refused
             try:
                 return view(request, *args, **kwargs)
+            except RequestDataTooBig:
+                return outcome_response(413, "too-costly", "The body is too big: send one referral at a time")
             except Exception:
                 logger.exception("FHIR %s %s failed", request.method, request.path)
                 return outcome_response(500, "exception", "Something went wrong on our side; it has been logged")
@@ -129,13 +132,14 @@ def fhir_endpoint(methods: set[str], *, public: bool = False) -> Callable[[View]
     return decorate
 
 
-def read_payload(request: HttpRequest) -> Any:
-    """The body as JSON, or the text as received when it is not JSON (kept, then refused with a 400)."""
-    text = request.body.decode("utf-8", errors="replace")
-    try:
-        return json.loads(text)
-    except ValueError:
-        return {"_unparsed": text}
+def read_payload(request: HttpRequest) -> Body:
+    """The body as JSON, or as received with the reason it cannot be read (kept, then refused with a 400)."""
+    return read_body(request.body)
+
+
+def body_refused(body: Body) -> HttpResponse:
+    """The 400 for a body that cannot be read as a resource, naming where in it, or the body."""
+    return outcome_response(400, "structure", body.problem, body.where)
 
 
 def prefers(request: HttpRequest, value: str) -> bool:

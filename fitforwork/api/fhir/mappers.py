@@ -176,10 +176,13 @@ def _site_reference(referral: Referral) -> dict[str, Any]:
     }
 
 
-def _patient_reference(person: Person) -> dict[str, Any]:
-    reference: dict[str, Any] = {"reference": f"Patient/{person.pk}", "display": f"{person}"}
-    if person.nhs_number:
-        reference["identifier"] = {"system": ext.NHS_NUMBER_SYSTEM, "value": person.nhs_number}
+def _patient_reference(referral: Referral) -> dict[str, Any]:
+    """The referral's person, named as its sender named them (never the record's name: see `patient`)."""
+    sent = _as_sent(referral)
+    display = " ".join(part for part in (sent.get("given_name"), sent.get("family_name")) if part)
+    reference: dict[str, Any] = {"reference": f"Patient/{referral.person_id}", "display": display or "The person"}
+    if sent.get("nhs_number"):
+        reference["identifier"] = {"system": ext.NHS_NUMBER_SYSTEM, "value": sent["nhs_number"]}
     return reference
 
 
@@ -207,7 +210,7 @@ def service_request(referral: Referral) -> dict[str, Any]:
         "status": SERVICE_REQUEST_STATUS[Referral.Status(referral.status)],
         "intent": "order",
         "category": [{"coding": [PATIENT_REFERRAL]}],
-        "subject": _patient_reference(referral.person),
+        "subject": _patient_reference(referral),
         "authoredOn": _instant(referral.received_at),
         "performer": [_site_reference(referral)],
         "reasonCode": [{"text": referral.reason}],
@@ -233,7 +236,7 @@ def task(referral: Referral) -> dict[str, Any]:
         },
         "intent": "order",
         "focus": {"reference": f"ServiceRequest/{referral.pk}"},
-        "for": _patient_reference(referral.person),
+        "for": _patient_reference(referral),
         "authoredOn": _instant(referral.received_at),
         "lastModified": _instant(referral.modified_at),
         "owner": _site_reference(referral),
@@ -251,32 +254,46 @@ def task(referral: Referral) -> dict[str, Any]:
     return resource
 
 
-def patient(person: Person) -> dict[str, Any]:
+def _as_sent(referral: Referral) -> dict[str, str]:
+    """The person's details as this referral's sender gave them. A referral from before they were kept (no
+    `sent_details`) shows only what identified the person, never the record's contact details."""
+    if referral.sent_details:
+        return {name: str(value or "") for name, value in referral.sent_details.items()}
+    return {
+        "nhs_number": referral.nhs_number,
+        "family_name": referral.person.family_name,
+        "date_of_birth": referral.person.date_of_birth.isoformat(),
+    }
+
+
+def patient(person: Person, referral: Referral) -> dict[str, Any]:
+    """The Patient as a referrer may read it: what it sent on its newest referral about the person, never the
+    record's details, which another organisation or the service's staff may have given (issue 13)."""
+    sent = _as_sent(referral)
+    name: dict[str, Any] = {"use": "official", "family": sent.get("family_name") or person.family_name}
+    if sent.get("given_name"):
+        name["given"] = [sent["given_name"]]
     resource: dict[str, Any] = {
         "resourceType": "Patient",
         "id": str(person.pk),
-        "meta": {"lastUpdated": _instant(person.modified_at)},
-        "name": [{"use": "official", "family": person.family_name, "given": [person.given_name]}],
-        "gender": SEX_TO_GENDER.get(person.sex, "unknown"),
-        "birthDate": person.date_of_birth.isoformat(),
+        "meta": {"lastUpdated": _instant(referral.created_at)},
+        "name": [name],
+        "gender": SEX_TO_GENDER.get(sent.get("sex", ""), "unknown"),
+        "birthDate": sent.get("date_of_birth") or person.date_of_birth.isoformat(),
     }
-    if person.nhs_number:
-        resource["identifier"] = [{"system": ext.NHS_NUMBER_SYSTEM, "value": person.nhs_number}]
-    telecom = []
-    if person.phone:
-        telecom.append({"system": "phone", "value": person.phone})
-    if person.email:
-        telecom.append({"system": "email", "value": person.email})
+    if sent.get("nhs_number"):
+        resource["identifier"] = [{"system": ext.NHS_NUMBER_SYSTEM, "value": sent["nhs_number"]}]
+    telecom = [{"system": system, "value": sent[system]} for system in ("phone", "email") if sent.get(system)]
     if telecom:
         resource["telecom"] = telecom
     address: dict[str, Any] = {}
-    lines = [line for line in (person.address_line_1, person.address_line_2) if line]
+    lines = [sent[line] for line in ("address_line_1", "address_line_2") if sent.get(line)]
     if lines:
         address["line"] = lines
-    if person.town:
-        address["city"] = person.town
-    if person.postcode:
-        address["postalCode"] = person.postcode
+    if sent.get("town"):
+        address["city"] = sent["town"]
+    if sent.get("postcode"):
+        address["postalCode"] = sent["postcode"]
     if address:
         resource["address"] = [address]
     return resource

@@ -113,8 +113,9 @@ def _patient_fields(reader: _Reader, resource: dict[str, Any], prefix: str) -> d
         reader.fail("value", f"{prefix}.birthDate", "The date of birth must be in the past")
     fields["date_of_birth"] = birth
     gender = resource.get("gender")
-    if gender is not None and gender not in GENDER_TO_SEX:
+    if gender is not None and not (isinstance(gender, str) and gender in GENDER_TO_SEX):
         reader.fail("code-invalid", f"{prefix}.gender", "Gender must be male, female, other or unknown")
+        gender = None
     fields["sex"] = GENDER_TO_SEX.get(gender or "unknown", "not_stated")
     addresses = [a for a in resource.get("address") or [] if isinstance(a, dict)]
     address = addresses[0] if addresses else {}
@@ -123,13 +124,19 @@ def _patient_fields(reader: _Reader, resource: dict[str, Any], prefix: str) -> d
     fields["address_line_2"] = ", ".join(lines[1:])
     fields["town"] = str(address.get("city") or "")
     fields["postcode"] = str(address.get("postalCode") or "").strip().upper()
-    for contact in resource.get("telecom") or []:
-        if not isinstance(contact, dict):
+    # Each as sent: the shared schema (ReferralInput) refuses one too long or not a phone number, as the forms do.
+    telecoms = resource.get("telecom")
+    for index, contact in enumerate(telecoms if isinstance(telecoms, list) else []):
+        if not isinstance(contact, dict) or contact.get("system") not in ("phone", "email"):
             continue
-        if contact.get("system") == "phone" and "phone" not in fields:
-            fields["phone"] = str(contact.get("value") or "")[:20]
-        elif contact.get("system") == "email" and "email" not in fields:
-            fields["email"] = str(contact.get("value") or "")
+        kind = str(contact["system"])
+        if kind in fields:
+            continue
+        sent = contact.get("value")
+        if sent is not None and not isinstance(sent, str):
+            reader.fail("value", f"{prefix}.telecom[{index}].value", f"Give the {kind} as text")
+            continue
+        fields[kind] = (sent or "").strip()
     return fields
 
 
@@ -284,7 +291,8 @@ def _contained_subject(request: dict[str, Any]) -> tuple[dict[str, Any] | None, 
     reference = (request.get("subject") or {}).get("reference") if isinstance(request.get("subject"), dict) else None
     subject_path = "ServiceRequest.contained"
     if isinstance(reference, str) and reference.startswith("#"):
-        for index, contained in enumerate(request.get("contained") or []):
+        contained_resources = request.get("contained")
+        for index, contained in enumerate(contained_resources if isinstance(contained_resources, list) else []):
             if (
                 isinstance(contained, dict)
                 and contained.get("resourceType") == "Patient"
@@ -342,7 +350,8 @@ def transaction_parts(payload: Any) -> tuple[int, dict[str, Any], int, dict[str,
     if len(requests) != 1:
         raise FhirRefused([Issue("invariant", "Bundle.entry", "A transaction holds exactly one ServiceRequest")])
     for i, entry in enumerate(entries):
-        method = (entry.get("request") or {}).get("method")
+        request_element = entry.get("request")
+        method = request_element.get("method") if isinstance(request_element, dict) else None
         if method != "POST":
             raise FhirRefused([Issue("not-supported", f"Bundle.entry[{i}].request.method", "Only POST entries")])
     request_index, request = requests[0]

@@ -23,11 +23,13 @@ def referral_for(client: ApiClient, referral_id: uuid.UUID | None) -> Referral |
     return referrals_visible(client).filter(pk=referral_id).first() if referral_id else None
 
 
-def person_for(client: ApiClient, person_id: uuid.UUID | None) -> Person | None:
-    """Someone this client's organisation has referred."""
+def person_sent_by(client: ApiClient, person_id: uuid.UUID | None) -> tuple[Person, Referral] | None:
+    """Someone this client's organisation has referred, with its newest referral about them: a referrer reads
+    back what it sent there, never the record's details another organisation or the staff gave (issue 13)."""
     if person_id is None:
         return None
-    return Person.objects.filter(pk=person_id, referrals__referrer_organisation_id=client.organisation_id).first()
+    referral = referrals_visible(client).filter(person_id=person_id).order_by("-received_at", "-created_at").first()
+    return (referral.person, referral) if referral is not None else None
 
 
 def submission_for(client: ApiClient, submission_id: uuid.UUID | None) -> Submission | None:

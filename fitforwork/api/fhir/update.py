@@ -18,6 +18,7 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from fitforwork.api.fhir import mappers, selectors, validation
 from fitforwork.api.fhir.http import (
+    body_refused,
     empty_response,
     etag_matches,
     fhir_response,
@@ -95,9 +96,10 @@ def update(request: HttpRequest, client: ApiClient, resource_id: str) -> HttpRes
             "since you read it is not overwritten",
             "If-Match",
         )
-    payload = read_payload(request)
-    if not isinstance(payload, dict) or set(payload) == {"_unparsed"}:
-        return outcome_response(400, "structure", "The body is not a JSON FHIR resource")
+    body = read_payload(request)
+    if body.problem:
+        return body_refused(body)
+    payload = body.payload
     if payload.get("resourceType") != "ServiceRequest":
         return outcome_response(400, "structure", "Send a ServiceRequest to ServiceRequest/{id}", "resourceType")
     try:

@@ -34,11 +34,41 @@ def _message(error: Any, path: str) -> str:
     return f"{element} is not a valid value ({detail})"
 
 
+def _resource_types_unknown(payload: dict[str, Any], root: str) -> list[Issue]:
+    """Each nested resource (an entry's, a contained one) whose resourceType is not a FHIR type: fhir.resources
+    fails on these with a TypeError rather than a validation error, so they are found first."""
+    issues = []
+    stack: list[tuple[Any, str]] = [(payload, root)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, dict):
+            if "resourceType" in item and path != root:
+                kind = item["resourceType"]
+                try:
+                    known = isinstance(kind, str) and get_fhir_model_class(kind) is not None
+                except (KeyError, ValueError, AttributeError, ImportError):
+                    known = False
+                if not known:
+                    issues.append(
+                        Issue("structure", f"{path}.resourceType", "resourceType is not a FHIR R4 resource type")
+                    )
+            stack.extend((child, f"{path}.{key}") for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{index}]") for index, child in enumerate(item))
+    return issues
+
+
 def validate(payload: dict[str, Any], root: str) -> None:
     """Raise FhirRefused (400) listing every place the resource breaks FHIR's rules, or return quietly."""
+    unknown = _resource_types_unknown(payload, root)
+    if unknown:
+        raise FhirRefused(unknown, status=400)
     model = get_fhir_model_class(str(payload.get("resourceType")))
     try:
         model.model_validate(payload)
+    except (TypeError, KeyError, AttributeError) as failure:  # fhir.resources failing on a shape it did not expect
+        message = f"{root} could not be read as a FHIR R4 resource ({type(failure).__name__})"
+        raise FhirRefused([Issue("structure", root, message)], status=400) from None
     except pydantic.ValidationError as invalid:
         issues = []
         for error in invalid.errors():

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fitforwork.api.fhir import bundles, capability, mappers, parsing, selectors, update, versions
+from fitforwork.api.fhir.body import Body, is_unreadable
 from fitforwork.api.fhir.http import (
     empty_response,
     etag_matches,
@@ -34,7 +35,7 @@ from fitforwork.api.fhir.mappers import FhirRefused, Issue
 from fitforwork.api.fhir.search import SearchError, search, service_request_filter, task_filter
 from fitforwork.api.models import ApiClient
 from fitforwork.core.audit.services import audit_record
-from fitforwork.referrals.intake import ReferralRefused, receive, receive_later
+from fitforwork.referrals.intake import IdempotencyKeyReused, ReferralRefused, receive, receive_later
 from fitforwork.referrals.models import Channel, Referral
 
 ALL_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
@@ -42,10 +43,11 @@ ALL_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 IF_NONE_EXIST_KEY = "if-none-exist:"
 
 
-def _parser(parse: Callable[..., Any], client: ApiClient) -> Callable[[Any], Any]:
+def _parser(parse: Callable[..., Any], client: ApiClient, body: Body) -> Callable[[Any], Any]:
     def run(payload: Any) -> Any:
-        if isinstance(payload, dict) and set(payload) == {"_unparsed"}:
-            raise FhirRefused([Issue("structure", "", "The body is not valid JSON")], status=400)
+        if body.problem or is_unreadable(payload):
+            problem = body.problem or "The body is not valid JSON"
+            raise FhirRefused([Issue("structure", body.where, problem)], status=400)
         return parse(payload, organisation=client.organisation)
 
     return run
@@ -71,15 +73,26 @@ def _take(
     key = _idempotency_key(request, if_none_exist)
     if isinstance(key, HttpResponse):
         return key
-    payload = read_payload(request)
+    body = read_payload(request)
+    payload = body.payload
     try:
         return take(
             channel=Channel.FHIR,
             payload=payload,
-            parse=_parser(parse, client),
+            parse=_parser(parse, client, body),
             submitted_by=None,
             idempotency_scope=f"apiclient:{client.pk}",
             idempotency_key=key,
+            # An If-None-Exist retry is answered by its match whatever its body; an Idempotency-Key's is not.
+            refuse_reuse=bool(request.headers.get("Idempotency-Key", "").strip()),
+        )
+    except IdempotencyKeyReused:
+        return outcome_response(
+            422,
+            "business-rule",
+            "This Idempotency-Key was used for another request with a different body: send a new key for a new "
+            "request, or the same body to get the first answer again",
+            "Idempotency-Key",
         )
     except ReferralRefused as refused:
         status, issues = mappers.issues_from_refusal(refused, parsing.resource_paths(payload))
@@ -193,7 +206,7 @@ def root(request: HttpRequest, client: ApiClient) -> HttpResponse:
     """A transaction Bundle with one Patient, one ServiceRequest and perhaps a Consent, all or nothing; the
     response's entries answer the request's in the same order. The ServiceRequest entry's
     `request.ifNoneExist` makes it conditional, as the If-None-Exist header does for POST ServiceRequest."""
-    payload = read_payload(request)
+    payload = read_payload(request).payload
     order = bundles.entry_types(payload)
     if_none_exist = _condition(bundles.transaction_if_none_exist(payload))
     if if_none_exist:
@@ -258,11 +271,13 @@ def task_version(request: HttpRequest, client: ApiClient, resource_id: str, vers
 
 @fhir_endpoint({"GET"})
 def patient_instance(request: HttpRequest, client: ApiClient, resource_id: str) -> HttpResponse:
-    person = selectors.person_for(client, parse_uuid(resource_id))
-    if person is None:
+    """The person as this client sent them on its newest referral about them (selectors.person_sent_by)."""
+    found = selectors.person_sent_by(client, parse_uuid(resource_id))
+    if found is None:
         return not_found("Patient", resource_id)
+    person, referral = found
     audit_record(actor=None, action="api.fhir.read", obj=person, data={"api_client": client.name})
-    return fhir_response(mappers.patient(person), headers={"Last-Modified": http_date(person.modified_at)})
+    return fhir_response(mappers.patient(person, referral), headers={"Last-Modified": http_date(referral.created_at)})
 
 
 @fhir_endpoint(ALL_METHODS)

@@ -13,6 +13,7 @@ from fitforwork.core.forms import DateField, ServiceForm, field_keys
 from fitforwork.people.models import Condition
 from fitforwork.people.nhs_number import normalise_nhs_number, validate_nhs_number
 from fitforwork.people.postcodes import normalise_postcode
+from fitforwork.referrals.inputs import POSTCODE_FORMAT, longest_message
 from fitforwork.referrals.intake import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.models import Channel, Source
 
@@ -56,7 +57,12 @@ class ReferralForm(ServiceForm):
     )
     nhs_number = forms.CharField(label="NHS number (optional)", required=False, max_length=20)
     postcode = forms.CharField(label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"})
-    phone = forms.CharField(label="Phone number", required=False, max_length=20)
+    phone = forms.CharField(
+        label="Phone number",
+        required=False,
+        max_length=20,
+        error_messages={"max_length": longest_message("phone")},  # the shared schema's words (inputs.py)
+    )
     email = forms.EmailField(
         label="Email address",
         required=False,
@@ -132,7 +138,7 @@ class ReferralForm(ServiceForm):
     def clean_postcode(self) -> str:
         postcode = normalise_postcode(self.cleaned_data["postcode"])
         if postcode is None:
-            raise forms.ValidationError("Enter a full UK postcode, like LE1 6TP")
+            raise forms.ValidationError(POSTCODE_FORMAT)
         return postcode
 
     def clean(self) -> dict[str, Any]:
