@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0006_referral_withdrawn"),
+        ("referrals", "0007_anonymous_send"),
     ]
 
     operations = [
