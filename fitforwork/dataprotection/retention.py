@@ -139,6 +139,9 @@ def _delete_for_person(person_id: Any, now: datetime.datetime) -> Counter[str]:
         person_deleted = not Referral.objects.filter(person=person).exists()
         tombstone_target = Person(pk=person.pk)  # the id survives the row, so the tombstone names it
         if person_deleted:
+            # A newer referral whose NHS number this person's record held keeps the number as sent and its
+            # conflict mark; only the link to the record that is going goes.
+            Referral.objects.filter(nhs_number_holder=person).update(nhs_number_holder=None)
             count(Person.objects.filter(pk=person.pk).delete())
         audit_record(
             actor=None,

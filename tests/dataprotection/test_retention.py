@@ -141,6 +141,20 @@ def test_a_duplicate_flag_on_a_kept_referral_loses_only_its_link(records):
     assert flagged.duplicate_status == Referral.DuplicateStatus.FLAGGED
 
 
+def test_a_referral_whose_nhs_number_the_deleted_person_held_keeps_the_number_and_its_conflict(records):
+    conflicted = ReferralFactory(
+        person=records["kept_closed"].person,
+        nhs_number="9434765919",
+        nhs_number_conflict=Referral.NhsNumberConflict.OPEN,
+        nhs_number_holder=records["gone"].person,
+    )
+    retention_delete()
+    assert not Person.objects.filter(pk=records["gone"].person_id).exists()
+    conflicted.refresh_from_db()
+    assert conflicted.nhs_number_holder_id is None
+    assert (conflicted.nhs_number, conflicted.nhs_number_conflict) == ("9434765919", Referral.NhsNumberConflict.OPEN)
+
+
 def test_the_commands_report_then_delete_and_audit_verify_passes(records):
     out = io.StringIO()
     call_command("retention", "--dry-run", stdout=out)
