@@ -136,9 +136,9 @@ def onward_referral_hook(*, rng: random.Random, today: date) -> tuple[list[type[
     """Onward referrals from the interventions app's directory for the assessed cases, and the tables they fill."""
     from fitforwork.interventions.demo import DemoCase, DemoIntervention, onward_referral_rows
     from fitforwork.interventions.models import Intervention, OnwardReferral, OnwardReferralStatusChange
-    from fitforwork.interventions.services import load_intervention_presets
+    from fitforwork.interventions.services import intervention_presets_load
 
-    load_intervention_presets(actor=None)
+    intervention_presets_load(actor=None)
     interventions = [
         DemoIntervention(str(item.pk), item.typical_wait_days) for item in Intervention.objects.order_by("name", "pk")
     ]
@@ -176,7 +176,7 @@ def site_staff(plans: list[SitePlan]) -> list[_SiteStaff]:
     for plan in plans:
         site = Site.objects.select_related("service_model").get(pk=plan.id)
         version = site.service_model.current_version
-        assert isinstance(version, ServiceModelVersion)  # noqa: S101 - load_presets made one
+        assert isinstance(version, ServiceModelVersion)  # noqa: S101 - service_model_presets_load made one
         config = rules_config(version)
         users = User.objects.filter(site_id=plan.id, is_active=True).order_by("email")
         # Keys as strings, as the demo's own keys are: the rows repeat them, and a UUID's str() is slow.

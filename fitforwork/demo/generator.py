@@ -31,7 +31,7 @@ from fitforwork.demo.staff import create_extra_staff, ensure_demo_users
 from fitforwork.demo.structure import StructureBuilder, demo_already_loaded
 from fitforwork.demo.waiting import WaitingReferrals
 from fitforwork.demo.writers import indexes_rebuilt_after, writer_for_connection
-from fitforwork.organisations.services import load_presets
+from fitforwork.organisations.services import service_model_presets_load
 from fitforwork.people.models import Condition, Employment, Person
 
 CHUNK_SIZE = 10_000
@@ -53,7 +53,7 @@ class DemoResult:
 def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int = CHUNK_SIZE) -> DemoResult:
     """Load the demo service with `cases` clients, all or nothing; if it is already loaded, only add
     any missing demo sign-ins."""
-    load_presets(actor=None)
+    service_model_presets_load(actor=None)
     if demo_already_loaded():
         sign_ins = ensure_demo_users()
         make_referrer_referrals()  # once only: a referrer who has referrals gets no more

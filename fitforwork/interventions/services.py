@@ -128,7 +128,7 @@ def _data(intervention: Intervention) -> dict[str, Any]:
 
 
 @transaction.atomic
-def load_intervention_presets(*, actor: User | None) -> int:
+def intervention_presets_load(*, actor: User | None) -> int:
     """Add the default directory's services that are missing (by name and provider); returns how many."""
     created = 0
     for preset in PRESETS:

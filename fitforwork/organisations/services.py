@@ -150,7 +150,7 @@ def _version_insert(
     return version
 
 
-def load_presets(*, actor: Any = None) -> int:
+def service_model_presets_load(*, actor: Any = None) -> int:
     """Create each shipped service model that is missing, at version 1; existing ones are left alone."""
     created = 0
     existing = set(ServiceModel.objects.values_list("key", flat=True))

@@ -26,7 +26,7 @@ from fitforwork.organisations.models import Organisation, Site
 from fitforwork.people.models import Condition
 from fitforwork.people.nhs_number import is_valid_nhs_number, normalise_nhs_number
 from fitforwork.referrals import checks
-from fitforwork.referrals.intake import FieldError, ReferralInput, ReferralRefused, receive
+from fitforwork.referrals.intake import FieldError, ReferralInput, ReferralRefused, referral_receive
 from fitforwork.referrals.models import Channel, Referral, Source, Submission
 
 # The file's columns, in order, with what each holds; `required` ones must have a value on every row.
@@ -268,7 +268,7 @@ class _Importer:
     def _receive(self, number: int, row: dict[str, str]) -> RowResult:
         """The row through intake, in its own transaction; a row stored before is made from what was stored."""
         try:
-            referral = receive(
+            referral = referral_receive(
                 channel=Channel.BULK_FILE,
                 payload=self._payload(number, row),
                 parse=partial(parse_row, practices=self.practices),

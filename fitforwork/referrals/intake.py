@@ -5,7 +5,7 @@
 3. `referral_make` makes the referral in one transaction under a lock on the submission, so a retry (or ten
    at once) with the same idempotency key gets the same referral (ADR 0010).
 
-A sender that asks not to wait (`receive_later`) has its submission stored and checked at once; the referral
+A sender that asks not to wait (`referral_receive_later`) has its submission stored and checked at once; the referral
 is made by a django-tasks task enqueued when the submission commits, in whichever worker takes it.
 """
 
@@ -38,8 +38,8 @@ __all__ = [
     "IdempotencyKeyReused",
     "ReferralInput",
     "ReferralRefused",
-    "receive",
-    "receive_later",
+    "referral_receive",
+    "referral_receive_later",
     "referral_from_submission",
     "referral_make_deferred",
     "submission_fail_and_retry",
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 
-def receive(
+def referral_receive(
     *,
     channel: str,
     payload: Any,
@@ -95,7 +95,7 @@ def receive(
         raise
 
 
-def receive_later(
+def referral_receive_later(
     *,
     channel: str,
     payload: Any,
@@ -108,7 +108,7 @@ def receive_later(
     """Store and check now, make the referral in a background task: for senders who asked not to wait.
 
     What arrived is committed, then parsed, so a submission that cannot be read or lacks a field is refused at
-    once, as `receive` would (ReferralRefused). The rest (routing, eligibility, duplicates, the referral) is a
+    once, as `referral_receive` would (ReferralRefused). The rest (routing, eligibility, duplicates, the referral) is a
     django-tasks task, enqueued once the submission is committed; the submission's outcome says when it is done.
     A retry of an idempotency key returns the first submission, whatever became of it.
 

@@ -13,7 +13,7 @@ from fhir.resources.R4B.task import Task
 from fitforwork.api.fhir import capability, mappers, parsing
 from fitforwork.api.fhir import extensions as ext
 from fitforwork.api.fhir.mappers import FhirRefused, Issue
-from fitforwork.referrals.intake import receive
+from fitforwork.referrals.intake import referral_receive
 from fitforwork.referrals.models import Referral
 from tests.api.conftest import NHS_NUMBER, patient_resource, service_request_resource, transaction_bundle
 
@@ -21,7 +21,7 @@ from tests.api.conftest import NHS_NUMBER, patient_resource, service_request_res
 @pytest.fixture
 def referral(workwell_site):
     organisation = workwell_site.practice
-    return receive(
+    return referral_receive(
         channel="fhir",
         payload=service_request_resource(),
         parse=lambda payload: parsing.parse_service_request(payload, organisation=organisation),

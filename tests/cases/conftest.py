@@ -6,7 +6,7 @@ from django.utils import timezone
 from fitforwork.accounts.models import Role
 from fitforwork.core.calendar import Nation
 from fitforwork.organisations.models import ServiceModel
-from fitforwork.referrals.intake import receive
+from fitforwork.referrals.intake import referral_receive
 from fitforwork.referrals.models import Referral
 from fitforwork.referrals.services import referral_accept
 from tests.accounts.factories import UserFactory
@@ -16,7 +16,7 @@ from tests.referrals.conftest import referral_input, workwell_site  # noqa: F401
 
 def refer(site, *, received_at: datetime | None = None, **overrides) -> Referral:
     """A referral to `site` through the intake, received when the test says (London time)."""
-    referral = receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site, **overrides))
+    referral = referral_receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site, **overrides))
     if received_at is not None:
         Referral.objects.filter(pk=referral.pk).update(received_at=received_at)
         referral.refresh_from_db()
@@ -42,9 +42,9 @@ def case_manager(workwell_site):  # noqa: F811
 @pytest.fixture
 def scottish_site(db):
     """A Working Health Services Scotland site in Dundee, covering one practice and DD1 to DD4."""
-    from fitforwork.organisations.services import load_presets
+    from fitforwork.organisations.services import service_model_presets_load
 
-    load_presets(actor=None)
+    service_model_presets_load(actor=None)
     practice = OrganisationFactory(gp_practice=True, name="Hawkhill Medical Centre")
     site = SiteFactory(
         name="WHSS Dundee",

@@ -264,10 +264,10 @@ def _onward_referral(case, actor):
     """An onward referral of the case, if this build has them."""
     try:
         from fitforwork.interventions.models import Intervention, OnwardReferral
-        from fitforwork.interventions.services import load_intervention_presets
+        from fitforwork.interventions.services import intervention_presets_load
     except ImportError:
         return None
-    load_intervention_presets(actor=None)
+    intervention_presets_load(actor=None)
     return OnwardReferral.objects.create(
         case=case,
         intervention=Intervention.objects.first(),

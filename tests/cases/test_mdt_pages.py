@@ -11,7 +11,7 @@ from fitforwork.accounts.models import Role
 from fitforwork.cases.models import CareTeamMember, MdtNote
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.interventions.models import Intervention, OnwardReferral
-from fitforwork.interventions.services import load_intervention_presets
+from fitforwork.interventions.services import intervention_presets_load
 from fitforwork.referrals.models import Referral
 from tests.accounts.factories import UserFactory
 from tests.cases.conftest import open_case
@@ -148,7 +148,7 @@ def test_mdt_notes_are_listed_newest_first_and_errors_are_summarised(case, manag
 def test_the_case_manager_requests_an_onward_referral_and_moves_it_to_started(case, manager):
     Referral.objects.filter(pk=case.referral_id).update(received_at=timezone.now() - timedelta(days=3))
     case.referral.refresh_from_db()
-    load_intervention_presets(actor=None)
+    intervention_presets_load(actor=None)
     physio = Intervention.objects.get(kind="physiotherapy")
     client = signed_in(manager)
     url = reverse("cases:onward-referrals", args=[case.pk])
@@ -178,7 +178,7 @@ def test_the_case_manager_requests_an_onward_referral_and_moves_it_to_started(ca
 
 
 def test_declining_needs_a_reason_on_the_page(case, manager):
-    load_intervention_presets(actor=None)
+    intervention_presets_load(actor=None)
     client = signed_in(manager)
     client.post(
         reverse("cases:onward-referrals", args=[case.pk]),
@@ -201,7 +201,7 @@ def test_the_pages_take_the_same_number_of_queries_however_much_the_case_holds(c
     from fitforwork.cases.mdt import care_team_add, mdt_note_add
     from fitforwork.interventions.services import onward_referral_request
 
-    load_intervention_presets(actor=None)
+    intervention_presets_load(actor=None)
     client = signed_in(manager)
     directory = list(Intervention.objects.all())
 

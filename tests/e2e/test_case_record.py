@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from fitforwork.accounts.models import Role, User
 from fitforwork.cases.models import Case
 from fitforwork.demo.accounts import DEMO_USERS
-from fitforwork.referrals.intake import ReferralInput, receive
+from fitforwork.referrals.intake import ReferralInput, referral_receive
 from tests.e2e.conftest import code_from_secret
 from tests.e2e.test_referral_journeys import fill_date, menu_link, sign_in
 
@@ -32,7 +32,7 @@ def a_referral_to_the_case_managers_site():
         gp_practice=site.gp_practices.first(),
         phone="07700 900777",
     )
-    return receive(channel="gp_form", payload={}, parse=lambda _: data)
+    return referral_receive(channel="gp_form", payload={}, parse=lambda _: data)
 
 
 def section(browsing, name):

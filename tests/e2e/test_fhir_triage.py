@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from fitforwork.accounts.models import Role
 from fitforwork.api.fhir import parsing
-from fitforwork.referrals.intake import receive
+from fitforwork.referrals.intake import referral_receive
 from fitforwork.referrals.services import referral_withdraw
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.api.test_fhir_client import uk_core_request
@@ -16,7 +16,7 @@ from tests.referrals.conftest import workwell_site  # noqa: F401 (a fixture)
 
 def test_the_triage_page_lists_what_a_plain_fhir_referral_did_not_give(browsing, workwell_site):  # noqa: F811
     # Given a referral from a GP system with none of our extensions
-    referral = receive(
+    referral = referral_receive(
         channel="fhir",
         payload=uk_core_request(),
         parse=lambda payload: parsing.parse_service_request(payload, organisation=workwell_site.practice),
@@ -41,7 +41,7 @@ def test_the_triage_page_lists_what_a_plain_fhir_referral_did_not_give(browsing,
 
 def test_the_triage_page_says_the_referrer_withdrew_the_referral(browsing, workwell_site):  # noqa: F811
     # Given a GP system's referral that the GP system then withdrew
-    referral = receive(
+    referral = referral_receive(
         channel="fhir",
         payload=uk_core_request(),
         parse=lambda payload: parsing.parse_service_request(payload, organisation=workwell_site.practice),

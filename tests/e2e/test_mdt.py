@@ -9,9 +9,9 @@ from fitforwork.accounts.models import Role, User
 from fitforwork.cases.models import Case
 from fitforwork.demo.accounts import DEMO_PASSWORD, DEMO_USERS
 from fitforwork.demo.areas import MAIN_SITE
-from fitforwork.interventions.services import load_intervention_presets
+from fitforwork.interventions.services import intervention_presets_load
 from fitforwork.organisations.models import Site
-from fitforwork.referrals.intake import receive
+from fitforwork.referrals.intake import referral_receive
 from fitforwork.referrals.services import referral_accept
 from tests.e2e.conftest import code_from_secret
 from tests.referrals.conftest import referral_input
@@ -46,7 +46,7 @@ def open_case_for(case_manager: User, *, given_name: str, family_name: str) -> C
         "postcode": "LE2 1AB",
         "absence_start": date.today() - timedelta(weeks=5),
     }
-    referral = receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site, **values))
+    referral = referral_receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site, **values))
     return referral_accept(referral=referral, actor=case_manager, case_manager=case_manager)
 
 
@@ -60,7 +60,7 @@ def fill_today(page, field):
 def test_case_manager_builds_the_mdt_and_the_physiotherapist_sees_only_that_case(browsing, demo_service):
     page = browsing.page
     manager = User.objects.get(email=DEMO[Role.CASE_MANAGER].email)
-    load_intervention_presets(actor=None)
+    intervention_presets_load(actor=None)
     case = open_case_for(manager, given_name="Priya", family_name="Backworth")
     other = open_case_for(manager, given_name="Owen", family_name="Elsewhere")
 

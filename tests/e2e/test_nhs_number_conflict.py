@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from fitforwork.accounts.models import Role, User
 from fitforwork.demo.accounts import DEMO_USERS
 from fitforwork.people.models import Person
-from fitforwork.referrals.intake import ReferralInput, receive
+from fitforwork.referrals.intake import ReferralInput, referral_receive
 from fitforwork.referrals.models import Referral
 from tests.e2e.conftest import code_from_secret
 from tests.e2e.test_referral_journeys import menu_link, sign_in
@@ -34,7 +34,7 @@ def a_referral_with_someone_elses_nhs_number():
         gp_practice=site.gp_practices.first(),
         phone="07700 900778",
     )
-    return receive(channel="gp_form", payload={}, parse=lambda _: data), holder
+    return referral_receive(channel="gp_form", payload={}, parse=lambda _: data), holder
 
 
 def test_a_case_manager_sees_both_versions_and_attaches_the_referral_to_the_existing_record(browsing, demo_service):

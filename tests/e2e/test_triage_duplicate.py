@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from fitforwork.accounts.models import Role, User
-from fitforwork.referrals.intake import ReferralInput, receive
+from fitforwork.referrals.intake import ReferralInput, referral_receive
 from fitforwork.referrals.models import Referral
 from tests.e2e.conftest import code_from_secret
 from tests.e2e.test_case_record import CASE_MANAGER
@@ -30,7 +30,7 @@ def _referral(site, phone):
         phone=phone,
         employer_name="Fosse Park Storage",
     )
-    return receive(channel="self_form", payload={}, parse=lambda _: data)
+    return referral_receive(channel="self_form", payload={}, parse=lambda _: data)
 
 
 def test_triage_shows_how_to_reach_them_and_decides_a_possible_duplicate(browsing, demo_service):

@@ -2,7 +2,7 @@ import pytest
 
 from fitforwork.accounts.models import Role
 from fitforwork.interventions.models import Intervention
-from fitforwork.interventions.services import load_intervention_presets
+from fitforwork.interventions.services import intervention_presets_load
 from tests.accounts.factories import UserFactory
 from tests.cases.conftest import case_manager, open_case  # noqa: F401  # shared fixture
 from tests.referrals.conftest import workwell_site  # noqa: F401  # shared fixture
@@ -10,7 +10,7 @@ from tests.referrals.conftest import workwell_site  # noqa: F401  # shared fixtu
 
 @pytest.fixture
 def directory(db):
-    load_intervention_presets(actor=None)
+    intervention_presets_load(actor=None)
     return {item.kind: item for item in Intervention.objects.filter(site__isnull=True)}
 
 

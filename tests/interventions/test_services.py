@@ -16,7 +16,7 @@ from fitforwork.interventions.selectors import interventions_for_case
 from fitforwork.interventions.services import (
     OnwardReferralError,
     intervention_create,
-    load_intervention_presets,
+    intervention_presets_load,
     onward_referral_move,
     onward_referral_request,
 )
@@ -27,8 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_loading_the_directory_twice_adds_each_preset_once(db):
-    assert load_intervention_presets(actor=None) == len(PRESETS)
-    assert load_intervention_presets(actor=None) == 0
+    assert intervention_presets_load(actor=None) == len(PRESETS)
+    assert intervention_presets_load(actor=None) == 0
     call_command("interventions", "load")
     assert Intervention.objects.count() == len(PRESETS)
     assert {item.kind for item in Intervention.objects.all()} == set(Intervention.Kind.values)

@@ -307,7 +307,7 @@ def test_staff_without_two_factor_cannot_reach_the_admin(client, administrator):
 
 
 def test_a_new_model_can_start_as_a_copy_of_a_preset(admin_browser):
-    services.load_presets()
+    services.service_model_presets_load()
     add_url = reverse("admin:organisations_servicemodel_add")
     page = admin_browser.get(add_url, {"copy_from": "workwell"})
     data = admin_form_data(page.content.decode(), "servicemodel_form")

@@ -24,7 +24,7 @@ def administrator():
 
 
 def test_load_presets_creates_every_preset_at_version_one():
-    assert services.load_presets(actor=None) == len(PRESETS)
+    assert services.service_model_presets_load(actor=None) == len(PRESETS)
     for item in PRESETS:
         model = ServiceModel.objects.get(key=item.key)
         assert model.name == item.name
@@ -34,28 +34,28 @@ def test_load_presets_creates_every_preset_at_version_one():
 
 
 def test_load_presets_twice_creates_nothing_more():
-    services.load_presets()
-    assert services.load_presets() == 0
+    services.service_model_presets_load()
+    assert services.service_model_presets_load() == 0
     assert ServiceModel.objects.count() == len(PRESETS)
     assert ServiceModelVersion.objects.count() == len(PRESETS)
 
 
 def test_load_presets_never_changes_a_model_an_administrator_has_edited(administrator):
-    services.load_presets()
+    services.service_model_presets_load()
     workwell = ServiceModel.objects.get(key="workwell")
     changed = preset("workwell").config
     changed["time_standards"]["first_contact_working_days"] = 3
     services.service_model_new_version(
         actor=administrator, service_model=workwell, config=changed, change_note="Local standard"
     )
-    assert services.load_presets() == 0
+    assert services.service_model_presets_load() == 0
     assert [v.number for v in workwell.versions.all()] == [2, 1]
     assert workwell.current_version.config == changed
 
 
 def test_load_presets_fills_in_only_the_missing_ones():
     services.service_model_create(actor=None, key="workwell", name="Our WorkWell", config=valid_config("workwell"))
-    assert services.load_presets() == len(PRESETS) - 1
+    assert services.service_model_presets_load() == len(PRESETS) - 1
     assert ServiceModel.objects.get(key="workwell").name == "Our WorkWell"
 
 

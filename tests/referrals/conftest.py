@@ -4,7 +4,7 @@ import pytest
 
 from fitforwork.core.calendar import Nation
 from fitforwork.organisations.models import ServiceModel
-from fitforwork.organisations.services import load_presets
+from fitforwork.organisations.services import service_model_presets_load
 from fitforwork.referrals.intake import ReferralInput
 from tests.organisations.factories import OrganisationFactory, SiteFactory
 
@@ -12,7 +12,7 @@ from tests.organisations.factories import OrganisationFactory, SiteFactory
 @pytest.fixture
 def workwell_site(db):
     """A WorkWell site in Leicester covering one GP practice and the LE1 to LE3 districts."""
-    load_presets(actor=None)
+    service_model_presets_load(actor=None)
     practice = OrganisationFactory(gp_practice=True, name="Limes Medical Practice")
     site = SiteFactory(
         name="WorkWell Leicester",

@@ -7,7 +7,7 @@ from django.db import connection
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.core.calendar import add_working_days
 from fitforwork.core.outbox.models import Message
-from fitforwork.referrals.intake import ReferralRefused, receive, submission_store
+from fitforwork.referrals.intake import ReferralRefused, referral_receive, submission_store
 from fitforwork.referrals.models import Referral, Submission
 from tests.organisations.factories import OrganisationFactory
 from tests.referrals.conftest import referral_input
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _receive(site, payload=None, key="", **overrides):
-    return receive(
+    return referral_receive(
         channel="gp_form",
         payload=payload or {"form": "as submitted"},
         parse=lambda _payload: referral_input(site, **overrides),
@@ -159,7 +159,7 @@ def test_a_retry_is_processed_from_what_was_stored_first(workwell_site):
         seen.append(payload)
         return referral_input(workwell_site, given_name=payload["given_name"])
 
-    referral = receive(
+    referral = referral_receive(
         channel="gp_form", payload={"given_name": "Retry"}, parse=parse, idempotency_scope="test", idempotency_key="k2"
     )
     assert seen == [{"given_name": "Stored"}]

@@ -4,7 +4,7 @@ that tries again. None is left `received` by a crash between storing it and what
 import pytest
 
 from fitforwork.referrals import intake, submissions
-from fitforwork.referrals.intake import ReferralRefused, receive, receive_later
+from fitforwork.referrals.intake import ReferralRefused, referral_receive, referral_receive_later
 from fitforwork.referrals.models import Referral, Submission
 from tests.api.conftest import run_tasks
 from tests.referrals.conftest import referral_input
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _later(site, key="", **overrides):
-    return receive_later(
+    return referral_receive_later(
         channel="fhir",
         payload={"sent": True},
         parse=lambda _payload: referral_input(site, **overrides),
@@ -68,7 +68,7 @@ def test_a_fault_of_ours_marks_the_submission_failed_and_a_task_makes_it_later(w
 
     monkeypatch.setattr(submissions, "referral_make", fails_once)
     with pytest.raises(RuntimeError):
-        receive(
+        referral_receive(
             channel="gp_form",
             payload={"sent": True},
             parse=lambda _payload: referral_input(workwell_site),
@@ -94,7 +94,7 @@ def test_staff_can_list_a_failed_submission_with_its_error(workwell_site, monkey
 
     monkeypatch.setattr(submissions, "referral_make", broken)
     with pytest.raises(RuntimeError):
-        receive(
+        referral_receive(
             channel="gp_form",
             payload={"given_name": "Alex"},
             parse=lambda _payload: referral_input(workwell_site),

@@ -14,7 +14,7 @@ from fitforwork.accounts.models import Role
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.people.models import Person
 from fitforwork.referrals import services
-from fitforwork.referrals.intake import receive
+from fitforwork.referrals.intake import referral_receive
 from fitforwork.referrals.models import Referral, Submission
 from tests.accounts.factories import UserFactory
 from tests.api.conftest import patient_resource, practice_client, service_request_resource  # noqa: F401
@@ -32,7 +32,9 @@ EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example
 @pytest.fixture
 def holder(workwell_site):
     """Someone already recorded with the NHS number: Alex Morgan, born 17 May 1980."""
-    referral = receive(channel="gp_form", payload={}, parse=lambda _: referral_input(workwell_site, nhs_number=NHS))
+    referral = referral_receive(
+        channel="gp_form", payload={}, parse=lambda _: referral_input(workwell_site, nhs_number=NHS)
+    )
     return referral.person
 
 
@@ -100,7 +102,7 @@ def test_a_file_row_with_someone_elses_nhs_number_keeps_it_and_marks_the_conflic
 
 @pytest.fixture
 def conflicted(workwell_site, holder):
-    return receive(
+    return referral_receive(
         channel="gp_form",
         payload={},
         parse=lambda _: referral_input(workwell_site, nhs_number=NHS, **STRANGER, date_of_birth=date(1990, 1, 1)),
@@ -192,7 +194,7 @@ def test_a_known_persons_bad_email_is_refused_by_the_file_import(tmp_path, holde
 def test_details_sent_for_a_known_person_that_differ_from_their_record_are_shown_at_triage(
     triager, workwell_site, holder
 ):
-    again = receive(
+    again = referral_receive(
         channel="gp_form",
         payload={},
         parse=lambda _: referral_input(workwell_site, nhs_number=NHS, phone="07700 900999", email="new@example.org"),

@@ -9,7 +9,7 @@ from fitforwork.core.audit.models import AuditEvent
 from fitforwork.core.outbox.models import Message
 from fitforwork.organisations.models import ServiceModel
 from fitforwork.people.models import Person
-from fitforwork.referrals.intake import ReferralRefused, receive, submission_store
+from fitforwork.referrals.intake import ReferralRefused, referral_receive, submission_store
 from fitforwork.referrals.making import referral_make
 from fitforwork.referrals.models import Referral, Submission
 from tests.organisations.factories import OrganisationFactory, SiteFactory
@@ -23,7 +23,7 @@ _keys = itertools.count()
 
 def _make(site, **overrides):
     key = f"key-{next(_keys)}"
-    return receive(
+    return referral_receive(
         channel="gp_form",
         payload={"key": key},
         parse=lambda _payload: referral_input(site, **overrides),

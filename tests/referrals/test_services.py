@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from fitforwork.accounts.models import Role
 from fitforwork.cases.models import Case
-from fitforwork.referrals.intake import receive
+from fitforwork.referrals.intake import referral_receive
 from fitforwork.referrals.models import Referral
 from fitforwork.referrals.services import InvalidTransition, referral_accept
 from tests.accounts.factories import UserFactory
@@ -16,7 +16,7 @@ from tests.referrals.conftest import referral_input
 
 
 def _refer(site):
-    return receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site))
+    return referral_receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site))
 
 
 def test_accepting_a_referral_opens_its_case_with_the_time_standard_tasks(workwell_site):

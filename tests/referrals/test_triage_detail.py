@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from fitforwork.accounts.models import Role
 from fitforwork.core.audit.models import AuditEvent
-from fitforwork.referrals.intake import receive
+from fitforwork.referrals.intake import referral_receive
 from fitforwork.referrals.models import Referral
 from tests.accounts.factories import UserFactory
 from tests.conftest import sign_in_with_two_factor
@@ -15,7 +15,7 @@ from tests.referrals.test_self_referral import _answer_everything
 
 
 def _refer(site, **overrides):
-    return receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site, **overrides))
+    return referral_receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site, **overrides))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from fitforwork.accounts.models import Role
 from fitforwork.cases.models import CaseAllocation
-from fitforwork.referrals.intake import receive
+from fitforwork.referrals.intake import referral_receive
 from tests.accounts.factories import UserFactory
 from tests.conftest import sign_in_with_two_factor
 from tests.organisations.factories import TeamFactory
@@ -14,7 +14,7 @@ from tests.referrals.conftest import referral_input
 
 
 def _refer(site, **overrides):
-    return receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site, **overrides))
+    return referral_receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site, **overrides))
 
 
 @pytest.fixture

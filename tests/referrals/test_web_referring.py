@@ -9,7 +9,7 @@ from django.urls import reverse
 from fitforwork.accounts.models import Role
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.people.models import Person
-from fitforwork.referrals.intake import receive
+from fitforwork.referrals.intake import referral_receive
 from fitforwork.referrals.models import Referral, Submission
 from tests.accounts.factories import UserFactory
 from tests.organisations.factories import OrganisationFactory
@@ -175,7 +175,7 @@ def test_non_referrers_cannot_use_the_referral_form(client, workwell_site):
 
 
 def _refer(site, user, **overrides):
-    return receive(
+    return referral_receive(
         channel="gp_form",
         payload={},
         parse=lambda _: referral_input(site, referrer_user=user, referrer_organisation=user.organisation, **overrides),

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from fitforwork.accounts.models import Role
 from fitforwork.core.audit.models import AuditEvent
-from fitforwork.referrals.intake import receive
+from fitforwork.referrals.intake import referral_receive
 from fitforwork.referrals.models import Referral
 from fitforwork.referrals.presenters import first_contact_clock
 from tests.accounts.factories import UserFactory
@@ -18,7 +18,7 @@ from tests.referrals.conftest import referral_input
 
 
 def _refer(site, **overrides):
-    return receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site, **overrides))
+    return referral_receive(channel="gp_form", payload={}, parse=lambda _: referral_input(site, **overrides))
 
 
 @pytest.fixture

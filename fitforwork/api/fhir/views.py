@@ -1,7 +1,7 @@
 """One view per FHIR endpoint: authorise (http.fhir_endpoint), parse, call intake or a selector, answer.
 
-Referrals come in only through `fitforwork.referrals.intake.receive`, or, for a sender that asks not to wait
-(`Prefer: respond-async`), `receive_later` and the status endpoint in `asynchronous.py`. Search is in
+Referrals come in only through `fitforwork.referrals.intake.referral_receive`, or, for a sender that asks not to wait
+(`Prefer: respond-async`), `referral_receive_later` and the status endpoint in `asynchronous.py`. Search is in
 search.py, what a client may read in selectors.py, and headers and errors in http.py. The one update, a referrer
 withdrawing its referral, is in update.py, and the versions vread and _history serve in versions.py.
 """
@@ -35,7 +35,7 @@ from fitforwork.api.fhir.mappers import FhirRefused, Issue
 from fitforwork.api.fhir.search import SearchError, search, service_request_filter, task_filter
 from fitforwork.api.models import ApiClient
 from fitforwork.core.audit.services import audit_record
-from fitforwork.referrals.intake import IdempotencyKeyReused, ReferralRefused, receive, receive_later
+from fitforwork.referrals.intake import IdempotencyKeyReused, ReferralRefused, referral_receive, referral_receive_later
 from fitforwork.referrals.models import Channel, Referral
 
 ALL_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
@@ -69,7 +69,8 @@ def _take(
     take: Callable[..., Any],
     if_none_exist: str = "",
 ) -> Any:
-    """Hand the body to intake (`receive` or `receive_later`) for this client; a refusal as its OperationOutcome."""
+    """Hand the body to intake (`referral_receive` or `referral_receive_later`) for this client; a refusal as
+    its OperationOutcome."""
     key = _idempotency_key(request, if_none_exist)
     if isinstance(key, HttpResponse):
         return key
@@ -101,7 +102,7 @@ def _take(
 
 def _accept(request: HttpRequest, client: ApiClient, parse: Callable[..., Any]) -> HttpResponse:
     """Store and check the referral now, make it just after; 202 with where to ask how it went."""
-    submission = _take(request, client, parse, receive_later)
+    submission = _take(request, client, parse, referral_receive_later)
     if isinstance(submission, HttpResponse):
         return submission
     where = request.build_absolute_uri(reverse("fhir:async-status", args=[submission.pk]))
@@ -183,7 +184,7 @@ def _create(request: HttpRequest, client: ApiClient) -> HttpResponse:
         if found is not None:
             return _created(request, found, 200)
     started = timezone.now()
-    result = _take(request, client, parsing.parse_service_request, receive, if_none_exist)
+    result = _take(request, client, parsing.parse_service_request, referral_receive, if_none_exist)
     if isinstance(result, HttpResponse):
         return result
     referral = selectors.referral_loaded(result, client)
@@ -215,7 +216,7 @@ def root(request: HttpRequest, client: ApiClient) -> HttpResponse:
             return found
         if found is not None:
             return fhir_response(mappers.transaction_response(found, order, status="200 OK"))
-    result = _take(request, client, parsing.parse_transaction, receive, if_none_exist)
+    result = _take(request, client, parsing.parse_transaction, referral_receive, if_none_exist)
     if isinstance(result, HttpResponse):
         return result
     referral = selectors.referral_loaded(result, client)

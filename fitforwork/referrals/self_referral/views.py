@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from fitforwork.referrals.intake import ReferralRefused, receive
+from fitforwork.referrals.intake import ReferralRefused, referral_receive
 from fitforwork.referrals.models import Channel
 from fitforwork.referrals.selectors import site_for_referral
 from fitforwork.referrals.self_referral.forms import (
@@ -182,7 +182,7 @@ def check(request: HttpRequest) -> HttpResponse:
 def _submit(request: HttpRequest, journey: dict[str, Any]) -> HttpResponse:
     answers = journey["answers"]
     try:
-        referral = receive(
+        referral = referral_receive(
             channel=Channel.SELF_FORM,
             # Each page's own answers only, even from a journey begun before pages kept nothing else.
             payload={

@@ -97,7 +97,7 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _send(request: AuthenticatedHttpRequest, referrer: Referrer, payload: dict[str, Any]) -> Referral:
-    return intake.receive(
+    return intake.referral_receive(
         channel=referrer.channel,
         payload=payload,
         parse=parser_for(source=referrer.source, user=request.user),

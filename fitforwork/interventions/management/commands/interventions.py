@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from fitforwork.interventions.models import Intervention
-from fitforwork.interventions.services import load_intervention_presets
+from fitforwork.interventions.services import intervention_presets_load
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "load":
-            created = load_intervention_presets(actor=None)
+            created = intervention_presets_load(actor=None)
             self.stdout.write(f"Interventions: {created} created, {Intervention.objects.count()} in all.")
             return
         for intervention in Intervention.objects.select_related("site").order_by("kind", "name"):

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from fitforwork.organisations.config import json_schema
 from fitforwork.organisations.models import ServiceModel
-from fitforwork.organisations.services import load_presets
+from fitforwork.organisations.services import service_model_presets_load
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(json_schema(), indent=2))
             return
         if options["action"] == "load":
-            created = load_presets(actor=None)
+            created = service_model_presets_load(actor=None)
             total = ServiceModel.objects.count()
             self.stdout.write(f"Service models: {created} created, {total} in all.")
             return
