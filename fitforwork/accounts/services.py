@@ -155,7 +155,14 @@ def password_reset_request(*, email: str, link_for: Callable[[User, str], str], 
 def password_reset_complete(*, user: User, password: str, request: HttpRequest | None) -> None:
     """Set the new password. The link stops working (its token covers the old password's hash), every other
     session of the account ends, and two-factor authentication is untouched: it is still asked for at sign-in."""
+    password_set(user=user, password=password, action="accounts.password_reset_completed", request=request)
+
+
+@transaction.atomic
+def password_set(*, user: User, password: str, action: str, request: HttpRequest | None = None) -> None:
+    """Set a password the person chose from an emailed link, checked against the password rules, audited as
+    `action`. Any link made for the old password stops working, as its token covers the password's hash."""
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=user, action="accounts.password_reset_completed", obj=user, request=request)
+    audit_record(actor=user, action=action, obj=user, request=request)

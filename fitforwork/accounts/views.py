@@ -13,13 +13,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -29,7 +28,7 @@ from fitforwork.accounts.forms import ForgottenPasswordForm, NewPasswordForm, Si
 from fitforwork.accounts.middleware import SIGNED_IN_AT, TIMED_OUT
 from fitforwork.accounts.models import AuthenticatedHttpRequest, User
 from fitforwork.accounts.presenters import HOME_PAGE_LINKS, HOME_PAGE_TEXT, HOME_URL_NAMES
-from fitforwork.accounts.selectors import account_is_locked
+from fitforwork.accounts.selectors import account_is_locked, user_from_link
 from fitforwork.core.audit.services import audit_record
 
 TIMEOUT_MESSAGES = {
@@ -185,13 +184,6 @@ def forgotten_password_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/forgotten_password_sent.jinja", context)
 
 
-def _reset_user(uidb64: str) -> User | None:
-    try:
-        return User.objects.filter(pk=urlsafe_base64_decode(uidb64).decode(), is_active=True).first()
-    except (ValueError, TypeError, OverflowError, ValidationError):
-        return None
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def reset_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
@@ -200,9 +192,8 @@ def reset_password(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
     if token != RESET_URL_TOKEN:
         request.session[RESET_TOKEN] = token
         return redirect("accounts:reset-password", uidb64=uidb64, token=RESET_URL_TOKEN)
-    user = _reset_user(uidb64)
-    session_token = request.session.get(RESET_TOKEN, "")
-    if user is None or not default_token_generator.check_token(user, session_token):
+    user = user_from_link(uidb64, request.session.get(RESET_TOKEN, ""))
+    if user is None:
         return render(request, "accounts/reset_link_invalid.jinja", status=400)
     form = NewPasswordForm(user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():

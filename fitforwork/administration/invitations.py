@@ -5,15 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
-from fitforwork.accounts.models import User
+from fitforwork.accounts.selectors import user_from_link
 from fitforwork.administration import services
 from fitforwork.administration.pages import render_page
 from fitforwork.core.forms import ServiceForm
@@ -45,18 +42,10 @@ class SetPasswordForm(ServiceForm):
         return cleaned
 
 
-def _invited_user(uidb64: str, token: str) -> User | None:
-    try:
-        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True)
-    except (User.DoesNotExist, ValueError, ValidationError, TypeError, OverflowError):
-        return None
-    return user if default_token_generator.check_token(user, token) else None
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    user = _invited_user(uidb64, token)
+    user = user_from_link(uidb64, token)
     if user is None:
         return render_page(request, "link_expired.jinja")
     form = SetPasswordForm(request.POST if request.method == "POST" else None)

@@ -7,7 +7,6 @@ the writes that span accounts and organisations (a member joins a team at a site
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from fitforwork.accounts.models import User
-from fitforwork.accounts.services import user_create
+from fitforwork.accounts.services import password_set, user_create
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.outbox.services import message_enqueue
 from fitforwork.organisations.models import Team
@@ -132,8 +131,5 @@ def staff_reactivate(*, actor: User, user: User) -> User:
 @transaction.atomic
 def password_set_from_invitation(*, user: User, password: str) -> User:
     """Set the password an invitation asked for; the link then stops working (the token covers the password)."""
-    validate_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    audit_record(actor=user, action="accounts.password_set_from_invitation", obj=user)
+    password_set(user=user, password=password, action="accounts.password_set_from_invitation")
     return user
