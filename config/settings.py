@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "fitforwork.referrals",
     "fitforwork.cases",
     "fitforwork.interventions",
+    "fitforwork.assessments",
     "fitforwork.api",
     "fitforwork.demo",
     "fitforwork.administration",
