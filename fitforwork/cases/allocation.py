@@ -15,6 +15,7 @@ from fitforwork.accounts.models import Role, User
 from fitforwork.cases.access import relationship_to
 from fitforwork.cases.models import Case, CaseAllocation, CaseStatus, Delegation, Task
 from fitforwork.core.audit.services import audit_record
+from fitforwork.core.versions import bump, check_version, refusals_audited
 
 
 class AllocationError(Exception):
@@ -31,11 +32,26 @@ def _ensure_case_manager_at(user: User, site_id: object, who: str) -> None:
         raise AllocationError(f"Select {who} who is a case manager at this site")
 
 
+def _manager_shown(case: Case) -> str:
+    manager = case.case_manager
+    return f"allocated to {manager.get_full_name() or manager.email}" if manager is not None else "unallocated"
+
+
+@refusals_audited("cases.case.stale_edit_refused")
 @transaction.atomic
-def case_allocate(*, case: Case, to_user: User, actor: User, reason: str) -> Case:
-    """Give a case to a case manager at its site; their predecessor's open tasks on it move with it."""
+def case_allocate(*, case: Case, to_user: User, actor: User, reason: str, expected_version: int | None = None) -> Case:
+    """Give a case to a case manager at its site; their predecessor's open tasks on it move with it.
+
+    From a page, `expected_version` is the case's version the page showed; a stale one raises StaleEdit."""
     _ensure_team_lead(actor)
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = Case.objects.select_for_update().select_related("case_manager", "modified_by").get(pk=case.pk)
+    check_version(
+        locked,
+        expected_version,
+        field="the case",
+        chosen=f"to allocate it to {to_user.get_full_name() or to_user.email}",
+        shown=_manager_shown,
+    )
     if actor.site_id != locked.site_id or relationship_to(actor, locked) not in ("team", "case_manager", "cover"):
         raise AllocationError("You can only allocate your own teams' cases")
     if locked.status == CaseStatus.DISCHARGED:
@@ -61,7 +77,8 @@ def case_allocate(*, case: Case, to_user: User, actor: User, reason: str) -> Cas
         team_changed = True
     locked.case_manager = to_user
     locked.stamp(actor)
-    locked.save(update_fields=["case_manager", "team", "modified_at", "modified_by"])
+    bump(locked)
+    locked.save(update_fields=["case_manager", "team", "version", "modified_at", "modified_by"])
     allocation = CaseAllocation.objects.create(
         case=locked, from_user_id=previous_id, to_user=to_user, by=actor, reason=reason
     )

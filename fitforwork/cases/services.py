@@ -30,6 +30,7 @@ from fitforwork.cases.models import (
 from fitforwork.cases.rules import ensure_can_work_case
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.calendar import add_working_days
+from fitforwork.core.versions import bump, check_version, refusals_audited
 from fitforwork.organisations.config import ServiceModelConfig
 from fitforwork.organisations.models import Team
 from fitforwork.organisations.selectors import rules_config
@@ -42,6 +43,10 @@ class CaseError(Exception):
 
 class InvalidTransition(CaseError):
     """The case's status cannot move as asked."""
+
+
+# A stale edit of a case (made from a page showing an older version) is refused and audited under this.
+STALE_EDIT_REFUSED = "cases.case.stale_edit_refused"
 
 
 # Each open status moves forward one step; any open status may be discharged (case_discharge); a
@@ -69,7 +74,7 @@ def _label(status: str) -> str:
 
 
 def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
+    return Case.objects.select_for_update().select_related("referral", "modified_by").get(pk=case.pk)
 
 
 def _today() -> date:
@@ -78,6 +83,14 @@ def _today() -> date:
 
 def _config(case: Case) -> ServiceModelConfig:
     return rules_config(case.rules)
+
+
+def _status_shown(case: Case) -> str:
+    return CaseStatus(case.status).label.lower()
+
+
+def _check_status_version(case: Case, expected: int | None, *, chosen: str) -> None:
+    check_version(case, expected, field="the case", chosen=chosen, shown=_status_shown)
 
 
 # --- Tasks ---------------------------------------------------------------------------------------------
@@ -205,6 +218,7 @@ def _apply(
     if to in STAGES and stage_rank(to) > stage_rank(case.furthest_stage):
         case.furthest_stage = to
     case.stamp(actor)
+    bump(case)
     case.save()
     CaseStatusChange.objects.create(
         case=case, from_status=from_status, to_status=to, actor=actor, reason=reason, discharge_reason=discharge_reason
@@ -303,13 +317,15 @@ def _allocate_on_opening(*, case: Case, case_manager: User, actor: User) -> None
     )
 
 
+@refusals_audited(STALE_EDIT_REFUSED)
 @transaction.atomic
-def case_transition(*, case: Case, to: str, actor: User, reason: str = "") -> Case:
+def case_transition(*, case: Case, to: str, actor: User, reason: str = "", expected_version: int | None = None) -> Case:
     """Move a case one step forward, or reopen a discharged one; discharge goes through case_discharge."""
     ensure_can_work_case(actor, case)
     if to not in CaseStatus.values:
         raise InvalidTransition(f"{to!r} is not a case status.")
     locked = _lock(case)
+    _check_status_version(locked, expected_version, chosen=f"to move it to {_label(to)}")
     if to == CaseStatus.DISCHARGED:
         raise InvalidTransition(
             f"{locked} can only be discharged with a discharge reason and the work status at discharge."
@@ -344,6 +360,7 @@ def _reopen(*, case: Case, to: str, actor: User, reason: str) -> Case:
     return reopened
 
 
+@refusals_audited(STALE_EDIT_REFUSED)
 @transaction.atomic
 def case_discharge(
     *,
@@ -353,6 +370,7 @@ def case_discharge(
     work_status: str,
     return_to_work_date: date | None = None,
     note: str = "",
+    expected_version: int | None = None,
 ) -> Case:
     """Discharge an open case with a reason code and the work status at discharge; its open tasks close."""
     ensure_can_work_case(actor, case)
@@ -366,6 +384,7 @@ def case_discharge(
     if return_to_work_date is not None and return_to_work_date > _today() + timedelta(days=366):
         raise InvalidTransition("The return to work date must be within the next year")
     locked = _lock(case)
+    _check_status_version(locked, expected_version, chosen="to discharge it")
     if locked.status == CaseStatus.DISCHARGED:
         raise InvalidTransition(f"{locked} is already discharged.")
     locked.discharged_at = timezone.now()
@@ -384,29 +403,41 @@ def case_discharge(
     return discharged
 
 
+@refusals_audited(STALE_EDIT_REFUSED)
 @transaction.atomic
-def case_reopen(*, case: Case, actor: User, reason: str) -> Case:
+def case_reopen(*, case: Case, actor: User, reason: str, expected_version: int | None = None) -> Case:
     """Reopen a discharged case, within the service model's window, at the status it was discharged from."""
     ensure_can_work_case(actor, case)
     locked = _lock(case)
+    _check_status_version(locked, expected_version, chosen="to reopen it")
     if locked.status != CaseStatus.DISCHARGED:
         raise InvalidTransition(f"{locked} is {_label(locked.status)}, not discharged, so it cannot be reopened.")
     return case_transition(case=locked, to=_status_before_discharge(locked), actor=actor, reason=reason)
 
 
+def _risk_shown(case: Case) -> str:
+    return Risk(case.risk).label if case.risk else "not set"
+
+
+@refusals_audited(STALE_EDIT_REFUSED)
 @transaction.atomic
-def case_set_risk(*, case: Case, actor: User, risk: str) -> Case:
-    """Record the case manager's judgement of risk (low, medium or high); each change is in the audit trail."""
+def case_set_risk(*, case: Case, actor: User, risk: str, expected_version: int | None = None) -> Case:
+    """Record the case manager's judgement of risk (low, medium or high); each change is in the audit trail.
+
+    From a page, `expected_version` is the case's version the page showed: if the case changed since, the
+    edit is refused with StaleEdit (core/versions.py), even when the risk itself did not change."""
     ensure_can_work_case(actor, case)
     if risk not in Risk.values:
         raise CaseError("Select the risk: low, medium or high")
     locked = _lock(case)
+    check_version(locked, expected_version, field="the risk", chosen=Risk(risk).label, shown=_risk_shown)
     previous = locked.risk
     if previous == risk:
         return locked
     locked.risk = risk
     locked.stamp(actor)
-    locked.save(update_fields=["risk", "modified_at", "modified_by"])
+    bump(locked)
+    locked.save(update_fields=["risk", "version", "modified_at", "modified_by"])
     audit_record(actor=actor, action="cases.case.risk_set", obj=locked, data={"from": previous, "to": risk})
     return locked
 

@@ -32,6 +32,11 @@ def signed_in(client, manager):
     return sign_in_with_two_factor(client, manager)
 
 
+def version(case):
+    """The case's version as a page loaded now would send it back."""
+    return Case.objects.get(pk=case.pk).version
+
+
 def page(client, case):
     return client.get(reverse("cases:case", args=[case.pk]))
 
@@ -78,7 +83,8 @@ def test_the_team_section_links_to_the_care_team_mdt_notes_and_onward_referrals(
 
 def test_moving_to_the_next_stage_records_the_reason(signed_in, case, manager):
     response = signed_in.post(
-        reverse("cases:case-move", args=[case.pk]), {"to": "contacted", "reason": "Spoke on the phone"}
+        reverse("cases:case-move", args=[case.pk]),
+        {"to": "contacted", "reason": "Spoke on the phone", "version": version(case)},
     )
 
     assert response.status_code == 302
@@ -88,15 +94,38 @@ def test_moving_to_the_next_stage_records_the_reason(signed_in, case, manager):
     assert (change.to_status, change.reason, change.actor) == ("contacted", "Spoke on the phone", manager)
 
 
-def test_a_move_the_case_no_longer_allows_shows_the_services_message(signed_in, case, manager):
+def test_a_move_from_a_page_loaded_before_someone_else_moved_it_is_refused_as_stale(signed_in, case, manager):
+    loaded = version(case)
     case_transition(case=case, to=CaseStatus.CONTACTED, actor=manager)  # someone else moved it meanwhile
 
-    response = signed_in.post(reverse("cases:case-move", args=[case.pk]), {"to": "contacted"})
+    response = signed_in.post(reverse("cases:case-move", args=[case.pk]), {"to": "contacted", "version": loaded})
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "nhsuk-error-summary" in html
+    assert "Someone else changed the case while you had this page open: it is now contacted" in html
+    assert "You chose to move it to contacted" in html
+    assert case.status_changes.filter(to_status=CaseStatus.CONTACTED).count() == 1
+    assert AuditEvent.objects.filter(action="cases.case.stale_edit_refused", object_id=str(case.pk)).count() == 1
+
+
+def test_a_move_the_case_no_longer_allows_shows_the_services_message(signed_in, case, manager):
+    case_transition(case=case, to=CaseStatus.CONTACTED, actor=manager)
+
+    response = signed_in.post(reverse("cases:case-move", args=[case.pk]), {"to": "contacted", "version": version(case)})
 
     assert response.status_code == 400
     html = response.content.decode()
     assert "nhsuk-error-summary" in html
     assert "it can only move to assessed or discharged" in html
+
+
+def test_a_form_without_the_version_is_refused_and_changes_nothing(signed_in, case):
+    response = signed_in.post(reverse("cases:case-risk", args=[case.pk]), {"risk": "high"})
+
+    assert response.status_code == 400
+    assert "This page is out of date" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).risk == ""
 
 
 def test_discharge_as_returned_to_work_with_a_date(signed_in, case):
@@ -106,6 +135,7 @@ def test_discharge_as_returned_to_work_with_a_date(signed_in, case):
         {
             "reason_code": "returned_to_work",
             "work_status": "in_work_adjusted",
+            "version": version(case),
             "return_to_work_date_day": back.day,
             "return_to_work_date_month": back.month,
             "return_to_work_date_year": back.year,
@@ -127,7 +157,8 @@ def test_discharge_as_returned_to_work_with_a_date(signed_in, case):
 
 def test_discharge_for_another_reason_needs_a_note_and_nothing_changes_without_one(signed_in, case):
     response = signed_in.post(
-        reverse("cases:case-discharge", args=[case.pk]), {"reason_code": "other", "work_status": "off_sick"}
+        reverse("cases:case-discharge", args=[case.pk]),
+        {"reason_code": "other", "work_status": "off_sick", "version": version(case)},
     )
 
     assert response.status_code == 400
@@ -149,24 +180,31 @@ def test_reopening_needs_a_reason_then_reopens_at_the_stage_it_left(signed_in, c
     case_discharge(case=case, actor=manager, reason_code="consent_withdrawn", work_status="off_sick")
     url = reverse("cases:case-reopen", args=[case.pk])
 
-    refused = signed_in.post(url, {"reason": ""})
+    refused = signed_in.post(url, {"reason": "", "version": version(case)})
     assert refused.status_code == 400
     assert "Enter a reason for reopening the case" in refused.content.decode()
 
-    assert signed_in.post(url, {"reason": "They called back and want help"}).status_code == 302
+    assert (
+        signed_in.post(url, {"reason": "They called back and want help", "version": version(case)}).status_code == 302
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.CONTACTED
 
 
 def test_setting_the_risk_is_audited_with_the_old_and_new_values(signed_in, case):
-    signed_in.post(reverse("cases:case-risk", args=[case.pk]), {"risk": "medium"})
-    signed_in.post(reverse("cases:case-risk", args=[case.pk]), {"risk": "high"})
+    signed_in.post(reverse("cases:case-risk", args=[case.pk]), {"risk": "medium", "version": version(case)})
+    signed_in.post(reverse("cases:case-risk", args=[case.pk]), {"risk": "high", "version": version(case)})
 
     case.refresh_from_db()
     assert case.risk == "high"
     changes = AuditEvent.objects.filter(action="cases.case.risk_set", object_id=str(case.pk)).order_by("occurred_at")
     assert [(event.data["from"], event.data["to"]) for event in changes] == [("", "medium"), ("medium", "high")]
-    assert signed_in.post(reverse("cases:case-risk", args=[case.pk]), {"risk": "extreme"}).status_code == 400
+    assert (
+        signed_in.post(
+            reverse("cases:case-risk", args=[case.pk]), {"risk": "extreme", "version": version(case)}
+        ).status_code
+        == 400
+    )
 
 
 def test_completing_a_task_from_the_case_page(signed_in, case, manager):

@@ -133,12 +133,12 @@ def test_a_team_lead_reallocates_a_case_with_a_reason(client, workwell_site, man
     url = reverse("cases:reallocate", args=[case.pk])
     form = client.get(url).content.decode()
     assert "Tom Reed" in form
-    missing = client.post(url, {"to_user": str(colleague.pk), "reason": ""})
+    missing = client.post(url, {"to_user": str(colleague.pk), "reason": "", "version": case.version})
     assert missing.status_code == 400
     assert "There is a problem" in missing.content.decode()
     assert "Enter why you are reallocating this case" in missing.content.decode()
     assert re.search(rf'value="{colleague.pk}"\s+checked', missing.content.decode())  # the choice is kept
-    done = client.post(url, {"to_user": str(colleague.pk), "reason": "Priya is at capacity"})
+    done = client.post(url, {"to_user": str(colleague.pk), "reason": "Priya is at capacity", "version": case.version})
     assert done.status_code == 302
     case.refresh_from_db()
     assert case.case_manager == colleague

@@ -105,6 +105,9 @@ class Case(BaseModel):
     return_to_work_date = models.DateField(null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(default=0)
     risk = models.CharField(max_length=10, choices=Risk.choices, blank=True)
+    # Bumped by every edit; a page sends back the version it showed, and a stale edit is refused
+    # (core/versions.py, docs/adr/0021-every-edit-carries-its-version.md).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["opened_at"]

@@ -30,6 +30,10 @@ from fitforwork.cases.web.record_forms import (
 )
 from fitforwork.cases.web.sections import section_url, summary_page, tasks_page
 from fitforwork.core.audit.services import audit_record
+from fitforwork.core.versions import StaleEdit
+
+# A stale edit is refused with 409 Conflict and the page as it is now.
+STALE = 409
 
 REVIEW_LIMIT = 200
 
@@ -50,7 +54,16 @@ def case_move(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
     to = request.POST.get("to", "")
     if form.is_valid():
         try:
-            services.case_transition(case=case, to=to, actor=request.user, reason=form.cleaned_data["reason"])
+            services.case_transition(
+                case=case,
+                to=to,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit as refused:
+            case.refresh_from_db()
+            return summary_page(request, case, status=STALE, error=str(refused))
         except services.CaseError as refused:
             return summary_page(request, case, status=400, move_form=form, error=str(refused))
         messages.success(request, f"Case moved to {CaseStatus(to).label.lower()}")
@@ -65,7 +78,13 @@ def case_risk(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
     form = RiskForm(request.POST)
     if not form.is_valid():
         return summary_page(request, case, status=400, risk_form=form)
-    services.case_set_risk(case=case, actor=request.user, risk=form.cleaned_data["risk"])
+    try:
+        services.case_set_risk(
+            case=case, actor=request.user, risk=form.cleaned_data["risk"], expected_version=form.cleaned_data["version"]
+        )
+    except StaleEdit as refused:
+        case.refresh_from_db()
+        return summary_page(request, case, status=STALE, error=str(refused), error_href="#risk")
     messages.success(request, f"Risk set to {form.cleaned_data['risk']}")
     return redirect(section_url("summary", case.pk))
 
@@ -75,7 +94,7 @@ def _form_page(
 ) -> HttpResponse:
     extra.setdefault("back", section_url("summary", case.pk))
     context = {"case": case, "name": presenters.person_name(case), "form": form, "error": error, **extra}
-    status = 400 if error or form.errors else 200
+    status = extra.pop("status", 400 if error or form.errors else 200)
     return render(request, f"cases/record/{template}.jinja", context, status=status)
 
 
@@ -85,6 +104,7 @@ def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
     case = _case_to_work(request, case_id)
     preselect = request.GET.get("reason", "")
     initial = {"reason_code": preselect} if preselect in DischargeReason.values else {}
+    initial["version"] = case.version
     form = DischargeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -96,7 +116,12 @@ def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
                 work_status=data["work_status"],
                 return_to_work_date=data["return_to_work_date"],
                 note=data["note"],
+                expected_version=data["version"],
             )
+        except StaleEdit as refused:
+            case.refresh_from_db()
+            fresh = DischargeForm(initial={**data, "version": case.version})
+            return _form_page(request, "discharge", case, fresh, str(refused), status=STALE)
         except services.CaseError as refused:
             return _form_page(request, "discharge", case, form, str(refused))
         messages.success(request, "Case discharged")
@@ -108,10 +133,19 @@ def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
 @offers_break_glass
 def case_reopen(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case_to_work(request, case_id)
-    form = ReopenForm(request.POST if request.method == "POST" else None)
+    form = ReopenForm(request.POST if request.method == "POST" else None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_reopen(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+            services.case_reopen(
+                case=case,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit as refused:
+            case.refresh_from_db()
+            fresh = ReopenForm(initial={**form.cleaned_data, "version": case.version})
+            return _form_page(request, "reopen", case, fresh, str(refused), status=STALE)
         except services.CaseError as refused:
             return _form_page(request, "reopen", case, form, str(refused))
         messages.success(request, "Case reopened")

@@ -13,6 +13,7 @@ from fitforwork.accounts.models import User
 from fitforwork.cases.contacts import MAX_DURATION_MINUTES
 from fitforwork.cases.models import Contact, DischargeReason, Risk, WorkStatus
 from fitforwork.core.forms import DateField, ServiceForm
+from fitforwork.core.versions import version_field
 
 
 def _choices(choices: Any) -> list[tuple[str, str]]:
@@ -20,10 +21,12 @@ def _choices(choices: Any) -> list[tuple[str, str]]:
 
 
 class MoveForm(ServiceForm):
+    version = version_field()
     reason = forms.CharField(label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea)
 
 
 class DischargeForm(ServiceForm):
+    version = version_field()
     reason_code = forms.ChoiceField(
         label="Why is the case being discharged?",
         choices=_choices(DischargeReason.choices),
@@ -47,6 +50,7 @@ class DischargeForm(ServiceForm):
 
 
 class ReopenForm(ServiceForm):
+    version = version_field()
     reason = forms.CharField(
         label="Why are you reopening the case?",
         max_length=2000,
@@ -56,6 +60,7 @@ class ReopenForm(ServiceForm):
 
 
 class RiskForm(ServiceForm):
+    version = version_field()
     risk = forms.ChoiceField(
         label="Risk",
         choices=_choices(Risk.choices),

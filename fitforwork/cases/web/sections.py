@@ -97,8 +97,9 @@ def summary_page(request: AuthenticatedHttpRequest, case: Case, status: int = 20
         case_rows=presenters.case_rows(case),
         next_status=next_status,
         next_label=presenters.next_status_label(next_status),
-        move_form=extra.pop("move_form", None) or MoveForm(),
-        risk_form=extra.pop("risk_form", None) or RiskForm(initial={"risk": case.risk or None}),
+        move_form=extra.pop("move_form", None) or MoveForm(initial={"version": case.version}),
+        risk_form=extra.pop("risk_form", None)
+        or RiskForm(initial={"risk": case.risk or None, "version": case.version}),
         **extra,
     )
 

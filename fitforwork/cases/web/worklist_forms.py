@@ -11,6 +11,7 @@ from fitforwork.accounts.models import User
 from fitforwork.cases.models import CaseStatus, Risk, Task
 from fitforwork.cases.selectors import CASE_LIST_SORTS, OPEN_STATUSES, TASK_SORTS, TEAM_SORTS, ListFilters, TeamFilters
 from fitforwork.core.forms import DateField, ServiceForm
+from fitforwork.core.versions import version_field
 
 UNALLOCATED = "unallocated"
 
@@ -165,6 +166,7 @@ class TeamFilterForm(ServiceForm):
 
 
 class ReallocateForm(ServiceForm):
+    version = version_field()
     to_user = forms.TypedChoiceField(
         label="Who should work this case?",
         coerce=_uuid,

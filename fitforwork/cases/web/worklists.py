@@ -28,6 +28,7 @@ from fitforwork.cases.web.worklist_forms import (
 )
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.reads import read_in_one_transaction
+from fitforwork.core.versions import StaleEdit
 
 PAGE_SIZE = 25
 DEFAULT_CONTACT_WEEKS = 6
@@ -258,7 +259,8 @@ def reallocate(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
     _ensure_team_lead(request)
     case = _team_case(request, case_id)
     managers = [user for user in selectors.site_case_managers(case.site_id) if user.pk != case.case_manager_id]
-    form = ReallocateForm(request.POST or None, case_managers=managers)
+    form = ReallocateForm(request.POST or None, case_managers=managers, initial={"version": case.version})
+    status = 400
     if request.method == "POST" and form.is_valid():
         try:
             allocation.case_allocate(
@@ -266,7 +268,17 @@ def reallocate(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
                 to_user=form.case_managers[form.cleaned_data["to_user"]],
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleEdit as refused:
+            case = _team_case(request, case_id)
+            managers = [user for user in selectors.site_case_managers(case.site_id) if user.pk != case.case_manager_id]
+            form = ReallocateForm(
+                case_managers=managers, initial={"reason": form.cleaned_data["reason"], "version": case.version}
+            )
+            form.cleaned_data = {}  # an unbound form, re-shown at the case as it is now, with the refusal
+            form.add_error(None, str(refused))
+            status = 409
         except allocation.AllocationError as error:
             form.add_error(None, str(error))
         else:
@@ -277,7 +289,7 @@ def reallocate(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
             return redirect("cases:team")
     audit_record(actor=request.user, action="cases.case.viewed", obj=case, data={"path": request.path}, request=request)
     context = {"case": case, "form": form, "status": status_tag(case)}
-    return render(request, "cases/worklists/reallocate.jinja", context, status=400 if form.errors else 200)
+    return render(request, "cases/worklists/reallocate.jinja", context, status=status if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
