@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fitforwork.administration import interventions, places, service_models, views
+from fitforwork.administration import interventions, places, service_models, submissions, views
 
 app_name = "administration"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("interventions/", interventions.interventions, name="interventions"),
     path("interventions/add/", interventions.intervention_edit, name="intervention-add"),
     path("interventions/<uuid:intervention_id>/", interventions.intervention_edit, name="intervention"),
+    path("submissions/", submissions.submissions, name="submissions"),
+    path("submissions/<uuid:submission_id>/", submissions.submission, name="submission"),
+    path("submissions/<uuid:submission_id>/retry/", submissions.submission_retry, name="submission-retry"),
     path("service-models/", service_models.service_models, name="service-models"),
     path("service-models/add/", service_models.service_model_add, name="service-model-add"),
     path("service-models/<uuid:service_model_id>/", service_models.service_model, name="service-model"),

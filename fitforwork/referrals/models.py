@@ -66,6 +66,8 @@ class Submission(models.Model):
     # The sender asked not to wait (FHIR's `Prefer: respond-async`): its referral is made after the answer,
     # by a background task enqueued when the submission was committed.
     deferred = models.BooleanField(default=False, db_default=False)  # rows written by COPY (the demo) too
+    # How many times making its referral failed (a fault of ours, or cut off): staff see it on the failed list.
+    attempts = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["-received_at"]

@@ -122,7 +122,8 @@ def submission_fail(*, submission: Submission, error: Exception) -> None:
     locked.outcome = Submission.Outcome.FAILED
     locked.errors = [{"field": "", "message": f"{type(error).__name__}: {error}"[:300]}]
     locked.processed_at = timezone.now()
-    locked.save(update_fields=["outcome", "errors", "processed_at"])
+    locked.attempts += 1
+    locked.save(update_fields=["outcome", "errors", "processed_at", "attempts"])
 
 
 INTERRUPTED = "Interrupted before an outcome was recorded; the sender's retry with its key makes the referral"
@@ -142,7 +143,8 @@ def submissions_mark_interrupted(*, before: datetime) -> int:
             locked.outcome = Submission.Outcome.FAILED
             locked.errors = [{"field": "", "message": INTERRUPTED}]
             locked.processed_at = timezone.now()
-            locked.save(update_fields=["outcome", "errors", "processed_at"])
+            locked.attempts += 1
+            locked.save(update_fields=["outcome", "errors", "processed_at", "attempts"])
             marked += 1
     return marked
 
