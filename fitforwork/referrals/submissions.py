@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pydantic
@@ -128,25 +128,32 @@ def submission_fail(*, submission: Submission, error: Exception) -> None:
 
 INTERRUPTED = "Interrupted before an outcome was recorded; the sender's retry with its key makes the referral"
 
+# A submission its sender waited for that is still `received` this long after it arrived was cut off: the
+# delayed check enqueued with it (tasks.submission_check_later) marks it failed then, as the sweep does.
+INTERRUPTED_AFTER = timedelta(minutes=15)
+
+
+def submission_mark_interrupted(*, submission_id: Any) -> bool:
+    """Mark failed one submission its sender waited for, if it is still `received`; True when it was."""
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if locked is None or locked.outcome != Submission.Outcome.RECEIVED or locked.deferred:
+            return False
+        locked.outcome = Submission.Outcome.FAILED
+        locked.errors = [{"field": "", "message": INTERRUPTED}]
+        locked.processed_at = timezone.now()
+        locked.attempts += 1
+        locked.save(update_fields=["outcome", "errors", "processed_at", "attempts"])
+        logger.warning("Submission %s: interrupted before its outcome, marked failed", submission_id)
+        return True
+
 
 def submissions_mark_interrupted(*, before: datetime) -> int:
     """Mark failed each submission a sender waited for that is still `received` long after it arrived: its
     request was cut off (the process stopped) between storing it and making its referral. Deferred ones are
     left alone: each has its task, committed with it. Returns how many were marked."""
-    marked = 0
     stale = Submission.objects.filter(outcome=Submission.Outcome.RECEIVED, deferred=False, received_at__lt=before)
-    for pk in stale.values_list("pk", flat=True):
-        with transaction.atomic():
-            locked = Submission.objects.select_for_update().filter(pk=pk).first()
-            if locked is None or locked.outcome != Submission.Outcome.RECEIVED:
-                continue
-            locked.outcome = Submission.Outcome.FAILED
-            locked.errors = [{"field": "", "message": INTERRUPTED}]
-            locked.processed_at = timezone.now()
-            locked.attempts += 1
-            locked.save(update_fields=["outcome", "errors", "processed_at", "attempts"])
-            marked += 1
-    return marked
+    return sum(submission_mark_interrupted(submission_id=pk) for pk in stale.values_list("pk", flat=True))
 
 
 def referral_from_submission(*, submission: Submission, data: ReferralInput) -> Referral:
