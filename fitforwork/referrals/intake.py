@@ -64,17 +64,15 @@ def referral_receive(
 
     `refuse_reuse`: an idempotency key sent again with another body raises IdempotencyKeyReused (the FHIR API's
     Idempotency-Key), instead of answering as the first request was answered."""
-    with transaction.atomic():  # what arrived, and the check that it ends in an outcome, committed together
-        submission, created = submission_store(
-            channel=channel,
-            payload=payload,
-            submitted_by=submitted_by,
-            idempotency_scope=idempotency_scope,
-            idempotency_key=idempotency_key,
-            refuse_reuse=refuse_reuse,
-        )
-        if created:
-            submission_check_enqueue(submission)
+    submission, created = submission_store(
+        channel=channel,
+        payload=payload,
+        submitted_by=submitted_by,
+        idempotency_scope=idempotency_scope,
+        idempotency_key=idempotency_key,
+        refuse_reuse=refuse_reuse,
+        then=submission_check_enqueue,  # what arrived, and the check that it ends in an outcome, together
+    )
     if not created:
         # A retry gets the first attempt's answer, worked out from what was stored first, never from the retry.
         existing = Referral.objects.filter(submission=submission).first()

@@ -45,9 +45,11 @@ def submission_store(
     idempotency_key: str = "",
     deferred: bool = False,
     refuse_reuse: bool = False,
+    then: Callable[[Submission], None] | None = None,
 ) -> tuple[Submission, bool]:
-    """Keep what arrived, committed on its own; a repeat of an idempotency key returns the first one, or, with
-    `refuse_reuse`, raises IdempotencyKeyReused when its body differs from the first's."""
+    """Keep what arrived, committed on its own (with what `then` writes, for a new one, in the same
+    transaction); a repeat of an idempotency key returns the first one, or, with `refuse_reuse`, raises
+    IdempotencyKeyReused when its body differs from the first's."""
     digest = body_hash(payload)
     submission = Submission(
         channel=channel,
@@ -59,9 +61,11 @@ def submission_store(
         deferred=deferred,
     )
     try:
-        if transaction.get_connection().in_atomic_block:
+        if then is not None or transaction.get_connection().in_atomic_block:
             with transaction.atomic():
                 submission.save(force_insert=True)
+                if then is not None:
+                    then(submission)
         else:
             submission.save(force_insert=True)  # one statement, committed as it runs
         return submission, True
