@@ -55,5 +55,5 @@ def submission_retry(request: AuthenticatedHttpRequest, submission_id: uuid.UUID
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
         return redirect("administration:submission", submission_id=found.pk)
-    messages.success(request, f"We will try the {found.get_channel_display().lower()} submission again in a moment")
+    messages.success(request, "We will try it again in a moment. It leaves this list once its referral is made.")
     return redirect("administration:submissions")

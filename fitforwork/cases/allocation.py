@@ -44,7 +44,7 @@ def case_allocate(*, case: Case, to_user: User, actor: User, reason: str, expect
 
     From a page, `expected_version` is the case's version the page showed; a stale one raises StaleEdit."""
     _ensure_team_lead(actor)
-    locked = Case.objects.select_for_update().select_related("case_manager", "modified_by").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("case_manager", "modified_by").get(pk=case.pk)
     check_version(
         locked,
         expected_version,

@@ -74,7 +74,7 @@ def _label(status: str) -> str:
 
 
 def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("referral", "modified_by").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("referral", "modified_by").get(pk=case.pk)
 
 
 def _today() -> date:

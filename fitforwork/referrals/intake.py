@@ -16,11 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django_tasks import default_task_backend
 
 from fitforwork.accounts.models import User
 from fitforwork.referrals.inputs import FieldError, ReferralInput, ReferralRefused
 from fitforwork.referrals.models import Referral, Submission
 from fitforwork.referrals.submissions import (
+    INTERRUPTED_AFTER,
     IdempotencyKeyReused,
     parse_checked,
     referral_from_submission,
@@ -29,7 +31,7 @@ from fitforwork.referrals.submissions import (
     submission_refuse,
     submission_store,
 )
-from fitforwork.referrals.tasks import referral_make_later
+from fitforwork.referrals.tasks import referral_make_later, submission_check_later
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ def referral_receive(
         idempotency_scope=idempotency_scope,
         idempotency_key=idempotency_key,
         refuse_reuse=refuse_reuse,
+        then=submission_check_enqueue,  # what arrived, and the check that it ends in an outcome, together
     )
     if not created:
         # A retry gets the first attempt's answer, worked out from what was stored first, never from the retry.
@@ -138,6 +141,15 @@ def referral_receive_later(
     if refusal is not None:
         raise refusal
     return submission
+
+
+def submission_check_enqueue(submission: Submission) -> None:
+    """Enqueue the delayed check that a submission its sender waits for ends in an outcome (a backend that
+    cannot delay tasks leaves it to `fitforwork unfinished_submissions --mark-interrupted` on a schedule)."""
+    if not default_task_backend.supports_defer:
+        return
+    check = submission_check_later.using(run_after=submission.received_at + INTERRUPTED_AFTER)
+    check.enqueue(str(submission.pk))
 
 
 @transaction.atomic

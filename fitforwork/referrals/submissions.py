@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pydantic
@@ -45,9 +45,11 @@ def submission_store(
     idempotency_key: str = "",
     deferred: bool = False,
     refuse_reuse: bool = False,
+    then: Callable[[Submission], None] | None = None,
 ) -> tuple[Submission, bool]:
-    """Keep what arrived, committed on its own; a repeat of an idempotency key returns the first one, or, with
-    `refuse_reuse`, raises IdempotencyKeyReused when its body differs from the first's."""
+    """Keep what arrived, committed on its own (with what `then` writes, for a new one, in the same
+    transaction); a repeat of an idempotency key returns the first one, or, with `refuse_reuse`, raises
+    IdempotencyKeyReused when its body differs from the first's."""
     digest = body_hash(payload)
     submission = Submission(
         channel=channel,
@@ -59,9 +61,11 @@ def submission_store(
         deferred=deferred,
     )
     try:
-        if transaction.get_connection().in_atomic_block:
+        if then is not None or transaction.get_connection().in_atomic_block:
             with transaction.atomic():
                 submission.save(force_insert=True)
+                if then is not None:
+                    then(submission)
         else:
             submission.save(force_insert=True)  # one statement, committed as it runs
         return submission, True
@@ -128,25 +132,32 @@ def submission_fail(*, submission: Submission, error: Exception) -> None:
 
 INTERRUPTED = "Interrupted before an outcome was recorded; the sender's retry with its key makes the referral"
 
+# A submission its sender waited for that is still `received` this long after it arrived was cut off: the
+# delayed check enqueued with it (tasks.submission_check_later) marks it failed then, as the sweep does.
+INTERRUPTED_AFTER = timedelta(minutes=15)
+
+
+def submission_mark_interrupted(*, submission_id: Any) -> bool:
+    """Mark failed one submission its sender waited for, if it is still `received`; True when it was."""
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if locked is None or locked.outcome != Submission.Outcome.RECEIVED or locked.deferred:
+            return False
+        locked.outcome = Submission.Outcome.FAILED
+        locked.errors = [{"field": "", "message": INTERRUPTED}]
+        locked.processed_at = timezone.now()
+        locked.attempts += 1
+        locked.save(update_fields=["outcome", "errors", "processed_at", "attempts"])
+        logger.warning("Submission %s: interrupted before its outcome, marked failed", submission_id)
+        return True
+
 
 def submissions_mark_interrupted(*, before: datetime) -> int:
     """Mark failed each submission a sender waited for that is still `received` long after it arrived: its
     request was cut off (the process stopped) between storing it and making its referral. Deferred ones are
     left alone: each has its task, committed with it. Returns how many were marked."""
-    marked = 0
     stale = Submission.objects.filter(outcome=Submission.Outcome.RECEIVED, deferred=False, received_at__lt=before)
-    for pk in stale.values_list("pk", flat=True):
-        with transaction.atomic():
-            locked = Submission.objects.select_for_update().filter(pk=pk).first()
-            if locked is None or locked.outcome != Submission.Outcome.RECEIVED:
-                continue
-            locked.outcome = Submission.Outcome.FAILED
-            locked.errors = [{"field": "", "message": INTERRUPTED}]
-            locked.processed_at = timezone.now()
-            locked.attempts += 1
-            locked.save(update_fields=["outcome", "errors", "processed_at", "attempts"])
-            marked += 1
-    return marked
+    return sum(submission_mark_interrupted(submission_id=pk) for pk in stale.values_list("pk", flat=True))
 
 
 def referral_from_submission(*, submission: Submission, data: ReferralInput) -> Referral:

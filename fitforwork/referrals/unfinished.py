@@ -3,7 +3,6 @@ unfinished (selectors), and trying one again now (the service), through the task
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,10 +13,11 @@ from django_tasks_db.models import DBTaskResult
 
 from fitforwork.core.audit.services import audit_record
 from fitforwork.referrals.models import Submission
+from fitforwork.referrals.submissions import INTERRUPTED_AFTER
 from fitforwork.referrals.tasks import referral_make_later
 
 # A submission still `received` this long after it arrived is stuck: listed beside the failed ones.
-STUCK_AFTER = timedelta(minutes=15)
+STUCK_AFTER = INTERRUPTED_AFTER
 
 CANNOT_RETRY = (
     "This submission cannot be tried again from here: it was cut off before it was read. "

@@ -103,8 +103,9 @@ def _form_page(
 def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case_to_work(request, case_id)
     preselect = request.GET.get("reason", "")
-    initial = {"reason_code": preselect} if preselect in DischargeReason.values else {}
-    initial["version"] = case.version
+    initial: dict[str, Any] = {"version": case.version}
+    if preselect in DischargeReason.values:
+        initial["reason_code"] = preselect
     form = DischargeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

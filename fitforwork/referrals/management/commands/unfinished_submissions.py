@@ -3,8 +3,10 @@
 Lists each `failed` submission with its error, and each still `received` after `--older-than` minutes (a
 deferred one whose task has not run: is a worker running?), without the details sent, so the list identifies
 no one. A failed one's task tries it again; so does a retry by its sender. `--mark-interrupted` first marks
-failed each one a sender waited for that is still `received`: its request was cut off mid-way (run it on a
-schedule, as cron does, so that none stays `received`).
+failed each one a sender waited for that is still `received`: its request was cut off mid-way. Each such
+submission also has a delayed task that does the same (tasks.submission_check_later), so a schedule is only a
+backstop, or needed with a task backend that cannot delay tasks (docs/deployment.md). Administrators see the
+same list under Administration, "Referrals that did not go through".
 """
 
 from __future__ import annotations
