@@ -145,8 +145,9 @@ def test_forms_posted_from_a_section_return_to_it(client, case, manager):
     task = case.tasks.order_by("due_on").first()
 
     completed = client.post(reverse("cases:task-complete", args=[case.pk, task.pk]))
-    moved = client.post(reverse("cases:case-move", args=[case.pk]), {"to": "contacted"})
-    risk = client.post(reverse("cases:case-risk", args=[case.pk]), {"risk": "high"})
+    moved = client.post(reverse("cases:case-move", args=[case.pk]), {"to": "contacted", "version": case.version})
+    case.refresh_from_db()
+    risk = client.post(reverse("cases:case-risk", args=[case.pk]), {"risk": "high", "version": case.version})
 
     assert completed["Location"] == reverse("cases:case-tasks", args=[case.pk])
     assert moved["Location"] == reverse("cases:case", args=[case.pk])
