@@ -8,12 +8,14 @@ import json
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from django.conf import settings
 
 from fitforwork.assessments.definitions import InstrumentDefinition, definition_parse
 from fitforwork.assessments.models import InstrumentDefinition as LoadedDefinition
 
+DATA_FILES = sorted((Path(__file__).resolve().parent / "data").glob("*.json"))
 SHIPPED = ("ompsq10", "phq9", "gad7", "wsas", "who5", "was", "wpai_gh")
 
 
