@@ -47,7 +47,9 @@ def test_the_assessment_is_a_section_of_the_case_record(browser, case):
 def test_recording_the_assessment_shows_it_and_the_proposal_with_reasons(browser, case):
     edit = reverse("cases:case-assessment-edit", args=[case.pk])
     page = browser.get(edit).content.decode()
-    assert "<legend" in page and "Health" in page and "Other: social, money, caring or housing" in page
+    assert "<legend" in page
+    assert "Health" in page
+    assert "Other: social, money, caring or housing" in page
     response = browser.post(edit, FORM)
     assert response.status_code == 302
     assessment = Assessment.objects.get(case=case)
@@ -63,7 +65,8 @@ def test_finishing_without_consent_shows_the_error_summary(browser, case):
     response = browser.post(reverse("cases:case-assessment-edit", args=[case.pk]), FORM | {"consent_given": ""})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "There is a problem" in page and "Record their consent" in page
+    assert "There is a problem" in page
+    assert "Record their consent" in page
     assert not Assessment.objects.exists()
 
 
@@ -75,7 +78,8 @@ def test_a_stale_edit_is_refused_showing_both_values(browser, case):
     assert response.status_code == 400
     page = response.content.decode()
     assert "you started from version 1, it is now version 2" in page
-    assert "Drive again" in page and "Swim again" in page
+    assert "Drive again" in page
+    assert "Swim again" in page
     assert Assessment.objects.get(case=case).goals == "Drive again"
     assert 'name="version" value="2"' in page
 
@@ -90,7 +94,8 @@ def test_confirming_and_overriding_the_pathway(browser, case):
     decision = PathwayDecision.objects.get()
     assert (decision.outcome, decision.rules) == ("confirmed", case.rules)
     page = browser.get(reverse("cases:case-assessment", args=[case.pk])).content.decode()
-    assert "confirmed by" in page and str(case.rules) in page
+    assert "confirmed by" in page
+    assert str(case.rules) in page
     browser.post(decide, {"decision": "override", "chosen": "guidance_and_advice", "override_reason": "Working again"})
     page = browser.get(reverse("cases:case-assessment", args=[case.pk])).content.decode()
     assert "because: Working again" in page
