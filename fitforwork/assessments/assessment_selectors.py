@@ -29,7 +29,8 @@ def current_decision(case: Case) -> PathwayDecision | None:
 def latest_scores(case: Case) -> dict[str, Decimal | int | None]:
     """Each questionnaire's latest completed score on the case, once the questionnaires are in this build."""
     try:
-        model = apps.get_model("assessments", "QuestionnaireResponse")
+        # Looked up by name: the questionnaire engine is built alongside and may not be in this build yet.
+        model = apps.get_model("assessments", "QuestionnaireResponse")  # type: ignore[misc]
     except LookupError:
         return {}
     scores: dict[str, Decimal | int | None] = {}

@@ -67,9 +67,9 @@ def _shown(assessment: Assessment, name: str, value: Any) -> str:
         return ", ".join(labels.get(code, code) for code in value) or "None"
     if name == "consent_given":
         return "Given" if value else "Not recorded"
-    field = Assessment._meta.get_field(name)
-    if field.choices:
-        return str(dict(field.choices).get(value, value))
+    choices = getattr(Assessment._meta.get_field(name), "choices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
     return str(value) or "Not given"
 
 
