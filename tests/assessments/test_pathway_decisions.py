@@ -75,3 +75,24 @@ def test_overriding_to_an_unknown_or_the_same_pathway_is_refused(assessed, manag
 def test_the_pathway_waits_for_a_finished_assessment(case, manager):
     with pytest.raises(AssessmentError, match="Finish the assessment"):
         pathway_decide(case=case, actor=manager, confirm=True, scores={})
+
+
+def test_a_subject_access_export_holds_the_assessment_its_earlier_versions_and_the_decisions(assessed, manager):
+    from fitforwork.assessments.assessment_services import assessment_save
+    from fitforwork.dataprotection.selectors import subject_access_gather
+
+    assessment_save(
+        case=assessed,
+        actor=manager,
+        expected_version=1,
+        main_condition="mental_health",
+        fit_note_status="may_be_fit",
+        goals="Part-time first",
+        consent_given=True,
+        done=True,
+    )
+    pathway_decide(case=assessed, actor=manager, confirm=True, scores={"gad7": 11})
+    export = subject_access_gather(assessed.person)
+    assert [item["goals"] for item in export["assessments"]] == ["Part-time first"]
+    assert [old["version"] for old in export["assessments"][0]["earlier_versions"]] == [1]
+    assert [item["reasons"] for item in export["pathway_decisions"]] == [["GAD-7 score 11 is 10 or more"]]
