@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.apps import apps
-
 from fitforwork.assessments.models import Assessment, AssessmentRevision, PathwayDecision
 from fitforwork.assessments.pathways import Proposal, pathway_propose
+from fitforwork.assessments.selectors import responses_latest
 from fitforwork.cases.models import Case
 from fitforwork.organisations.selectors import rules_config
 
@@ -27,18 +26,10 @@ def current_decision(case: Case) -> PathwayDecision | None:
 
 
 def latest_scores(case: Case) -> dict[str, Decimal | int | None]:
-    """Each questionnaire's latest completed score on the case, once the questionnaires are in this build."""
-    try:
-        # Looked up by name: the questionnaire engine is built alongside and may not be in this build yet.
-        model = apps.get_model("assessments", "QuestionnaireResponse")  # type: ignore[misc]
-    except LookupError:
-        return {}
-    scores: dict[str, Decimal | int | None] = {}
-    rows = model.objects.filter(case=case, status="completed").order_by("instrument_code", "-completed_at")
-    for row in rows.values("instrument_code", "score"):
-        scores.setdefault(row["instrument_code"], row["score"])
-    return scores
+    """Each questionnaire's latest completed score on the case (None: completed but not scorable)."""
+    return {code: response.score for code, response in responses_latest(case).items()}
 
 
 def pathway_proposal(case: Case, scores: Mapping[str, Decimal | int | None]) -> Proposal:
+    """The pathway the case's rules propose for these scores, with the reasons."""
     return pathway_propose(rules_config(case.rules), scores)

@@ -26,7 +26,7 @@ def instrument_name(code: str) -> str:
     return INSTRUMENT_NAMES.get(code, code.upper())
 
 
-def _number(value: Decimal | int) -> str:
+def score_text(value: Decimal | int) -> str:
     text = f"{value:f}" if isinstance(value, Decimal) else str(value)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -42,14 +42,14 @@ def pathway_propose(config: ServiceModelConfig | PathwayAllocation, scores: Scor
         return Proposal(rules.no_scores, rules.label(rules.no_scores), (rules.no_scores_reason,))
     for rule in rules.rules:
         reasons = tuple(
-            f"{instrument_name(c.instrument)} score {_number(known[c.instrument])} is {c.at_least} or more"
+            f"{instrument_name(c.instrument)} score {score_text(known[c.instrument])} is {c.at_least} or more"
             for c in rule.any_of
             if c.instrument in known and known[c.instrument] >= c.at_least
         )
         if reasons:
             return Proposal(rule.pathway, rules.label(rule.pathway), reasons)
     below = [
-        f"{instrument_name(c.instrument)} score {_number(known[c.instrument])} is below {c.at_least}"
+        f"{instrument_name(c.instrument)} score {score_text(known[c.instrument])} is below {c.at_least}"
         for rule in rules.rules
         for c in rule.any_of
         if c.instrument in known

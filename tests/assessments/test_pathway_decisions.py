@@ -96,3 +96,20 @@ def test_a_subject_access_export_holds_the_assessment_its_earlier_versions_and_t
     assert [item["goals"] for item in export["assessments"]] == ["Part-time first"]
     assert [old["version"] for old in export["assessments"][0]["earlier_versions"]] == [1]
     assert [item["reasons"] for item in export["pathway_decisions"]] == [["GAD-7 score 11 is 10 or more"]]
+
+
+@pytest.mark.parametrize(("total", "pathway"), [(9, "guidance_and_advice"), (10, "case_managed_fast_access")])
+def test_the_latest_completed_questionnaire_scores_drive_the_proposal(assessed, manager, total, pathway):
+    from fitforwork.assessments.assessment_selectors import latest_scores, pathway_proposal
+    from fitforwork.assessments.services import response_record
+
+    answers = {f"q{n}": 0 for n in range(1, 10)} | {"difficulty": 0}
+    response_record(case=assessed, instrument_code="phq9", answers=answers | {"q1": 3}, mode="phone", actor=manager)
+    ones = {f"q{n}": 1 for n in range(1, total + 1)} if total <= 9 else {f"q{n}": 1 for n in range(1, 9)} | {"q9": 2}
+    response_record(case=assessed, instrument_code="phq9", answers=answers | ones, mode="phone", actor=manager)
+    scores = latest_scores(assessed)
+    assert scores["phq9"] == total
+    proposal = pathway_proposal(assessed, scores)
+    assert proposal.pathway == pathway
+    decision = pathway_decide(case=assessed, actor=manager, confirm=True, scores=scores)
+    assert decision.scores == {"phq9": f"{total}.00"}

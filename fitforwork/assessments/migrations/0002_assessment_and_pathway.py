@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('assessments', '0001_initial'),
         ('cases', '0005_case_team_person_index'),
         ('organisations', '0004_site_caseload_limit_contact_interval'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

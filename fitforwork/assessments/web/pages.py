@@ -22,7 +22,7 @@ from fitforwork.assessments import assessment_selectors as selectors
 from fitforwork.assessments import assessment_services as services
 from fitforwork.assessments.models import Assessment, PathwayDecision
 from fitforwork.assessments.models.assessment import OBSTACLE_GROUPS
-from fitforwork.assessments.pathways import instrument_name
+from fitforwork.assessments.pathways import instrument_name, score_text
 from fitforwork.assessments.web.forms import AssessmentForm, PathwayForm
 from fitforwork.cases import access
 from fitforwork.cases.models import Case
@@ -112,7 +112,7 @@ def assessment_section(
     proposal = selectors.pathway_proposal(case, scores) if assessment and assessment.status == "done" else None
     if proposal is not None and form is None:
         form = PathwayForm(pathways=_pathway_choices(case), proposed=proposal.pathway)
-    score_rows = [f"{instrument_name(code)}: {score}" for code, score in scores.items() if score is not None]
+    score_rows = [f"{instrument_name(code)}: {score_text(n)}" for code, n in scores.items() if n is not None]
     return render_section(
         request,
         case,
