@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
+from fitforwork.assessments.models import Assessment, PathwayDecision
 from fitforwork.cases.models import CareTeamMember, Case, Contact, MdtNote, Task
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.outbox.models import Message
@@ -89,7 +90,7 @@ def retention_plan(now: datetime.datetime | None = None) -> Plan:
     plan.counts["cases.case"] = cases.count()
     plan.counts["referrals.referral"] = len(referral_ids)
     plan.counts["referrals.submission"] = len(referral_ids)
-    for model in (Task, Contact, CareTeamMember, MdtNote, OnwardReferral):
+    for model in (Task, Contact, CareTeamMember, MdtNote, OnwardReferral, Assessment, PathwayDecision):
         plan.counts[model._meta.label_lower] = model.objects.filter(case__in=cases).count()
     plan.counts["outbox.message"] = Message.objects.filter(reference__in=[str(pk) for pk in referral_ids]).count()
     plan.oldest["case"] = cases.aggregate(oldest=Min("discharged_at"))["oldest"]

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fitforwork.assessments.models import Assessment, PathwayDecision
 from fitforwork.cases.models import BreakGlass, CareTeamMember, Case, Contact, MdtNote, Task
 from fitforwork.cases.models.case import CaseStatusChange
 from fitforwork.core.audit.models import AuditEvent
@@ -144,6 +145,18 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
             row(member) for member in CareTeamMember.objects.filter(case_id__in=case_ids).order_by("added_at")
         ],
         "mdt_notes": [row(note) for note in MdtNote.objects.filter(case_id__in=case_ids).order_by("discussed_on")],
+        "assessments": [
+            {
+                **row(assessment),
+                "earlier_versions": [
+                    row(revision, leave_out=("assessment",)) for revision in assessment.revisions.all()
+                ],
+            }
+            for assessment in Assessment.objects.filter(case_id__in=case_ids).order_by("assessed_at")
+        ],
+        "pathway_decisions": [
+            row(decision) for decision in PathwayDecision.objects.filter(case_id__in=case_ids).order_by("decided_at")
+        ],
         "break_glass": [row(use) for use in BreakGlass.objects.filter(case_id__in=case_ids).order_by("granted_at")],
         "onward_referrals": [
             row(onward) for onward in OnwardReferral.objects.filter(case_id__in=case_ids).order_by("requested_on")

@@ -126,6 +126,65 @@ class OutcomeSchedule(_Section):
     follow_up_months: Annotated[tuple[Positive, ...], Distinct]
 
 
+Code = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_]*$")]
+Score = Annotated[int, Field(strict=True, ge=0, le=1000)]
+
+
+class Pathway(_Section):
+    code: Code
+    label: Text
+
+
+class ScoreAtLeast(_Section):
+    """One condition: the named questionnaire's latest score is `at_least` or more."""
+
+    instrument: Code
+    at_least: Score
+
+
+class PathwayRule(_Section):
+    """Allocate `pathway` when any of `any_of` holds; rules are tried in order, the first that holds wins."""
+
+    pathway: Code
+    any_of: Annotated[tuple[ScoreAtLeast, ...], Field(min_length=1)]
+
+
+class PathwayAllocation(_Section):
+    """How an assessed case is allocated to a pathway (ADR 0023). `otherwise` is proposed when no rule holds;
+    `no_scores` when there are no scores at all, and `no_scores_reason` says why in words."""
+
+    pathways: Annotated[tuple[Pathway, ...], Field(min_length=1)]
+    rules: tuple[PathwayRule, ...]
+    otherwise: Code
+    no_scores: Code
+    no_scores_reason: Text
+
+    def label(self, code: str) -> str:
+        return next((pathway.label for pathway in self.pathways if pathway.code == code), code)
+
+
+def _default_allocation() -> PathwayAllocation:
+    return PathwayAllocation(
+        pathways=(
+            Pathway(code="case_managed_fast_access", label="Case-managed support with fast access to treatment"),
+            Pathway(code="guidance_and_advice", label="Guidance and advice"),
+        ),
+        rules=(
+            PathwayRule(
+                pathway="case_managed_fast_access",
+                any_of=(
+                    ScoreAtLeast(instrument="ompsq10", at_least=50),
+                    ScoreAtLeast(instrument="phq9", at_least=10),
+                    ScoreAtLeast(instrument="gad7", at_least=10),
+                ),
+            ),
+        ),
+        otherwise="guidance_and_advice",
+        no_scores="case_managed_fast_access",
+        no_scores_reason="No questionnaire scores are recorded yet, so the case manager's judgement decides",
+    )
+
+
 class ServiceModelConfig(_Section):
     """A service model version's rules: `from_dict` checks and builds them, `to_dict` stores them."""
 
@@ -141,6 +200,7 @@ class ServiceModelConfig(_Section):
     support_offered: Annotated[tuple[Text, ...], Distinct]
     outcome_schedule: OutcomeSchedule
     service_issues_fit_notes: Flag = False
+    pathway_allocation: PathwayAllocation = Field(default_factory=_default_allocation)
     # Field paths (such as "time_standards.first_contact_working_days") no public source confirms.
     uncertain: Annotated[tuple[Text, ...], Distinct] = ()
     schema_version: Positive = SCHEMA_VERSION
@@ -330,6 +390,16 @@ def _check_consistency(config: ServiceModelConfig) -> list[str]:
     follow_ups = list(config.outcome_schedule.follow_up_months)
     if follow_ups != sorted(follow_ups):
         errors.append("outcome_schedule.follow_up_months must be in order, earliest first")
+    allocation = config.pathway_allocation
+    errors.extend(_duplicates((pathway.code for pathway in allocation.pathways), "pathway_allocation.pathways"))
+    codes = {pathway.code for pathway in allocation.pathways}
+    used = [(f"rules[{n + 1}].pathway", rule.pathway) for n, rule in enumerate(allocation.rules)]
+    used += [("otherwise", allocation.otherwise), ("no_scores", allocation.no_scores)]
+    errors.extend(
+        f"pathway_allocation.{path} is {code!r}, which is not one of pathway_allocation.pathways"
+        for path, code in used
+        if code not in codes
+    )
     known = set(field_paths())
     errors.extend(f"uncertain lists {path!r}, which is not a setting" for path in config.uncertain if path not in known)
     return errors

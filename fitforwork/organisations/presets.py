@@ -101,9 +101,34 @@ def _config(
             "follow_up_months": values["outcome_schedule.follow_up_months"],
         },
         "service_issues_fit_notes": issues_fit_notes,
+        "pathway_allocation": copy.deepcopy(PATHWAY_ALLOCATION),
         "uncertain": flagged,
     }
 
+
+# Pathway allocation after the assessment (ADR 0023): a high score on the musculoskeletal screening
+# questionnaire (ÖMPSQ-10) or on either mood questionnaire (PHQ-9, GAD-7) to case-managed support with fast
+# access; otherwise guidance and advice. With no scores yet, the more supportive pathway is proposed and the
+# case manager decides. The same for every preset until a site sets its own.
+PATHWAY_ALLOCATION: dict[str, Any] = {
+    "pathways": [
+        {"code": "case_managed_fast_access", "label": "Case-managed support with fast access to treatment"},
+        {"code": "guidance_and_advice", "label": "Guidance and advice"},
+    ],
+    "rules": [
+        {
+            "pathway": "case_managed_fast_access",
+            "any_of": [
+                {"instrument": "ompsq10", "at_least": 50},
+                {"instrument": "phq9", "at_least": 10},
+                {"instrument": "gad7", "at_least": 10},
+            ],
+        }
+    ],
+    "otherwise": "guidance_and_advice",
+    "no_scores": "case_managed_fast_access",
+    "no_scores_reason": "No questionnaire scores are recorded yet, so the case manager's judgement decides",
+}
 
 # Referral by an employer always needs the employee's written consent.
 _EMPLOYER = {"source": "employer", "requires_written_consent": True}

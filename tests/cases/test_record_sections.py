@@ -23,6 +23,7 @@ SECTION_URLS = {
     "summary": "cases:case",
     "contacts": "cases:case-contacts",
     "tasks": "cases:case-tasks",
+    "assessment": "cases:case-assessment",
     "team": "cases:case-team",
     "history": "cases:case-history",
 }
@@ -112,8 +113,9 @@ def test_a_section_this_build_does_not_have_is_left_out_of_the_navigation(case):
     later = (*sections.SECTIONS, sections.Section("plan", "Plan", "cases:case-plan-not-built"))
     with mock.patch.object(sections, "SECTIONS", later):
         items = sections.navigation(case, "summary")
-    assert [item["text"] for item in items] == ["Summary", "Contacts", "Tasks", "Team and interventions", "History"]
-    assert [item["current"] for item in items] == [True, False, False, False, False]
+    texts = ["Summary", "Contacts", "Tasks", "Assessment", "Team and interventions", "History"]
+    assert [item["text"] for item in items] == texts
+    assert [item["current"] for item in items] == [True, False, False, False, False, False]
 
 
 def test_the_panel_shows_the_last_contact_and_next_task_and_the_history_moves_to_its_section(client, case, manager):
@@ -145,8 +147,9 @@ def test_forms_posted_from_a_section_return_to_it(client, case, manager):
     task = case.tasks.order_by("due_on").first()
 
     completed = client.post(reverse("cases:task-complete", args=[case.pk, task.pk]))
-    moved = client.post(reverse("cases:case-move", args=[case.pk]), {"to": "contacted"})
-    risk = client.post(reverse("cases:case-risk", args=[case.pk]), {"risk": "high"})
+    moved = client.post(reverse("cases:case-move", args=[case.pk]), {"to": "contacted", "version": case.version})
+    case.refresh_from_db()
+    risk = client.post(reverse("cases:case-risk", args=[case.pk]), {"risk": "high", "version": case.version})
 
     assert completed["Location"] == reverse("cases:case-tasks", args=[case.pk])
     assert moved["Location"] == reverse("cases:case", args=[case.pk])

@@ -170,7 +170,11 @@ def test_two_servers_and_two_workers_lose_nothing_and_do_nothing_twice(workwell_
     assert len(messages) >= REFERRALS  # each referral tells at least its referrer or the person
     assert {(message.status, message.attempts) for message in messages} == {(Message.Status.SENT, 1)}
     assert {path.stem for path in outbox.glob("*.json")} == {str(message.pk) for message in messages}
+    # Each submission's delayed check that it ends in an outcome waits its 15 minutes, one per submission.
+    checks = DBTaskResult.objects.filter(task_path="fitforwork.referrals.tasks.submission_check_later")
+    assert set(checks.values_list("status", flat=True)) == {"READY"}
+    assert checks.count() == REFERRALS
     # Each message's task ran once, on one of the two workers, and succeeded.
-    results_ = list(DBTaskResult.objects.values_list("status", "worker_ids"))
+    results_ = list(DBTaskResult.objects.exclude(pk__in=checks.values("pk")).values_list("status", "worker_ids"))
     assert {status for status, _ in results_} == {"SUCCESSFUL"}
     assert all(len(workers) == 1 for _, workers in results_)

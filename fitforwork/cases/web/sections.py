@@ -37,6 +37,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("summary", "Summary", "cases:case"),
     Section("contacts", "Contacts", "cases:case-contacts"),
     Section("tasks", "Tasks", "cases:case-tasks"),
+    Section("assessment", "Assessment", "cases:case-assessment"),
     Section("team", "Team and interventions", "cases:case-team"),
     Section("history", "History", "cases:case-history"),
 )
