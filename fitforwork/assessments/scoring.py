@@ -380,3 +380,12 @@ def change_between(definition: InstrumentDefinition, before: Decimal | None, aft
 
 def score_range(definition: InstrumentDefinition) -> tuple[Decimal, Decimal]:
     return definition.scoring.min, definition.scoring.max
+
+
+def change(definition: InstrumentDefinition, earlier: Result, later: Result) -> Change:
+    """Change between two results of one instrument, on its change measure, with its threshold if published."""
+    return change_between(
+        definition,
+        measure_value(definition, earlier.score, earlier.percentages),
+        measure_value(definition, later.score, later.percentages),
+    )
