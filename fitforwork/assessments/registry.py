@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 
 from fitforwork.assessments.definitions import InstrumentDefinition, definition_parse
 from fitforwork.assessments.models import InstrumentDefinition as LoadedDefinition
@@ -44,7 +45,13 @@ def _loaded(code: str | None = None, *, enabled_only: bool = True) -> list[Instr
         rows = rows.filter(code=code)
     if enabled_only:
         rows = rows.filter(enabled=True)
-    return [definition_parse(row.definition) for row in rows]
+    try:
+        return [definition_parse(row.definition) for row in rows]
+    except DatabaseError:
+        # No database yet (a fresh checkout running `fitforwork score`): only the shipped instruments exist.
+        if connection.in_atomic_block:
+            raise
+        return []
 
 
 def definition_get(code: str, version: str | None = None) -> InstrumentDefinition:

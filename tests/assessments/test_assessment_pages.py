@@ -99,3 +99,23 @@ def test_confirming_and_overriding_the_pathway(browser, case):
     browser.post(decide, {"decision": "override", "chosen": "guidance_and_advice", "override_reason": "Working again"})
     page = browser.get(reverse("cases:case-assessment", args=[case.pk])).content.decode()
     assert "because: Working again" in page
+
+
+def test_a_care_team_member_reads_the_assessment_but_cannot_change_it(browser, case, manager, workwell_site):
+    from fitforwork.accounts.models import Role
+    from fitforwork.cases.mdt import care_team_add
+    from tests.accounts.factories import UserFactory
+
+    browser.post(reverse("cases:case-assessment-edit", args=[case.pk]), FORM)
+    physio = UserFactory(role=Role.PRACTITIONER, site=workwell_site, with_device=True)
+    care_team_add(case=case, user=physio, discipline="physiotherapist", actor=manager)
+    reader = sign_in_with_two_factor(Client(), physio)
+    page = reader.get(reverse("cases:case-assessment", args=[case.pk])).content.decode()
+    assert "Back to driving by spring" in page
+    assert "Change the assessment" not in page
+    assert "Record the pathway" not in page
+    refused = reader.post(reverse("cases:case-assessment-edit", args=[case.pk]), FORM | {"version": "1"})
+    assert refused.status_code == 403
+    assert reader.post(reverse("cases:case-pathway", args=[case.pk]), {"decision": "confirm"}).status_code == 403
+    assert Assessment.objects.get(case=case).version == 1
+    assert not PathwayDecision.objects.exists()
