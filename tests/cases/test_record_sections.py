@@ -24,6 +24,7 @@ SECTION_URLS = {
     "contacts": "cases:case-contacts",
     "tasks": "cases:case-tasks",
     "team": "cases:case-team",
+    "questionnaires": "cases:questionnaires",
     "history": "cases:case-history",
 }
 
@@ -112,8 +113,15 @@ def test_a_section_this_build_does_not_have_is_left_out_of_the_navigation(case):
     later = (*sections.SECTIONS, sections.Section("plan", "Plan", "cases:case-plan-not-built"))
     with mock.patch.object(sections, "SECTIONS", later):
         items = sections.navigation(case, "summary")
-    assert [item["text"] for item in items] == ["Summary", "Contacts", "Tasks", "Team and interventions", "History"]
-    assert [item["current"] for item in items] == [True, False, False, False, False]
+    assert [item["text"] for item in items] == [
+        "Summary",
+        "Contacts",
+        "Tasks",
+        "Team and interventions",
+        "Questionnaires",
+        "History",
+    ]
+    assert [item["current"] for item in items] == [True, False, False, False, False, False]
 
 
 def test_the_panel_shows_the_last_contact_and_next_task_and_the_history_moves_to_its_section(client, case, manager):
