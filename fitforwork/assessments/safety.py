@@ -128,7 +128,9 @@ def on_flags(response: QuestionnaireResponse, actor: User | None) -> list[RedFla
 @transaction.atomic
 def red_flag_close(*, red_flag: RedFlag, actor: User, action_taken: str) -> RedFlag:
     """Close an open red flag, saying what was done; the flag and what was done stay in the case's history."""
-    locked = RedFlag.objects.select_for_update().select_related("case", "task").get(pk=red_flag.pk)
+    # Lock the flag's row only (its task is a nullable join, which PostgreSQL will not lock); task_complete
+    # locks the task.
+    locked = RedFlag.objects.select_for_update(of=("self",)).select_related("case", "task").get(pk=red_flag.pk)
     ensure_can_work_case(actor, locked.case)
     if locked.closed_at is not None:
         raise RedFlagError("This red flag is already closed.")
