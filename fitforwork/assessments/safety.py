@@ -30,6 +30,14 @@ class RedFlagError(Exception):
     """A red flag cannot be changed as asked; the message says why."""
 
 
+def _instrument_name(response: QuestionnaireResponse) -> str:
+    try:
+        found = registry.definition_get(response.instrument_code, response.instrument_version)
+    except registry.UnknownInstrument:
+        return response.instrument_code
+    return (found.short_title or found.title)[:60]
+
+
 def _red_flags(response: QuestionnaireResponse) -> list[tuple[str, str]]:
     """The response's red flags (not amber ones) as (code, label), the label from the instrument's definition."""
     try:
@@ -101,7 +109,7 @@ def on_flags(response: QuestionnaireResponse, actor: User | None) -> list[RedFla
             case=case,
             actor=staff,
             kind=Task.Kind.RED_FLAG,
-            title=f"Red flag: {label[:150]}. Contact the person today",
+            title=f"Red flag in {_instrument_name(response)}: contact the person today and follow the safety protocol",
             due_on=timezone.localdate(),
             assigned_to=owner,
         )
