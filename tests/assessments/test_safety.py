@@ -119,3 +119,20 @@ def test_the_database_refuses_a_closed_flag_without_what_was_done(workwell_site,
     flag = RedFlag.objects.get(response=_record(case, phq9(item9=1), manager))
     with pytest.raises(IntegrityError), transaction.atomic():
         RedFlag.objects.filter(pk=flag.pk).update(closed_at=timezone.now(), closed_by=manager)
+
+
+def test_the_team_lead_of_the_cases_own_team_is_told_not_another_teams(workwell_site, manager, lead):
+    from fitforwork.cases.models import Case
+    from fitforwork.organisations.models import Team
+
+    team = Team.objects.create(site=workwell_site, name="North")
+    own_lead = team_lead_at(workwell_site, email="north.lead@example.org")
+    own_lead.teams.add(team)
+    case = open_case(workwell_site, manager)
+    Case.objects.filter(pk=case.pk).update(team=team)
+    case.refresh_from_db()
+    flag = RedFlag.objects.get(response=_record(case, phq9(item9=1), own_lead))
+    assert flag.task.assigned_to == own_lead
+    recipients = set(Message.objects.filter(template_name=safety.RED_FLAG_TEMPLATE).values_list("recipient", flat=True))
+    assert recipients == {"north.lead@example.org"}
+    assert lead.email not in recipients
