@@ -56,6 +56,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Fit for Work")
+# The service's own address, such as https://fitforwork.example.nhs.uk, for links in staff emails.
+SERVICE_URL = os.environ.get("SERVICE_URL", "")
 SITE_NAME = os.environ.get("SITE_NAME", "Fit for Work demonstration service")
 # How the public reach the service: the contact page, the privacy notice, the self-referral's confirmation and emails.
 SERVICE_CONTACT = {

@@ -102,6 +102,16 @@ class SiteForm(ServiceForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    safety_protocol = forms.CharField(
+        label="Safety protocol",
+        help_text=(
+            "What staff should do when a client's answers raise a red flag, such as thoughts of self-harm. "
+            "It is shown on the case. Leave it blank to use the standard text."
+        ),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -40,6 +40,7 @@ def site_edit(request: AuthenticatedHttpRequest, site_id: uuid.UUID | None = Non
             "nation": site.nation,
             "service_model": site.service_model_id,
             "postcode_districts": " ".join(site.postcode_districts),
+            "safety_protocol": site.safety_protocol,
         }
     form = SiteForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -492,6 +492,16 @@ def task_complete(*, task: Task, actor: User) -> Task:
     return done
 
 
+def task_raise(
+    *, case: Case, actor: User | None, kind: str, title: str, due_on: date, assigned_to: User | None
+) -> Task:
+    """An automatic task raised by another part of the service (a red flag in a client's answers), inside the
+    caller's transaction: no permission check, since a client answering online raises it too."""
+    return _task_create(
+        case=case, actor=actor, kind=kind, title=title, due_on=due_on, automatic=True, assigned_to=assigned_to
+    )
+
+
 # Working days the case manager has to talk to the person after their referrer withdraws the referral.
 WITHDRAWN_TASK_WORKING_DAYS = 2
 

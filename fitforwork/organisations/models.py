@@ -122,6 +122,15 @@ class ImmutableVersionError(Exception):
     """Raised on any attempt to change a saved service model version."""
 
 
+# Shown on a case with an open red flag when its site has written no protocol of its own.
+DEFAULT_SAFETY_PROTOCOL = (
+    "Call the person back today. Ask directly whether they are thinking of ending their life and whether they "
+    "have a plan. If they are in immediate danger, call 999. Otherwise agree with them who they will contact "
+    "today (their GP, NHS 111 option 2 for mental health, or Samaritans on 116 123), tell your team lead, and "
+    "record what was done when you close the red flag."
+)
+
+
 class Site(BaseModel):
     """A place the service runs: one nation, an area, and the service model it follows."""
 
@@ -144,12 +153,20 @@ class Site(BaseModel):
     contact_interval_weeks = models.PositiveSmallIntegerField(
         default=6, help_text="A case with no contact for longer than this many weeks is shown as not contacted"
     )
+    safety_protocol = models.TextField(
+        blank=True, help_text="What staff do when a red flag is raised; shown on the case. Blank: the standard text"
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def safety_protocol_text(self) -> str:
+        """This site's safety protocol, or the standard one when the site has not written its own."""
+        return self.safety_protocol.strip() or DEFAULT_SAFETY_PROTOCOL
 
 
 class Team(BaseModel):

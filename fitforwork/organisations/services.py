@@ -18,7 +18,7 @@ from fitforwork.organisations.models import Organisation, ServiceModel, ServiceM
 from fitforwork.organisations.presets import PRESETS
 
 ORGANISATION_FIELDS = ("kind", "name", "ods_code", "size_band", "postcode", "nation", "is_active")
-SITE_FIELDS = ("provider", "name", "nation", "service_model", "postcode_districts")
+SITE_FIELDS = ("provider", "name", "nation", "service_model", "postcode_districts", "safety_protocol")
 TEAM_FIELDS = ("site", "name")
 
 

@@ -3,7 +3,7 @@ import pytest
 from fitforwork.accounts.models import Role
 from tests.accounts.factories import UserFactory
 from tests.cases.conftest import open_case
-from tests.referrals.conftest import workwell_site  # noqa: F401  # shared fixture
+from tests.referrals.conftest import referral_input, workwell_site  # noqa: F401  # shared fixtures
 
 
 @pytest.fixture

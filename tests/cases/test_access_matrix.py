@@ -89,6 +89,9 @@ KINDS = {
     "task-complete": "write",
     "contact-add": "write",
     "onward-referral-update": "write",
+    "questionnaires": "read",
+    "questionnaire-record": "write",
+    "red-flag-close": "write",
     "break-glass": "door",
     "break-glass-reviews": "review",
     "break-glass-review": "review item",
@@ -256,8 +259,22 @@ def world(workwell_site):
         "pk": use.pk,
         "delegation_id": delegation.pk,
         "referral_id": _onward_referral(case, manager),
+        "code": "phq9",
+        "flag_id": _red_flag(case, manager),
     }
     return people, args
+
+
+def _red_flag(case, actor):
+    """An open red flag on the case, if this build has them: PHQ-9 with question 9 above 0."""
+    try:
+        from fitforwork.assessments.models import RedFlag
+        from fitforwork.assessments.services import response_record
+    except ImportError:
+        return None
+    answers = {f"q{n}": 1 for n in range(1, 10)}
+    response_record(case=case, instrument_code="phq9", answers=answers, mode="phone", actor=actor)
+    return RedFlag.objects.get(case=case).pk
 
 
 def _onward_referral(case, actor):

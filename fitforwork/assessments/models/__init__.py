@@ -1,6 +1,7 @@
 """The assessment's records. Each module holds one part; this package lists them for Django."""
 
 from fitforwork.assessments.models.assessment import Assessment, AssessmentRevision, PathwayDecision
+from fitforwork.assessments.models.red_flags import RedFlag
 from fitforwork.assessments.models.responses import InstrumentDefinition, Mode, QuestionnaireResponse
 
 __all__ = [
@@ -10,4 +11,5 @@ __all__ = [
     "Mode",
     "PathwayDecision",
     "QuestionnaireResponse",
+    "RedFlag",
 ]

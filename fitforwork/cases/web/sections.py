@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest
+from fitforwork.assessments import presenters as assessment_presenters
 from fitforwork.cases import access, contacts, presenters, services
 from fitforwork.cases.models import Case
 from fitforwork.cases.rules import can_work_case
@@ -38,6 +39,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("contacts", "Contacts", "cases:case-contacts"),
     Section("tasks", "Tasks", "cases:case-tasks"),
     Section("assessment", "Assessment", "cases:case-assessment"),
+    Section("questionnaires", "Questionnaires", "cases:questionnaires"),
     Section("team", "Team and interventions", "cases:case-team"),
     Section("history", "History", "cases:case-history"),
 )
@@ -75,9 +77,12 @@ def render_section(
         "navigation": navigation(case, section),
         "panel_rows": presenters.panel_rows(
             case, last_contact=contacts.last_contact(case), next_task=access.case_next_task(case)
-        ),
+        )
+        + assessment_presenters.panel_rows(case),
         "case_status_tag": presenters.status_tag(case),
-        "alerts": presenters.alerts(case, attempts=attempts, can_work=can_work),
+        # An open red flag comes first: the site's safety protocol and the urgent task.
+        "alerts": assessment_presenters.red_flag_alerts(case)
+        + presenters.alerts(case, attempts=attempts, can_work=can_work),
         "can_work": can_work,
         "error": "",
         **context,

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("fitforwork.cases.web.worklist_urls")),
     path("", include("fitforwork.interventions.web.mdt_urls")),
     path("", include("fitforwork.assessments.web.urls")),
+    path("", include("fitforwork.assessments.web.questionnaire_urls")),
     path("search/", search.search, name="search"),
 ]
