@@ -63,6 +63,9 @@ SERVICE_CONTACT = {
     "email": os.environ.get("SERVICE_CONTACT_EMAIL", "fitforwork@example.nhs.uk"),
     "hours": os.environ.get("SERVICE_CONTACT_HOURS", "Monday to Friday, 9am to 5pm, except bank holidays"),
 }
+# Band cut-offs a service may set locally (docs/instruments.md): ÖMPSQ-10's higher-risk band starts at 50 by
+# default (Linton 2011); one paper uses over 50, so FFW_OMPSQ10_CUTOFF=51 moves it.
+ASSESSMENT_CUTOFFS = {"ompsq10_higher": int(os.environ.get("FFW_OMPSQ10_CUTOFF", "50"))}
 # Where someone who lives outside every site's area can look for a service near them.
 FIND_A_SERVICE_URL = os.environ.get("FIND_A_SERVICE_URL", "https://www.nhs.uk/service-search/")
 
