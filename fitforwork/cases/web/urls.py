@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("fitforwork.cases.web.record_urls")),
     path("", include("fitforwork.cases.web.worklist_urls")),
     path("", include("fitforwork.interventions.web.mdt_urls")),
+    path("", include("fitforwork.assessments.web.link_urls")),
     path("search/", search.search, name="search"),
 ]
