@@ -94,10 +94,11 @@ class QuestionPageForm(ServiceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
+            label = f"{item.text} (optional)" if item.optional else item.text
             message = "Select an answer" if choices(item) else "Enter a number"
             if item.number is not None:
                 self.fields[item.id] = forms.DecimalField(
-                    label=item.text,
+                    label=label,
                     required=not item.optional,
                     min_value=item.number.min,
                     max_value=item.number.max,
@@ -106,7 +107,7 @@ class QuestionPageForm(ServiceFormMixin, forms.Form):
                 )
             else:
                 self.fields[item.id] = forms.ChoiceField(
-                    label=item.text,
+                    label=label,
                     required=not item.optional,
                     choices=choices(item),
                     widget=forms.RadioSelect,
