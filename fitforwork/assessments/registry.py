@@ -8,12 +8,15 @@ import json
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 
 from fitforwork.assessments.definitions import InstrumentDefinition, definition_parse
 from fitforwork.assessments.models import InstrumentDefinition as LoadedDefinition
 
+DATA_FILES = sorted((Path(__file__).resolve().parent / "data").glob("*.json"))
 SHIPPED = ("ompsq10", "phq9", "gad7", "wsas", "who5", "was", "wpai_gh")
 
 
@@ -42,7 +45,13 @@ def _loaded(code: str | None = None, *, enabled_only: bool = True) -> list[Instr
         rows = rows.filter(code=code)
     if enabled_only:
         rows = rows.filter(enabled=True)
-    return [definition_parse(row.definition) for row in rows]
+    try:
+        return [definition_parse(row.definition) for row in rows]
+    except DatabaseError:
+        # No database yet (a fresh checkout running `fitforwork score`): only the shipped instruments exist.
+        if connection.in_atomic_block:
+            raise
+        return []
 
 
 def definition_get(code: str, version: str | None = None) -> InstrumentDefinition:

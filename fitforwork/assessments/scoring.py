@@ -18,7 +18,7 @@ from typing import Any, Literal
 from fitforwork.assessments.definitions import Band, InstrumentDefinition, Item
 
 ENGINE_VERSION = "1.0.0"
-NOT_APPLICABLE = "na"
+NOT_APPLICABLE: Literal["na"] = "na"
 HUNDRED = Decimal(100)
 TENTH = Decimal("0.1")
 HUNDREDTH = Decimal("0.01")
@@ -266,7 +266,7 @@ def _wpai(
             absent = missed / (missed + worked)
             percentages["absenteeism"] = absent * HUNDRED
             if worked > 0:
-                effect = get("work_effect") / 10  # type: ignore[operator]
+                effect = (get("work_effect") or Decimal(0)) / 10
                 percentages["presenteeism"] = effect * HUNDRED
                 percentages["overall_work_impairment"] = (absent + (1 - absent) * effect) * HUNDRED
             else:
@@ -295,9 +295,10 @@ def score(
         if total is not None and scoring.percentage_multiplier is not None:
             percentages[scoring.percentage_name] = total * scoring.percentage_multiplier
     elif scoring.kind == "single":
-        value = cleaned.get(scoring.score_item or "")
+        item_id = scoring.score_item or ""
+        value = cleaned.get(item_id)
         if isinstance(value, Decimal):
-            total, used = item_score(definition.item(scoring.score_item), value), [scoring.score_item]
+            total, used = item_score(definition.item(item_id), value), [item_id]
         else:
             reason = "the question is not answered"
     elif scoring.kind == "wpai":
@@ -380,3 +381,12 @@ def change_between(definition: InstrumentDefinition, before: Decimal | None, aft
 
 def score_range(definition: InstrumentDefinition) -> tuple[Decimal, Decimal]:
     return definition.scoring.min, definition.scoring.max
+
+
+def change(definition: InstrumentDefinition, earlier: Result, later: Result) -> Change:
+    """Change between two results of one instrument, on its change measure, with its threshold if published."""
+    return change_between(
+        definition,
+        measure_value(definition, earlier.score, earlier.percentages),
+        measure_value(definition, later.score, later.percentages),
+    )

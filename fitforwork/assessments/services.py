@@ -17,14 +17,24 @@ from django.utils import timezone
 
 from fitforwork.accounts.models import User
 from fitforwork.assessments import registry, safety
-from fitforwork.assessments.definitions import InstrumentDefinition
+from fitforwork.assessments.definitions import DefinitionError, InstrumentDefinition, definition_parse
+from fitforwork.assessments.models import InstrumentDefinition as LoadedDefinition
 from fitforwork.assessments.models import Mode, QuestionnaireResponse
 from fitforwork.assessments.scoring import ENGINE_VERSION, AnswerError, Result, answers_clean, score
 from fitforwork.cases.models import Case
 from fitforwork.cases.rules import ensure_can_work_case
 from fitforwork.core.audit.services import audit_record
 
-__all__ = ["AnswerError", "AssessmentError", "response_complete", "response_record", "response_save_partial"]
+__all__ = [
+    "AnswerError",
+    "AssessmentError",
+    "definition_load",
+    "response_answer",
+    "response_complete",
+    "response_record",
+    "response_save_partial",
+    "response_start",
+]
 
 
 class AssessmentError(ValueError):
@@ -82,7 +92,7 @@ def _finish(response: QuestionnaireResponse, definition: InstrumentDefinition, a
         },
     )
     if response.flags:
-        safety.on_flags(response, actor)
+        safety.on_flags(response=response, actor=actor)
 
 
 @transaction.atomic
@@ -196,3 +206,52 @@ def response_complete(
         raise AssessmentError("This questionnaire has already been completed")
     _finish(locked, registry.definition_get(locked.instrument_code, locked.instrument_version), actor)
     return locked
+
+
+def response_start(
+    *, case: Case, instrument_code: str, mode: str = Mode.CLIENT_ONLINE, actor: User | None = None
+) -> QuestionnaireResponse:
+    """Open an in-progress response with no answers yet (the client online, or staff going item by item)."""
+    return response_save_partial(case=case, instrument_code=instrument_code, answers={}, actor=actor, mode=mode)
+
+
+def response_answer(
+    *, response: QuestionnaireResponse, item_id: str, value: Any, actor: User | None = None
+) -> QuestionnaireResponse:
+    """Keep one answer as it is given (None or "" clears it); AnswerError names the item if it does not fit."""
+    return response_save_partial(
+        case=response.case,
+        instrument_code=response.instrument_code,
+        answers={item_id: value},
+        actor=actor,
+        mode=response.mode,
+        response=response,
+    )
+
+
+@transaction.atomic
+def definition_load(*, data: Any, actor: User | None = None, licence_note: str = "") -> LoadedDefinition:
+    """Load (or replace) an administrator's definition, such as a licensed instrument's, from its parsed JSON.
+    DefinitionError lists every problem; a shipped instrument's code and version cannot be replaced."""
+    definition = definition_parse(data)
+    if definition.key in registry.shipped_definitions():
+        raise DefinitionError([f"code: {definition.code} {definition.version} is shipped with the project"])
+    row, created = LoadedDefinition.objects.update_or_create(
+        code=definition.code,
+        version=definition.version,
+        defaults={
+            "title": definition.title,
+            "definition": definition.model_dump(mode="json"),
+            "licence_note": licence_note or definition.licence,
+            "loaded_by": actor,
+            "loaded_at": timezone.now(),
+            "enabled": True,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="assessments.definition.loaded",
+        obj=row,
+        data={"code": definition.code, "version": definition.version, "replaced": not created},
+    )
+    return row

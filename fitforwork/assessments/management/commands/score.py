@@ -39,6 +39,9 @@ class Command(BaseCommand):
                 f"{error}. Known: {', '.join(d.code for d in registry.definitions_available())}", returncode=2
             ) from None
         given: list[str] = options["answers"]
+        trailing_optional = all(item.optional for item in definition.items[len(given) :])
+        if len(given) < len(definition.items) and trailing_optional:
+            given = given + ["-"] * (len(definition.items) - len(given))  # optional last questions may be left off
         if len(given) != len(definition.items):
             ids = " ".join(item.id for item in definition.items)
             raise CommandError(
