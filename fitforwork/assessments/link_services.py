@@ -24,6 +24,7 @@ from fitforwork.assessments import services as response_services
 from fitforwork.assessments.models import QuestionnaireLink, QuestionnaireResponse
 from fitforwork.assessments.models.links import token_hash, token_new
 from fitforwork.cases.models import Case
+from fitforwork.cases.rules import ensure_can_work_case
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.outbox.services import message_enqueue
 
@@ -55,8 +56,10 @@ def link_send(
     """Make a link for the questionnaires, in order, and queue the message carrying it to the client.
 
     `link_for(token)` gives the full address of the client's start page. Raises ValidationError when the
-    person has no email address (or mobile number) on record, or a code is not a questionnaire we have.
+    person has no email address (or mobile number) on record, or a code is not a questionnaire we have;
+    PermissionDenied when the actor is not one of those who work the case.
     """
+    ensure_can_work_case(actor, case)
     channel = QuestionnaireLink.Channel(channel)
     if not instrument_codes:
         raise ValidationError("Select at least one questionnaire", code="no_instruments")

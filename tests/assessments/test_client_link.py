@@ -238,3 +238,15 @@ def test_someone_with_no_part_in_the_case_cannot_send_a_link(case):
     )
     assert page.status_code in (302, 403, 404)
     assert not QuestionnaireLink.objects.exists()
+
+
+def test_a_care_team_member_who_only_reads_the_case_cannot_send_a_link(case, manager, workwell_site):  # noqa: F811
+    from fitforwork.cases import mdt
+
+    physio = UserFactory(role=Role.PRACTITIONER, site=workwell_site, with_device=True)
+    mdt.care_team_add(case=case, user=physio, discipline="physiotherapist", actor=manager)
+    client = sign_in_with_two_factor(Client(), physio)
+    url = reverse("cases:questionnaire-link-send", args=[case.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"instruments": ["phq9"], "channel": "email"}).status_code == 403
+    assert not QuestionnaireLink.objects.exists()

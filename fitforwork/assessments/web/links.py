@@ -22,6 +22,7 @@ from fitforwork.assessments import link_services, registry
 from fitforwork.assessments.models import QuestionnaireLink
 from fitforwork.cases import access
 from fitforwork.cases.models import Case
+from fitforwork.cases.rules import ensure_can_work_case
 from fitforwork.core.forms import ServiceFormMixin
 
 
@@ -67,6 +68,7 @@ def send(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
             return redirect(reverse("cases:case", args=[case_id]))
         except NoReverseMatch:
             raise Http404("No such case") from None
+    ensure_can_work_case(request.user, case)  # care team members and break-glass readers only read a case
     form = SendLinkForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         # The codes in the order the form lists them, so the client meets them in a set order.
