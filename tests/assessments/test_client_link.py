@@ -107,6 +107,8 @@ def test_a_used_link_is_refused(case, manager):
     link.refresh_from_db()
     assert link.used_at is not None
     assert link.responses.get().status == QuestionnaireResponse.Status.COMPLETED
+    # A second click on Send in the same browser goes to the confirmation, not an error.
+    assert client.post(reverse("questionnaire:check", args=[token, "phq9"])).url == reverse("questionnaire:done")
     again = Client().get(reverse("questionnaire:start", args=[token]))
     assert again.status_code == 404
     assert "This link no longer works" in again.content.decode()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fitforwork.assessments import link_services, registry
 from fitforwork.assessments.definitions import InstrumentDefinition
 from fitforwork.assessments.models import QuestionnaireLink, QuestionnaireResponse
+from fitforwork.assessments.models.links import token_hash
 from fitforwork.assessments.services import AssessmentError
 from fitforwork.assessments.web.client_forms import (
     QuestionPageForm,
@@ -30,11 +31,15 @@ from fitforwork.assessments.web.client_forms import (
 )
 
 NEXT = "questionnaire_next"  # where the urgent-help page continues to, kept in the session
+SENT = "questionnaire_sent"  # the hash of the link this browser has just used up, for a second click on Send
 SECONDS_PER_QUESTION = 20
 
 
-def unavailable(request: HttpRequest) -> HttpResponse:
-    """The one page for an unknown, expired or used link: what to do, and nothing about anyone."""
+def unavailable(request: HttpRequest, token: str = "") -> HttpResponse:
+    """The one page for an unknown, expired or used link: what to do, and nothing about anyone. The browser
+    that has just sent the last answers (a second click on Send, say) goes to the confirmation instead."""
+    if token and request.method == "POST" and request.session.get(SENT) == token_hash(token):
+        return redirect("questionnaire:done")
     return render(request, "assessments/client/unavailable.jinja", {}, status=404)
 
 
@@ -92,7 +97,7 @@ def _minutes(definitions: list[InstrumentDefinition]) -> int:
 def start(request: HttpRequest, token: str) -> HttpResponse:
     opened = _open(request, token)
     if opened is None:
-        return unavailable(request)
+        return unavailable(request, token)
     link, responses = opened
     if any(response.answers for response in responses.values()):
         return redirect(_resume_url(token, link, responses))
@@ -117,7 +122,7 @@ def _position(link: QuestionnaireLink, code: str) -> dict[str, Any]:
 def question(request: HttpRequest, token: str, code: str, number: int) -> HttpResponse:
     opened = _open(request, token)
     if opened is None or code not in opened[0].instrument_codes:
-        return unavailable(request)
+        return unavailable(request, token)
     link, responses = opened
     response = responses.get(code)
     if response is not None and response.status == QuestionnaireResponse.Status.COMPLETED:
@@ -135,7 +140,7 @@ def question(request: HttpRequest, token: str, code: str, number: int) -> HttpRe
             try:
                 saved = link_services.link_answer(link=link, instrument_code=code, answers=form.answers())
             except AssessmentError:
-                return unavailable(request)
+                return unavailable(request, token)
             following = first_unanswered_page(definition, saved.answers)
             if change or following is None:
                 return redirect(_check_url(token, code))
@@ -169,7 +174,7 @@ def question(request: HttpRequest, token: str, code: str, number: int) -> HttpRe
 def check(request: HttpRequest, token: str, code: str) -> HttpResponse:
     opened = _open(request, token)
     if opened is None or code not in opened[0].instrument_codes:
-        return unavailable(request)
+        return unavailable(request, token)
     link, responses = opened
     response = responses.get(code)
     if response is None or response.status == QuestionnaireResponse.Status.COMPLETED:
@@ -182,8 +187,10 @@ def check(request: HttpRequest, token: str, code: str) -> HttpResponse:
         try:
             completed = link_services.link_submit(link=link, instrument_code=code, request=request)
         except AssessmentError:
-            return unavailable(request)
+            return unavailable(request, token)
         responses[code] = completed
+        if link.used_at is not None:
+            request.session[SENT] = token_hash(token)
         following = _resume_url(token, link, responses) if link.used_at is None else reverse("questionnaire:done")
         if link_services.raised_red_flag(completed):
             request.session[NEXT] = following
