@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from fitforwork.accounts.models import Role
+from fitforwork.accounts.models import Role, User
 from fitforwork.assessments import link_services
 from fitforwork.assessments.models import QuestionnaireLink, QuestionnaireResponse
 from fitforwork.core.outbox.models import Message
@@ -129,3 +129,29 @@ def test_a_phq9_self_harm_answer_shows_where_to_get_urgent_help(browsing, case):
     assert QuestionnaireLink.objects.get().responses.get().flags
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your answers have been sent")
+
+
+def test_a_case_manager_sends_a_link_and_is_told_when_a_contact_detail_is_missing(browsing, demo_service):
+    from tests.e2e.test_mdt import DEMO, open_case_for, sign_in_first_time
+
+    sign_in_first_time(browsing, Role.CASE_MANAGER)
+    manager = User.objects.get(email=DEMO[Role.CASE_MANAGER].email)
+    case = open_case_for(manager, given_name="Priya", family_name="Shah")
+    case.person.phone = ""
+    case.person.save()
+    page = browsing.page
+    browsing.goto(reverse("cases:questionnaire-link-send", args=[case.pk]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send questionnaires to answer online")
+    page.get_by_label("Patient Health Questionnaire (PHQ-9)").check()
+    page.get_by_label("Text message (no mobile number on record)").check()
+    page.get_by_role("button", name="Send link").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is no mobile number on record")
+    browsing.check_accessibility()
+    browsing.screenshot("questionnaire-send-error")
+    page.get_by_label("Email to").check()
+    page.get_by_role("button", name="Send link").click()
+    expect(page.get_by_text("Questionnaire link sent")).to_be_visible()
+    browsing.check_accessibility()
+    link = QuestionnaireLink.objects.get(case=case)
+    assert link.instrument_codes == ["phq9"]
+    assert Message.objects.get(reference=f"questionnaire-link:{link.pk}").recipient == case.person.email
