@@ -219,6 +219,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = [CLIENT_IP_META, "REMOTE_ADDR"]
 # largest body (bytes) a public form page takes; Django refuses any request body past DATA_UPLOAD_MAX_MEMORY_SIZE.
 SELF_REFERRAL_LIMIT_PER_HOUR = int(os.environ.get("SELF_REFERRAL_LIMIT_PER_HOUR", "10"))
 PUBLIC_FORM_MAX_BYTES = int(os.environ.get("PUBLIC_FORM_MAX_BYTES", "65536"))
+# How many days a questionnaire link sent to a client works (docs/adr/0024-questionnaire-links.md).
+FFW_QUESTIONNAIRE_LINK_DAYS = int(os.environ.get("FFW_QUESTIONNAIRE_LINK_DAYS", "14"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
 
 # Two-factor authentication is required for every staff role. Only a demonstration may switch it

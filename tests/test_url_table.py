@@ -62,6 +62,12 @@ DECLARED_PUBLIC = {
     "self_referral:check",
     "self_referral:confirmation",
     "self_referral:refused",
+    # A client answers questionnaires from the single-use link sent to them (ADR 0024).
+    "questionnaire:start",
+    "questionnaire:question",
+    "questionnaire:check",
+    "questionnaire:urgent-help",
+    "questionnaire:done",
     "fhir:metadata",
     *FHIR_TOKEN_AUTHENTICATED,
 }
@@ -129,11 +135,28 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_from_every_private_url(client, 
     sorted(
         DECLARED_PUBLIC
         - {"accounts:sign-out", "invitations:set-password", "accounts:reset-password"}
+        - {"questionnaire:start", "questionnaire:question", "questionnaire:check"}
         - FHIR_TOKEN_AUTHENTICATED
     ),
 )
 def test_public_pages_open_without_signing_in(client, name):
     assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("questionnaire:start", ["made-up"]),
+        ("questionnaire:question", ["made-up", "phq9", 1]),
+        ("questionnaire:check", ["made-up", "phq9"]),
+    ],
+)
+def test_the_questionnaire_pages_open_without_signing_in(client, name, args):
+    # tests/assessments/test_client_link.py follows a real link; a made-up one says it no longer works.
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 404
+    assert "This link no longer works" in response.content.decode()
 
 
 @pytest.mark.django_db

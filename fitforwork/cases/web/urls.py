@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("fitforwork.interventions.web.mdt_urls")),
     path("", include("fitforwork.assessments.web.urls")),
     path("", include("fitforwork.assessments.web.questionnaire_urls")),
+    path("", include("fitforwork.assessments.web.link_urls")),
     path("search/", search.search, name="search"),
 ]
