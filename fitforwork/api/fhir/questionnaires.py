@@ -152,14 +152,15 @@ def _definition_of(response: QuestionnaireResponse) -> InstrumentDefinition | No
 
 
 def _answer(definition: InstrumentDefinition | None, code: str, item_id: str, value: Any) -> dict[str, Any]:
+    """An answer as given: a number item's as valueDecimal, any other as valueCoding with the option's words."""
     item = next((i for i in definition.items if i.id == item_id), None) if definition else None
     if item is not None and item.number is not None and value != NOT_APPLICABLE:
         return {"valueDecimal": float(Decimal(str(value)))}
     coding: dict[str, Any] = {"system": answer_system(code, item_id), "code": str(value)}
-    if item is not None:
+    if definition is not None and item is not None:
         labels = {
             option["valueCoding"]["code"]: option["valueCoding"]["display"] for option in _options(definition, item)
-        }  # type: ignore[arg-type]
+        }
         if str(value) in labels:
             coding["display"] = labels[str(value)]
     return {"valueCoding": coding}
