@@ -185,3 +185,22 @@ def test_a_fhir_client_reads_the_scores(live_server, practice_client, referred):
     assert [o["valueInteger"] for o in scores] == [8]
     response = fhir.reference("QuestionnaireResponse", scores[0]["derivedFrom"][0]["reference"].split("/")[1])
     assert response.to_resource()["questionnaire"].endswith("phq9|1.0")
+
+
+def test_every_instrument_scored_reads_as_a_valid_observation(client, practice_client, referred, manager):
+    """WPAI's decimal hours and percentages, and WSAS scored, each go out as a valid FHIR resource."""
+    _, token = practice_client
+    case, _, _ = referred
+    wpai = response_record(
+        case=case,
+        instrument_code="wpai_gh",
+        answers={"q1": 1, "q2": 4, "q3": 0, "q4": 36, "q5": 3, "q6": 5},
+        mode="phone",
+        actor=manager,
+    )
+    read = FhirResponse.model_validate(get(client, token, f"QuestionnaireResponse/{wpai.pk}").json())
+    assert {item.linkId: item.answer[0].valueDecimal for item in read.item}["q2"] == 4
+    observation = Observation.model_validate(get(client, token, f"Observation/{wpai.pk}").json())
+    assert {c.code.text for c in observation.component} == set(wpai.percentages)
+    for code in ("ompsq10", "gad7", "who5", "was"):
+        assert get(client, token, f"Questionnaire/{code}-1.0").status_code == 200, code
