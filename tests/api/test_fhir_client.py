@@ -234,7 +234,7 @@ def test_unknown_paths_methods_ids_and_content_types_answer_operation_outcomes(r
     settings.DEBUG = False
     request = created(fhir)
     for method, path, status in (
-        ("GET", "/Observation", 404),
+        ("GET", "/Condition", 404),
         ("GET", "/ServiceRequest/x/y/z", 404),
         ("GET", "/ServiceRequest/00000000-0000-0000-0000-000000000000", 404),
         ("DELETE", f"/ServiceRequest/{request.id}", 405),

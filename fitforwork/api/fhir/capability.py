@@ -36,6 +36,33 @@ RESOURCES: dict[str, dict[str, Any]] = {
         },
     },
     "Patient": {"interactions": ["read"], "search": {}},
+    # Issue 14 (ADR 0025): the instruments, the answers and the scores.
+    "Questionnaire": {
+        "interactions": ["read", "search-type"],
+        "search": {
+            "_id": ("token", "The questionnaire's id: the instrument's code and version, like phq9-1.0"),
+            "url": ("uri", "The instrument's canonical URL (any |version is ignored: search version for that)"),
+            "version": ("token", "The definition's version"),
+        },
+    },
+    "QuestionnaireResponse": {
+        "interactions": ["read", "search-type"],
+        "search": {
+            "_id": ("token", "The response's id"),
+            "patient": ("reference", "Patient/{id}"),
+            "subject": ("reference", "Patient/{id}"),
+            "questionnaire": ("reference", "The Questionnaire's canonical URL, with |version or without"),
+        },
+    },
+    "Observation": {
+        "interactions": ["read", "search-type"],
+        "search": {
+            "_id": ("token", "The observation's id (the same as its QuestionnaireResponse's)"),
+            "patient": ("reference", "Patient/{id}"),
+            "subject": ("reference", "Patient/{id}"),
+            "code": ("token", "The score's LOINC code (http://loinc.org|44261-6) or instrument code"),
+        },
+    },
 }
 SYSTEM_INTERACTIONS = ["transaction"]
 
@@ -78,7 +105,9 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                 "security": {
                     "description": (
                         "Send the token issued by `fitforwork apiclient create` as 'Authorization: Bearer <token>'. "
-                        "A client sees only the referrals its organisation made. metadata is public."
+                        "A client sees only the referrals its organisation made, and the questionnaire responses and "
+                        "scores on the cases those referrals opened; Questionnaires are open to any client. "
+                        "metadata is public."
                     )
                 },
                 "resource": [

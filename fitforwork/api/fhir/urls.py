@@ -3,7 +3,7 @@ else under /fhir/R4/ answers a 404 OperationOutcome (`unknown`), never the site'
 
 from django.urls import path, re_path
 
-from fitforwork.api.fhir import asynchronous, views
+from fitforwork.api.fhir import asynchronous, questionnaire_views, views
 
 app_name = "fhir"
 
@@ -22,6 +22,20 @@ urlpatterns = [
     path("Task/<str:resource_id>", views.task_instance, name="task-instance"),
     path("Task/<str:resource_id>/_history/<str:version_id>", views.task_version, name="task-version"),
     path("Patient/<str:resource_id>", views.patient_instance, name="patient-instance"),
+    path("Questionnaire", questionnaire_views.questionnaire_type, name="questionnaire-type"),
+    path("Questionnaire/<str:resource_id>", questionnaire_views.questionnaire_instance, name="questionnaire-instance"),
+    path(
+        "QuestionnaireResponse",
+        questionnaire_views.questionnaire_response_type,
+        name="questionnaireresponse-type",
+    ),
+    path(
+        "QuestionnaireResponse/<str:resource_id>",
+        questionnaire_views.questionnaire_response_instance,
+        name="questionnaireresponse-instance",
+    ),
+    path("Observation", questionnaire_views.observation_type, name="observation-type"),
+    path("Observation/<str:resource_id>", questionnaire_views.observation_instance, name="observation-instance"),
     path("_async/<str:submission_id>", asynchronous.status, name="async-status"),
     re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),
 ]
