@@ -13,7 +13,8 @@ urlpatterns = [
     path("", include("fitforwork.cases.web.worklist_urls")),
     path("", include("fitforwork.interventions.web.mdt_urls")),
     path("", include("fitforwork.assessments.web.urls")),
-    path("", include("fitforwork.assessments.web.questionnaire_urls")),
+    # Before the questionnaire pages: their <code> would otherwise take "send".
     path("", include("fitforwork.assessments.web.link_urls")),
+    path("", include("fitforwork.assessments.web.questionnaire_urls")),
     path("search/", search.search, name="search"),
 ]
