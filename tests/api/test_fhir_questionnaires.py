@@ -204,3 +204,25 @@ def test_every_instrument_scored_reads_as_a_valid_observation(client, practice_c
     assert {c.code.text for c in observation.component} == set(wpai.percentages)
     for code in ("ompsq10", "gad7", "who5", "was"):
         assert get(client, token, f"Questionnaire/{code}-1.0").status_code == 200, code
+
+
+@pytest.mark.parametrize("change", ["employer", "no_consent"])
+def test_a_referrer_that_is_not_the_gp_practice_or_had_no_consent_reads_no_scores(
+    client, practice_client, referred, change
+):
+    """Health scores are the GP practice's to read back, and only with the person's consent: an employer that
+    referred them (or a referral without consent) reads none through the API until the consent ledger exists."""
+    _, token = practice_client
+    case, phq, _ = referred
+    assert get(client, token, f"Observation/{phq.pk}").status_code == 200
+    referral = case.referral
+    if change == "employer":
+        organisation = referral.referrer_organisation
+        organisation.kind = organisation.Kind.EMPLOYER
+        organisation.save(update_fields=["kind"])
+    else:
+        Referral.objects.filter(pk=referral.pk).update(consent_given=False)
+    for path in (f"QuestionnaireResponse/{phq.pk}", f"Observation/{phq.pk}"):
+        assert get(client, token, path).status_code == 404
+    for kind in ("QuestionnaireResponse", "Observation"):
+        assert get(client, token, kind, patient=f"Patient/{case.person_id}").json()["total"] == 0

@@ -19,6 +19,7 @@ from fitforwork.api.models import ApiClient
 from fitforwork.assessments import registry
 from fitforwork.assessments.definitions import Condition, InstrumentDefinition, Item
 from fitforwork.assessments.models import QuestionnaireResponse
+from fitforwork.organisations.models import Organisation
 
 LOINC = "http://loinc.org"
 QUESTIONNAIRE_BASE = f"{ext.LOCAL_BASE}/Questionnaire"
@@ -137,10 +138,15 @@ def questionnaire(definition: InstrumentDefinition) -> dict[str, Any]:
 
 
 def responses_visible(client: ApiClient) -> QuerySet[QuestionnaireResponse]:
-    """Completed responses on the cases this client's organisation referred (ADR 0025)."""
+    """Completed responses on the cases this client's organisation referred, when that organisation is the
+    person's GP practice and the referral was made with their consent (ADR 0025). An employer, a Jobcentre or
+    any other referrer never reads health scores through the API: sharing with them waits for the consent
+    ledger (issue 16)."""
     return QuestionnaireResponse.objects.select_related("case", "recorded_by").filter(
         status=QuestionnaireResponse.Status.COMPLETED,
         case__referral__referrer_organisation_id=client.organisation_id,
+        case__referral__referrer_organisation__kind=Organisation.Kind.GP_PRACTICE,
+        case__referral__consent_given=True,
     )
 
 
