@@ -10,7 +10,8 @@ Everything is drawn from `random.Random(seed)`, with dates relative to a fixed r
 seed always gives the same organisations, people, NHS numbers and relations. Each "case" is a client:
 a Person with a current Employment and a main Condition, and (see cases.py) a referral and, nearly always,
 the case it opened, with its history, tasks, contacts and allocation. A few referrals at each site are left
-waiting for triage (waiting.py).
+waiting for triage (waiting.py). Cases that reached assessment get their questionnaire history, assessment and
+pathway decision (assessments.py).
 """
 
 from __future__ import annotations
