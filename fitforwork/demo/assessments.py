@@ -227,8 +227,8 @@ class AssessmentHistories:
     def case_rows(self, out: dict[type[Model], list[Row]], flagged: list[tuple[str, str, str, str]],
                   case: tuple[Any, ...]) -> None:  # fmt: skip
         """Rows for one case from the chunk: (id, site, status, opened at, assessed on, manager, rules id,
-        condition, stage reached)."""
-        case_id, site_id, _, _, assessed_on, manager, rules_id, condition, reached = case
+        condition, stage reached, last day open)."""
+        case_id, site_id, _, _, assessed_on, manager, rules_id, condition, reached, last_day = case
         if assessed_on is None:
             return
         day = assessed_on.toordinal()
@@ -250,7 +250,7 @@ class AssessmentHistories:
         period = 7 * self.review_weeks.get(site_id, 4)
         for step in range(1 if reached == 3 else 1 + (self.random() < 0.6)):
             day += period + int(self.random() * 7)
-            if day > self.today:
+            if day > min(self.today, last_day):
                 return
             at = at_text(day, 100 + step)
             improved = self.random() < IMPROVE_SHARE

@@ -4,6 +4,7 @@ decisions that are what the case's rules propose for the stored scores."""
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.db.models.fields import NOT_PROVIDED
 
 from fitforwork.assessments.models import Assessment, PathwayDecision, QuestionnaireResponse
@@ -129,3 +130,10 @@ def test_the_pattern_pools_are_the_same_for_a_seed():
     two = assessments.pattern_pool(random.Random(3), definition, red_flag=False, as_text=True)
     assert one == two
     assert [p.score for p in one] == sorted(p.score for p in one)
+
+
+def test_no_questionnaire_is_after_its_case_was_discharged():
+    late = QuestionnaireResponse.objects.filter(
+        case__discharged_at__isnull=False, completed_at__date__gt=F("case__discharged_at__date")
+    )
+    assert not late.exists()
