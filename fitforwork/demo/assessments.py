@@ -40,6 +40,7 @@ RESPONSE_COLUMNS = (
     "answers", "score", "band", "band_label", "flags", "percentages", "profile", "not_scorable_reason",
     "items_imputed", "status", "mode", "recorded_by_id", "recorded_at", "completed_at",
 )  # fmt: skip
+_RECORDED_BY = RESPONSE_COLUMNS.index("recorded_by_id")
 ASSESSMENT_COLUMNS = (
     "id", "created_at", "modified_at", "created_by_id", "case_id", "version", "status", "main_condition",
     "snomed_code", "health_obstacles", "health_obstacles_text", "work_obstacles", "work_obstacles_text",
@@ -164,8 +165,9 @@ def pattern_pool(
     return sorted(pool, key=lambda pattern: worse * pattern.score)
 
 
-def red_flag_rows(flagged: list[tuple[str, str, str, str]]) -> Batch:
-    """RedFlag rows for the flagged PHQ-9s: (response id, case id, completed at, case manager id).
+def red_flag_rows(flagged: list[tuple[str, str, str, str | None]]) -> Batch:
+    """RedFlag rows for the flagged PHQ-9s: (response id, case id, completed at, who recorded it: None when the
+    client answered online).
 
     None yet: the RedFlag model (assessments/models/red_flags.py) is not on this branch. The lead wires it here:
     return [(RedFlag, columns, rows)] and add RedFlag to `MODELS`."""
@@ -224,7 +226,7 @@ class AssessmentHistories:
         ))  # fmt: skip
         return pattern
 
-    def case_rows(self, out: dict[type[Model], list[Row]], flagged: list[tuple[str, str, str, str]],
+    def case_rows(self, out: dict[type[Model], list[Row]], flagged: list[tuple[str, str, str, str | None]],
                   case: tuple[Any, ...]) -> None:  # fmt: skip
         """Rows for one case from the chunk: (id, site, status, opened at, assessed on, manager, rules id,
         condition, stage reached, last day open)."""
@@ -242,7 +244,7 @@ class AssessmentHistories:
             if code in PROPOSAL_INSTRUMENTS:
                 scores[code] = pattern.score
             if pattern.red_flag:
-                flagged.append((responses[-1][0], case_id, at, manager))
+                flagged.append((responses[-1][0], case_id, at, responses[-1][_RECORDED_BY]))
         self._assessment(out, case_id, condition, manager, at)
         self._decision(out, case_id, rules_id, scores, manager, at_text(day, 150))
         if reached < 3:
@@ -260,7 +262,7 @@ class AssessmentHistories:
             for code in FOLLOW_UP.get(condition, FOLLOW_UP["other"]):
                 pattern = self._response(responses, case_id, code, int(position * POOL_SIZE), at, manager)
                 if pattern.red_flag:
-                    flagged.append((responses[-1][0], case_id, at, manager))
+                    flagged.append((responses[-1][0], case_id, at, responses[-1][_RECORDED_BY]))
 
     def _assessment(self, out: dict[type[Model], list[Row]], case_id: str, condition: str, manager: str,
                     at: str) -> None:  # fmt: skip
@@ -293,7 +295,7 @@ def assessment_hook(*, rng: random.Random, today: Any, review_weeks: dict[str, i
 
     def hook(chunk: Any) -> Batch:
         out: dict[type[Model], list[Row]] = {model: [] for model in MODELS}
-        flagged: list[tuple[str, str, str, str]] = []
+        flagged: list[tuple[str, str, str, str | None]] = []
         for case in chunk.cases:
             histories.case_rows(out, flagged, case)
         return [
