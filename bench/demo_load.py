@@ -40,6 +40,9 @@ TABLES = {
     "cases_contact": "contacts",
     "interventions_onwardreferral": "onward_referrals",
     "interventions_onwardreferralstatuschange": "onward_status_changes",
+    "assessments_questionnaireresponse": "questionnaire_responses",
+    "assessments_assessment": "assessments",
+    "assessments_pathwaydecision": "pathway_decisions",
     "organisations_organisation": "organisations",
     "accounts_user": "users",
 }

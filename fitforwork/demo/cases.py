@@ -51,7 +51,7 @@ REFERRAL_COLUMNS = (
 CASE_COLUMNS = (
     "id", "created_at", "modified_at", "created_by_id", "referral_id", "person_id", "site_id", "rules_id",
     "case_manager_id", "team_id", "status", "furthest_stage", "opened_at", "discharged_at", "discharge_reason",
-    "discharge_note", "work_status_at_discharge", "return_to_work_date", "reopened_count", "risk",
+    "discharge_note", "work_status_at_discharge", "return_to_work_date", "reopened_count", "risk", "version",
 )  # fmt: skip
 STATUS_CHANGE_COLUMNS = ("case_id", "from_status", "to_status", "actor_id", "reason", "discharge_reason", "at")
 TASK_COLUMNS = (
@@ -119,10 +119,11 @@ BREACH_SHARE = 0.12  # open cases whose next review slipped past its due date
 @dataclass
 class CaseChunk:
     """One chunk's rows, table by table, and the cases in it for hooks: (id, site id, status, opened at, the day
-    it was assessed or None, case manager id)."""
+    it was assessed or None, case manager id, rules id, condition category, index in STAGES of the stage reached,
+    the ordinal of the last day it was open)."""
 
     rows: dict[type[Model], list[Row]] = field(default_factory=lambda: {model: [] for model, _ in TABLES})
-    cases: list[tuple[str, str, str, str, date | None, str]] = field(default_factory=list)
+    cases: list[tuple[str, str, str, str, date | None, str, str, str, int, int]] = field(default_factory=list)
     hooks: Sequence[OnwardReferralHook] = ()
 
     def batch(self) -> Batch:
@@ -333,6 +334,7 @@ class CaseGenerator:
             changes.append((case_id, STAGES[step - 1], STAGES[step], manager, "", "", _at(day, 30 + step)))
         discharge_reason = work_status = ""
         discharged_at: str | None = None
+        last_day = self.reference  # the last day the case was open
         return_to_work: str | None = None
         status = stage
         if discharged:
@@ -342,6 +344,7 @@ class CaseGenerator:
                 reason = "not_contactable"
             work_status = self._pick(work_statuses)
             end = min(self.reference, max(day + 1, received + int(age * (0.4 + 0.5 * self.random()))))
+            last_day = end
             discharged_at = _at(end, 200)
             discharge_reason = reason
             if work_status in IN_WORK_STATUSES and reason in ("returned_to_work", "stayed_in_work"):
@@ -351,11 +354,13 @@ class CaseGenerator:
         rows[Case].append((
             case_id, opened_at, opened_at, lead, referral_id, person_id, site_id, staff.rules_id, manager, team,
             status, stage, opened_at, discharged_at, discharge_reason,
-            "Moved abroad." if discharge_reason == "other" else "", work_status, return_to_work, 0, risk,
+            "Moved abroad." if discharge_reason == "other" else "", work_status, return_to_work, 0, risk, 1,
         ))  # fmt: skip
         rows[CaseAllocation].append((case_id, None, manager, lead, "New case", opened_at))
         assessed_on = date.fromordinal(stage_days[2]) if reached >= 2 else None
-        out.cases.append((case_id, site_id, status, opened_at, assessed_on, manager))
+        out.cases.append(
+            (case_id, site_id, status, opened_at, assessed_on, manager, staff.rules_id, client[4], reached, last_day)
+        )
         self._tasks(rows[Task], staff, case_id, manager, received, opened_at, stage_days, discharged_at, employment)
         self._contacts(rows[Contact], case_id, manager, stage_days, reached)
 

@@ -10,7 +10,8 @@ Everything is drawn from `random.Random(seed)`, with dates relative to a fixed r
 seed always gives the same organisations, people, NHS numbers and relations. Each "case" is a client:
 a Person with a current Employment and a main Condition, and (see cases.py) a referral and, nearly always,
 the case it opened, with its history, tasks, contacts and allocation. A few referrals at each site are left
-waiting for triage (waiting.py).
+waiting for triage (waiting.py). Cases that reached assessment get their questionnaire history, assessment and
+pathway decision (assessments.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from fitforwork.core.audit.services import audit_record
+from fitforwork.demo.assessments import assessment_hook
 from fitforwork.demo.cases import CASE_MODELS, CaseGenerator, onward_referral_hook, site_staff
 from fitforwork.demo.clients import CONDITION_COLUMNS, EMPLOYMENT_COLUMNS, PERSON_COLUMNS, ClientGenerator
 from fitforwork.demo.referrers import make_referrer_referrals
@@ -62,6 +64,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
     structure_rng, staff_rng, client_rng, case_rng, onward_rng, waiting_rng = (
         random.Random(master.getrandbits(64)) for _ in range(6)
     )
+    assessment_rng = random.Random(master.getrandbits(64))  # drawn after the others, so their rows do not change
     now = timezone.now()
     phases: dict[str, float] = {}
     started = time.monotonic()
@@ -71,10 +74,16 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
         sign_ins = ensure_demo_users()
         staff = create_extra_staff(rng=staff_rng, plans=plans)
         generator = ClientGenerator(rng=client_rng, plans=plans, now=now)
-        case_generator = CaseGenerator(rng=case_rng, staff=site_staff(plans), now=now, today=timezone.localdate(now))
+        staff_by_site = site_staff(plans)
+        case_generator = CaseGenerator(rng=case_rng, staff=staff_by_site, now=now, today=timezone.localdate(now))
         onward_models, onward = onward_referral_hook(rng=onward_rng, today=timezone.localdate(now))
+        assessment_models, histories = assessment_hook(
+            rng=assessment_rng,
+            today=timezone.localdate(now),
+            review_weeks={s.site_id: s.review_weeks for s in staff_by_site},
+        )
         phases["setup"] = time.monotonic() - started
-        with indexes_rebuilt_after([Person, Employment, Condition, *CASE_MODELS, *onward_models]):
+        with indexes_rebuilt_after([Person, Employment, Condition, *CASE_MODELS, *onward_models, *assessment_models]):
             started = time.monotonic()
             writer = writer_for_connection()
             try:
@@ -85,7 +94,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
                                 (Person, PERSON_COLUMNS, chunk.persons),
                                 (Employment, EMPLOYMENT_COLUMNS, chunk.employments),
                                 (Condition, CONDITION_COLUMNS, chunk.conditions),
-                                *case_generator.chunk(chunk.clients, hooks=[onward]).batch(),
+                                *case_generator.chunk(chunk.clients, hooks=[onward, histories]).batch(),
                             ]
                         )
                         bar.update(len(chunk.persons))
