@@ -18,6 +18,12 @@ FHIR_TOKEN_AUTHENTICATED = {
     "fhir:servicerequest-version",
     "fhir:servicerequest-history",
     "fhir:task-version",
+    "fhir:questionnaire-type",
+    "fhir:questionnaire-instance",
+    "fhir:questionnaireresponse-type",
+    "fhir:questionnaireresponse-instance",
+    "fhir:observation-type",
+    "fhir:observation-instance",
     "fhir:unknown",
     "fhir-base",
 }
