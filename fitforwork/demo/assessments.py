@@ -9,8 +9,8 @@ scores mostly improve.
 Answers are made item by item, and every stored score is the real engine's (`scoring.score`): for speed, each
 instrument has a pool of answer patterns made once per load from the seed and scored once, ordered from the
 best to the worst score, and cases draw from it (a follow-up draws a pattern nearer the good end). About 3% of
-PHQ-9s have question 9 above 0 and so carry the engine's self-harm flag; `red_flag_rows` is where the RedFlag
-rows for them will be made once that model exists.
+PHQ-9s have question 9 above 0 and so carry the engine's self-harm flag, each with its RedFlag row
+(`red_flag_rows`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from django.db import connection
 from django.db.models import Model
 
 from fitforwork.assessments.definitions import InstrumentDefinition
-from fitforwork.assessments.models import Assessment, PathwayDecision, QuestionnaireResponse
+from fitforwork.assessments.models import Assessment, PathwayDecision, QuestionnaireResponse, RedFlag
 from fitforwork.assessments.pathways import pathway_propose
 from fitforwork.assessments.registry import definition_get
 from fitforwork.assessments.scoring import ENGINE_VERSION, is_asked, score
@@ -51,7 +51,7 @@ DECISION_COLUMNS = (
     "case_id", "proposed_pathway", "reasons", "scores", "rules_id", "outcome", "chosen_pathway", "override_reason",
     "decided_by_id", "decided_at",
 )  # fmt: skip
-MODELS: list[type[Model]] = [QuestionnaireResponse, Assessment, PathwayDecision]
+MODELS: list[type[Model]] = [QuestionnaireResponse, Assessment, PathwayDecision, RedFlag]
 
 # The baseline set for each main condition (the referral's category), and the measures followed up.
 BASELINE = {
@@ -165,13 +165,30 @@ def pattern_pool(
     return sorted(pool, key=lambda pattern: worse * pattern.score)
 
 
+RED_FLAG_COLUMNS = (
+    "case_id", "response_id", "code", "label", "raised_at", "raised_by_id", "closed_at", "closed_by_id",
+    "action_taken",
+)  # fmt: skip
+RED_FLAG_LABEL = "Thoughts of being better off dead or of self-harm (PHQ-9 question 9): follow the safety protocol now"
+RED_FLAG_ACTION = (
+    "Phoned the same day and followed the site's safety protocol: agreed a safety plan, told the GP with "
+    "consent, and gave the numbers for NHS 111, 999 and Samaritans."
+)
+
+
 def red_flag_rows(flagged: list[tuple[str, str, str, str | None]]) -> Batch:
     """RedFlag rows for the flagged PHQ-9s: (response id, case id, completed at, who recorded it: None when the
-    client answered online).
-
-    None yet: the RedFlag model (assessments/models/red_flags.py) is not on this branch. The lead wires it here:
-    return [(RedFlag, columns, rows)] and add RedFlag to `MODELS`."""
-    return []
+    client answered online). One a member of staff recorded is closed by them, with what was done; one the
+    client gave online stays open, so the demo shows open red flags on the case page and its banner. The demo
+    makes no urgent task for them (the real service does, in `assessments.safety.on_flags`)."""
+    rows: list[Row] = []
+    for response_id, case_id, at, recorded_by in flagged:
+        closed = recorded_by is not None
+        rows.append((
+            case_id, response_id, "self_harm", RED_FLAG_LABEL, at, recorded_by,
+            at if closed else None, recorded_by if closed else None, RED_FLAG_ACTION if closed else "",
+        ))  # fmt: skip
+    return [(RedFlag, RED_FLAG_COLUMNS, rows)] if rows else []
 
 
 class AssessmentHistories:

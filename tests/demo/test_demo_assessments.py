@@ -7,7 +7,7 @@ import pytest
 from django.db.models import F
 from django.db.models.fields import NOT_PROVIDED
 
-from fitforwork.assessments.models import Assessment, PathwayDecision, QuestionnaireResponse
+from fitforwork.assessments.models import Assessment, PathwayDecision, QuestionnaireResponse, RedFlag
 from fitforwork.assessments.pathways import pathway_propose
 from fitforwork.assessments.registry import definition_get
 from fitforwork.assessments.scoring import score
@@ -28,6 +28,7 @@ def test_every_not_null_column_is_written():
         (QuestionnaireResponse, assessments.RESPONSE_COLUMNS),
         (Assessment, assessments.ASSESSMENT_COLUMNS),
         (PathwayDecision, assessments.DECISION_COLUMNS),
+        (RedFlag, assessments.RED_FLAG_COLUMNS),
     ]
     for model, columns in tables:
         required = {
@@ -96,6 +97,22 @@ def test_some_phq9s_have_question_9_above_0_and_carry_the_self_harm_flag():
     assert all(r.flags == score(definition_get("phq9", r.instrument_version), r.answers).flag_codes for r in flagged)
     assert all(r.flags for r in flagged)
     assert all(r.flags == [] for r in phq9 if r.answers["q9"] == 0)
+
+
+def test_each_flagged_phq9_has_its_red_flag_closed_with_what_was_done_when_staff_recorded_it():
+    flagged = {r.pk: r for r in QuestionnaireResponse.objects.filter(instrument_code="phq9") if r.flags}
+    red_flags = list(RedFlag.objects.all())
+    assert sorted(f.response_id for f in red_flags) == sorted(flagged)
+    for red_flag in red_flags:
+        response = flagged[red_flag.response_id]
+        assert red_flag.case_id == response.case_id
+        assert red_flag.code in response.flags
+        if response.recorded_by_id is None:
+            assert red_flag.closed_at is None
+            assert red_flag.action_taken == ""
+        else:
+            assert red_flag.closed_by_id == response.recorded_by_id
+            assert red_flag.action_taken
 
 
 def test_each_decision_is_the_proposal_of_its_stored_scores_under_the_case_rules():
