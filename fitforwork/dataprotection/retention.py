@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
-from fitforwork.assessments.models import Assessment, PathwayDecision
+from fitforwork.assessments.models import Assessment, PathwayDecision, QuestionnaireLink, QuestionnaireResponse, RedFlag
 from fitforwork.cases.models import CareTeamMember, Case, Contact, MdtNote, Task
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.outbox.models import Message
@@ -90,7 +90,18 @@ def retention_plan(now: datetime.datetime | None = None) -> Plan:
     plan.counts["cases.case"] = cases.count()
     plan.counts["referrals.referral"] = len(referral_ids)
     plan.counts["referrals.submission"] = len(referral_ids)
-    for model in (Task, Contact, CareTeamMember, MdtNote, OnwardReferral, Assessment, PathwayDecision):
+    for model in (
+        Task,
+        Contact,
+        CareTeamMember,
+        MdtNote,
+        OnwardReferral,
+        Assessment,
+        PathwayDecision,
+        QuestionnaireResponse,
+        RedFlag,
+        QuestionnaireLink,
+    ):
         plan.counts[model._meta.label_lower] = model.objects.filter(case__in=cases).count()
     plan.counts["outbox.message"] = Message.objects.filter(reference__in=[str(pk) for pk in referral_ids]).count()
     plan.oldest["case"] = cases.aggregate(oldest=Min("discharged_at"))["oldest"]
@@ -131,6 +142,8 @@ def _delete_for_person(person_id: Any, now: datetime.datetime) -> Counter[str]:
 
         count(Message.objects.filter(reference__in=[str(pk) for pk in referral_ids]).delete())
         count(OnwardReferral.objects.filter(case_id__in=case_ids).delete())
+        # A red flag protects its case (it must not vanish while the case is kept), so it goes first.
+        count(RedFlag.objects.filter(case_id__in=case_ids).delete())
         count(Case.objects.filter(pk__in=case_ids).delete())
         # A referral flagged as a possible duplicate of one going now keeps its flag, not the link (the link
         # protects the referral it points to, even from a referral deleted alongside it).

@@ -15,8 +15,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from fitforwork.assessments.models import Assessment, PathwayDecision
-from fitforwork.cases.models import BreakGlass, CareTeamMember, Case, Contact, MdtNote, Task
+from fitforwork.assessments.models import (
+    Assessment,
+    PathwayDecision,
+    QuestionnaireLink,
+    QuestionnaireResponse,
+    RedFlag,
+)
+from fitforwork.cases.models import BreakGlass, CareTeamMember, Case, CaseAllocation, Contact, MdtNote, Task
 from fitforwork.cases.models.case import CaseStatusChange
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.core.outbox.models import Message
@@ -24,6 +30,34 @@ from fitforwork.interventions.models import OnwardReferral
 from fitforwork.people.models import Person
 from fitforwork.people.nhs_number import normalise_nhs_number
 from fitforwork.referrals.models import Referral, ReferralStatusChange
+
+# Every model holding a row about a person, their referral or their case, and the part of the export that
+# holds it. tests/dataprotection/test_subject_access.py fails when a model that points at one of those is in
+# neither this nor NOT_EXPORTED, so a new app cannot hold something about a person that a request leaves out.
+EXPORTED: dict[str, str] = {
+    "people.person": "person",
+    "people.employment": "employments",
+    "people.condition": "conditions",
+    "referrals.referral": "referrals",
+    "referrals.referralstatuschange": "referrals",
+    "cases.case": "cases",
+    "cases.casestatuschange": "cases",
+    "cases.caseallocation": "allocations",
+    "cases.contact": "contacts",
+    "cases.task": "tasks",
+    "cases.careteammember": "care_team",
+    "cases.mdtnote": "mdt_notes",
+    "cases.breakglass": "break_glass",
+    "interventions.onwardreferral": "onward_referrals",
+    "assessments.assessment": "assessments",
+    "assessments.pathwaydecision": "pathway_decisions",
+    "assessments.questionnaireresponse": "questionnaire_responses",
+    "assessments.redflag": "red_flags",
+    "assessments.questionnairelink": "questionnaire_links",
+}
+NOT_EXPORTED: dict[str, str] = {
+    "api.servicerequestversion": "each version is the referral above (as sent and as stored) rendered as FHIR",
+}
 
 # An export is a read too: the next export lists it among the reads.
 EXPORTED_ACTION = "people.person.subject_access_exported"
@@ -35,10 +69,16 @@ SECTIONS: list[tuple[str, str]] = [
     ("conditions", "Health conditions"),
     ("referrals", "Referrals"),
     ("cases", "Cases"),
+    ("allocations", "Case manager allocations"),
     ("contacts", "Contacts"),
     ("tasks", "Tasks"),
     ("care_team", "Care team"),
     ("mdt_notes", "Multidisciplinary team discussions"),
+    ("assessments", "Assessments"),
+    ("pathway_decisions", "Pathway decisions"),
+    ("questionnaire_responses", "Questionnaires answered"),
+    ("red_flags", "Safety concerns (red flags)"),
+    ("questionnaire_links", "Questionnaire links sent"),
     ("break_glass", "Access outside the care team (break-glass)"),
     ("onward_referrals", "Onward referrals"),
     ("messages", "Messages sent"),
@@ -139,6 +179,9 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
             }
             for case in cases
         ],
+        "allocations": [
+            row(allocation) for allocation in CaseAllocation.objects.filter(case_id__in=case_ids).order_by("pk")
+        ],
         "contacts": [row(contact) for contact in Contact.objects.filter(case_id__in=case_ids).order_by("at")],
         "tasks": [row(task) for task in Task.objects.filter(case_id__in=case_ids).order_by("due_on", "created_at")],
         "care_team": [
@@ -156,6 +199,16 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
         ],
         "pathway_decisions": [
             row(decision) for decision in PathwayDecision.objects.filter(case_id__in=case_ids).order_by("decided_at")
+        ],
+        "questionnaire_responses": [
+            row(response)
+            for response in QuestionnaireResponse.objects.filter(case_id__in=case_ids).order_by("created_at")
+        ],
+        "red_flags": [row(flag) for flag in RedFlag.objects.filter(case_id__in=case_ids).order_by("raised_at")],
+        # The link's token is left out: it is a key, not something about the person.
+        "questionnaire_links": [
+            row(link, leave_out=("token_hash",))
+            for link in QuestionnaireLink.objects.filter(case_id__in=case_ids).order_by("created_at")
         ],
         "break_glass": [row(use) for use in BreakGlass.objects.filter(case_id__in=case_ids).order_by("granted_at")],
         "onward_referrals": [

@@ -117,3 +117,25 @@ def test_only_administrators_see_the_pages(case_manager_client, workwell_site, m
     assert case_manager_client.get(reverse("administration:submission", args=[failed.pk])).status_code == 403
     assert case_manager_client.post(reverse("administration:submission-retry", args=[failed.pk])).status_code == 403
     assert not AuditEvent.objects.filter(action="referrals.submission.viewed").exists()
+
+
+def test_the_administrators_home_says_how_many_referrals_did_not_go_through_and_links_to_them(
+    administrator_client, workwell_site, monkeypatch
+):
+    home = reverse("accounts:home-administrator")
+    before = administrator_client.get(home).content.decode()
+    assert "Every referral that reached us has gone through." in before
+    assert reverse("administration:submissions") not in before
+
+    _failed(workwell_site, monkeypatch)
+    stuck, _ = submission_store(channel="fhir", payload={"given_name": "Sam"}, deferred=True)
+    Submission.objects.filter(pk=stuck.pk).update(received_at=timezone.now() - timedelta(hours=1))
+    page = administrator_client.get(home)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "2 referrals did not go through for a reason of ours." in html
+    assert reverse("administration:submissions") in html
+
+
+def test_the_administrators_home_is_only_theirs(case_manager_client):
+    assert case_manager_client.get(reverse("accounts:home-administrator")).status_code == 403

@@ -44,6 +44,11 @@ def record_for(person=None, *, closed_years_ago=None, staff=None):
     OnwardReferral.objects.create(
         case=case, intervention=intervention, requested_on=timezone.localdate(), requested_by=staff
     )
+    # A PHQ-9 whose item 9 is above 0: the response, its red flag and the urgent task it made.
+    from fitforwork.assessments.services import response_record
+    from tests.assessments.safety_helpers import phq9
+
+    response_record(case=case, instrument_code="phq9", answers=phq9(item9=1), mode="client_online", actor=None)
     Message.objects.create(
         channel="email",
         template_id="referral_received_client_email",

@@ -54,7 +54,9 @@ def test_a_dry_run_counts_what_would_go_and_the_oldest_and_deletes_nothing(recor
     assert plan.counts["cases.case"] == 2
     assert plan.counts["referrals.referral"] == 3  # two cases' referrals and the old declined one
     assert plan.counts["cases.contact"] == 2
-    assert plan.counts["cases.task"] == 2
+    assert plan.counts["cases.task"] == 4  # each case's first contact, and the urgent task of its red flag
+    assert plan.counts["assessments.questionnaireresponse"] == 2
+    assert plan.counts["assessments.redflag"] == 2
     assert plan.counts["cases.mdtnote"] == 2
     assert plan.counts["interventions.onwardreferral"] == 2
     assert plan.counts["outbox.message"] == 2

@@ -27,7 +27,7 @@ def test_the_export_holds_each_kind_of_record_and_every_read(case_with_everythin
     assert referral["as_sent"] == {"patient": {"given_name": "Alex", "phone": "07700 900123"}}
     assert [c["id"] for c in export["cases"]] == [str(case.pk)]
     assert [c["note"] for c in export["contacts"]] == ["Talked through the plan"]
-    assert [t["kind"] for t in export["tasks"]] == ["first_contact"]
+    assert sorted(t["kind"] for t in export["tasks"]) == ["first_contact", "red_flag"]
     assert [m["discipline"] for m in export["care_team"]] == ["physiotherapist"]
     assert [o["status"] for o in export["onward_referrals"]] == ["requested"]
     assert [n["note"] for n in export["mdt_notes"]] == ["Graded return agreed"]
