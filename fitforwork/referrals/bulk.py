@@ -274,6 +274,7 @@ class _Importer:
                 parse=partial(parse_row, practices=self.practices),
                 idempotency_scope=self.scope,
                 idempotency_key=f"{self.digest}:{number}",
+                check_later=False,
             )
         except ReferralRefused as refused:
             return RowResult(number, "refused", errors=tuple(refused.errors))

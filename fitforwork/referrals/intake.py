@@ -59,11 +59,15 @@ def referral_receive(
     idempotency_scope: str = "",
     idempotency_key: str = "",
     refuse_reuse: bool = False,
+    check_later: bool = True,
 ) -> Referral:
     """Store, then parse and make the referral; raises ReferralRefused with field errors, having kept the submission.
 
     `refuse_reuse`: an idempotency key sent again with another body raises IdempotencyKeyReused (the FHIR API's
-    Idempotency-Key), instead of answering as the first request was answered."""
+    Idempotency-Key), instead of answering as the first request was answered.
+    `check_later`: enqueue the delayed check that the submission ends in an outcome, for a sender who waits and
+    may be cut off (web, FHIR). The bulk import leaves it out: running the file again finishes a row it stopped
+    at, and a national file would otherwise queue a task per row."""
     submission, created = submission_store(
         channel=channel,
         payload=payload,
@@ -71,7 +75,8 @@ def referral_receive(
         idempotency_scope=idempotency_scope,
         idempotency_key=idempotency_key,
         refuse_reuse=refuse_reuse,
-        then=submission_check_enqueue,  # what arrived, and the check that it ends in an outcome, together
+        # What arrived, and the check that it ends in an outcome, together.
+        then=submission_check_enqueue if check_later else None,
     )
     if not created:
         # A retry gets the first attempt's answer, worked out from what was stored first, never from the retry.

@@ -222,3 +222,15 @@ def test_a_row_s_problems_are_all_reported_at_once_referrer_and_email_included(t
         "Row 2: refused: referrer_email: Enter the referrer's email address in the correct format, like "
         "name@example.com" in output
     )
+
+
+def test_an_import_queues_no_delayed_check_per_row(tmp_path, workwell_site):
+    """Running the file again finishes a row an import stopped at, so no row needs the delayed check a web or
+    FHIR sender gets (tests/referrals/test_interrupted_check.py): a national file would queue a task per row."""
+    from django_tasks_db.models import DBTaskResult
+
+    from fitforwork.referrals.tasks import submission_check_later
+
+    _import(_write(tmp_path, [_row(), _row(given_name="Jo", family_name="Bell")]))
+    assert Referral.objects.filter(channel="bulk_file").count() == 2
+    assert not DBTaskResult.objects.filter(task_path=submission_check_later.module_path).exists()
