@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "fitforwork.organisations",
     "fitforwork.accounts",
     "fitforwork.people",
+    "fitforwork.consent",
     "fitforwork.referrals",
     "fitforwork.cases",
     "fitforwork.interventions",

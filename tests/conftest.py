@@ -66,15 +66,16 @@ def sign_in_with_two_factor(client, user):
 
 
 # --- Append-only guards -------------------------------------------------------------------------------
-# The audit trail and service model versions refuse UPDATE and DELETE in the database. Transactional tests
-# empty every table when they finish, which the guards (rightly) refuse, so the `_append_only_guards`
-# fixture lifts them just for that clean-up. Tampering tests lift them too, as a database owner could.
+# The audit trail and service model versions refuse UPDATE and DELETE in the database, the consent ledger
+# UPDATE. Transactional tests empty every table when they finish, which the guards (rightly) refuse, so the
+# `_append_only_guards` fixture lifts them just for that clean-up. Tampering tests lift them too, as a
+# database owner could.
 
 # The migration's own condition, so the guard put back after a clean-up is the one the schema has.
 _HEAD_MOVE_ALLOWED = importlib.import_module(
     "fitforwork.core.audit.migrations.0004_head_moves_to_appended_events"
 ).SQLITE_ALLOWED
-GUARDED_TABLES = ("audit_auditevent", "audit_auditchainhead", "organisations_servicemodelversion")
+GUARDED_TABLES = ("audit_auditevent", "audit_auditchainhead", "organisations_servicemodelversion", "consent_consent")
 SQLITE_TRIGGERS = {
     "audit_event_no_update": "BEFORE UPDATE ON audit_auditevent",
     "audit_event_no_delete": "BEFORE DELETE ON audit_auditevent",
@@ -82,6 +83,7 @@ SQLITE_TRIGGERS = {
     "audit_head_no_delete": "BEFORE DELETE ON audit_auditchainhead",
     "service_model_version_no_update": "BEFORE UPDATE ON organisations_servicemodelversion",
     "service_model_version_no_delete": "BEFORE DELETE ON organisations_servicemodelversion",
+    "consent_no_update": "BEFORE UPDATE ON consent_consent",
 }
 
 

@@ -20,6 +20,9 @@ from fitforwork.assessments.models.assessment import OBSTACLE_GROUPS
 from fitforwork.assessments.pathways import pathway_propose
 from fitforwork.cases.models import Case
 from fitforwork.cases.rules import ensure_can_work_case
+from fitforwork.consent.models import How, Purpose
+from fitforwork.consent.selectors import consent_current
+from fitforwork.consent.services import consent_give, consent_withdraw
 from fitforwork.core.audit.services import audit_record
 from fitforwork.organisations.selectors import rules_config
 from fitforwork.people import services as people_services
@@ -160,6 +163,7 @@ def assessment_save(
     assessment.stamp(actor)
     assessment.full_clean(exclude=["case"])
     assessment.save()
+    _ledger(case=case, actor=actor, given=consent_given, was_given=bool(before.get("consent_given")))
     employment_changed = _update_employment(actor=actor, case=case, employment=employment or {})
     changes = {
         name: {"from": before.get(name), "to": value} for name, value in new.items() if before.get(name) != value
@@ -176,6 +180,17 @@ def assessment_save(
         },
     )
     return assessment
+
+
+def _ledger(*, case: Case, actor: User, given: bool, was_given: bool) -> None:
+    """The consent ledger follows the assessment's consent box: ticked puts a consent on it, unticked after
+    that withdraws it (a new row; the ledger keeps both)."""
+    if given and not was_given:
+        consent_give(person=case.person, purpose=Purpose.ASSESSMENT, how=How.VERBAL, actor=actor)
+    elif was_given and not given:
+        current = consent_current(person=case.person, purpose=Purpose.ASSESSMENT)
+        if current is not None and current.action == current.Action.GIVEN:
+            consent_withdraw(consent=current, how=How.VERBAL, actor=actor)
 
 
 @transaction.atomic

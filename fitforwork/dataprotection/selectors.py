@@ -24,6 +24,7 @@ from fitforwork.assessments.models import (
 )
 from fitforwork.cases.models import BreakGlass, CareTeamMember, Case, CaseAllocation, Contact, MdtNote, Task
 from fitforwork.cases.models.case import CaseStatusChange
+from fitforwork.consent.models import Consent
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.core.outbox.models import Message
 from fitforwork.interventions.models import OnwardReferral
@@ -38,6 +39,7 @@ EXPORTED: dict[str, str] = {
     "people.person": "person",
     "people.employment": "employments",
     "people.condition": "conditions",
+    "consent.consent": "consents",
     "referrals.referral": "referrals",
     "referrals.referralstatuschange": "referrals",
     "cases.case": "cases",
@@ -68,6 +70,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("employments", "Employment"),
     ("conditions", "Health conditions"),
     ("referrals", "Referrals"),
+    ("consents", "Consent given and withdrawn"),
     ("cases", "Cases"),
     ("allocations", "Case manager allocations"),
     ("contacts", "Contacts"),
@@ -169,6 +172,7 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
             }
             for referral in referrals
         ],
+        "consents": [row(consent) for consent in Consent.objects.filter(person=person).order_by("recorded_at", "id")],
         "cases": [
             {
                 **row(case),

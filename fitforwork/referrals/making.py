@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from fitforwork.consent.services import consent_record_referral
 from fitforwork.core.audit.services import audit_batch, audit_record
 from fitforwork.core.calendar import add_working_days
 from fitforwork.organisations.selectors import rules_config
@@ -170,6 +171,7 @@ def referral_make(*, submission: Submission, data: ReferralInput) -> Referral:
         ReferralStatusChange.objects.create(
             referral=referral, from_status="", to_status=Referral.Status.RECEIVED, actor=data.referrer_user
         )
+        consent_record_referral(referral=referral, actor=data.referrer_user)
         Submission.objects.filter(pk=submission.pk).update(
             outcome=Submission.Outcome.REFERRAL, processed_at=timezone.now()
         )

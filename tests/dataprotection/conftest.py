@@ -49,6 +49,9 @@ def record_for(person=None, *, closed_years_ago=None, staff=None):
     from tests.assessments.safety_helpers import phq9
 
     response_record(case=case, instrument_code="phq9", answers=phq9(item9=1), mode="client_online", actor=None)
+    from fitforwork.consent.services import consent_give
+
+    consent_give(person=case.person, purpose="assessment", how="verbal", actor=staff, referral=case.referral)
     Message.objects.create(
         channel="email",
         template_id="referral_received_client_email",

@@ -1,0 +1,126 @@
+"""Recording consent: giving, refusing and withdrawing it, each a new row of the ledger, each audited."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from fitforwork.consent.models import Consent, How, Purpose
+from fitforwork.consent.selectors import consent_current
+from fitforwork.core.audit.services import audit_record
+
+# How a referral's own consent reaches the ledger, by who referred: an employer must hold the employee's written
+# consent (the date is on the referral); a self-referrer agrees online; the others confirm, on the referral, that
+# the person agreed when they spoke.
+REFERRAL_HOW = {"employer": How.WRITTEN, "self": How.ONLINE}
+REFERRAL_NOTE = "Confirmed by the referrer on the referral"
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    person: Any,
+    purpose: str,
+    action: str,
+    how: str,
+    given_on: datetime.date | None = None,
+    recipient: Any = None,
+    recipient_name: str = "",
+    plan_version_id: Any = None,
+    removed_sections: list[str] | None = None,
+    referral: Any = None,
+    note: str = "",
+    actor: Any = None,
+) -> Consent:
+    """Append one row to the ledger; raises ValidationError naming each field that is wrong."""
+    row = Consent(
+        person=person,
+        purpose=purpose,
+        action=action,
+        how=how,
+        given_on=given_on or timezone.localdate(),
+        recipient=recipient,
+        recipient_name=recipient_name.strip(),
+        plan_version_id=plan_version_id,
+        removed_sections=list(removed_sections or []),
+        referral=referral,
+        note=note,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if row.given_on > timezone.localdate():
+        raise ValidationError({"given_on": "The date consent was given must be today or in the past"})
+    row.full_clean(exclude=["person", "recipient", "referral", "recorded_by"], validate_constraints=False)
+    row.validate_constraints()  # every constraint, the recipient's included
+    row.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=f"consent.consent.{action}",
+        obj=person,
+        data={
+            "consent": str(row.pk),
+            "purpose": purpose,
+            "recipient": row.recipient_label,
+            "plan_version": str(plan_version_id) if plan_version_id else "",
+            "removed_sections": row.removed_sections,
+            "how": how,
+        },
+    )
+    return row
+
+
+def consent_give(**kwargs: Any) -> Consent:
+    return consent_record(action=Consent.Action.GIVEN, **kwargs)
+
+
+def consent_refuse(**kwargs: Any) -> Consent:
+    return consent_record(action=Consent.Action.REFUSED, **kwargs)
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, consent: Consent, how: str, actor: Any, given_on: datetime.date | None = None, note: str = ""
+) -> Consent:
+    """Withdraw what `consent` gave, as a new row for the same person, purpose, recipient and plan version.
+    Takes effect at once: the next `consent_allows` for it answers no."""
+    current = consent_current(
+        person=consent.person,
+        purpose=consent.purpose,
+        recipient=consent.recipient,
+        recipient_name=consent.recipient_name,
+        plan_version_id=consent.plan_version_id,
+    )
+    if current is None or current.action != Consent.Action.GIVEN:
+        raise ValidationError({"consent": "This consent has already been withdrawn or was never given"})
+    return consent_record(
+        person=consent.person,
+        purpose=consent.purpose,
+        action=Consent.Action.WITHDRAWN,
+        how=how,
+        given_on=given_on,
+        recipient=consent.recipient,
+        recipient_name=consent.recipient_name,
+        plan_version_id=consent.plan_version_id,
+        referral=consent.referral,
+        note=note,
+        actor=actor,
+    )
+
+
+def consent_record_referral(*, referral: Any, actor: Any = None) -> Consent | None:
+    """Put on the ledger the consent a referral came with: given when the referrer said so, none when they did
+    not say (it is asked at triage). Called in the transaction that makes the referral."""
+    if not referral.consent_given:
+        return None
+    return consent_give(
+        person=referral.person,
+        purpose=Purpose.REFERRAL,
+        how=REFERRAL_HOW.get(referral.source, How.VERBAL),
+        given_on=referral.written_consent_date or timezone.localdate(referral.received_at),
+        referral=referral,
+        note="" if referral.source in REFERRAL_HOW else REFERRAL_NOTE,
+        actor=actor,
+    )
