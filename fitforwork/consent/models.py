@@ -83,6 +83,6 @@ class Consent(models.Model):
 
     @property
     def recipient_label(self) -> str:
-        if self.recipient_id:
+        if self.recipient is not None:
             return str(self.recipient.name)
         return self.recipient_name or "the service"
