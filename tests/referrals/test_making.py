@@ -124,10 +124,13 @@ def test_a_retry_gets_the_referral_its_submission_already_has(workwell_site):
 
 
 def test_the_audit_events_are_appended_last_in_order(workwell_site):
-    """The person, their job and the referral: appended together at the end, so the chain head's lock is short."""
+    """The person, their job, their consent and the referral: appended together at the end, so the chain head's
+    lock is short."""
     referral = _make(workwell_site)
     actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
-    assert actions[-3:] == ["people.person_created", "people.employment_added", "referrals.referral.received"]
+    assert actions[-4:] == [
+        "people.person_created", "people.employment_added", "consent.consent.given", "referrals.referral.received"
+    ]  # fmt: skip
     assert AuditEvent.objects.get(action="referrals.referral.received").object_id == str(referral.pk)
 
 
