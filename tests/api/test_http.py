@@ -317,8 +317,9 @@ def test_a_new_referral_takes_a_small_fixed_number_of_queries(api, django_assert
     created(api, identifier=[{"system": "https://example.org/first", "value": "1"}])
     # One plain transaction: lock the submission, route, rules, the person, the duplicate check, the inserts
     # and the audit append at the end; each a simple ORM query (ADR 0010). Before it, the submission's insert
-    # and, with it, its delayed check that it ends in an outcome (referrals.tasks.submission_check_later).
-    with django_assert_max_num_queries(22):
+    # and, with it, its delayed check that it ends in an outcome (referrals.tasks.submission_check_later). The
+    # person's consent to the referral is one more insert (the consent ledger, ADR 0026).
+    with django_assert_max_num_queries(23):
         created(api, identifier=[{"system": "https://example.org/second", "value": "2"}])
 
 
