@@ -43,7 +43,6 @@ def _check(row: Consent) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic(savepoint=False)
 def consent_record(
     *,
     person: Any,
@@ -74,22 +73,27 @@ def consent_record(
         note=note,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _check(row)
-    row.save(force_insert=True)
+    _check(row)  # before any write: a refusal leaves the caller's transaction usable
+    with transaction.atomic(savepoint=False):
+        row.save(force_insert=True)
+        _audit(row, actor)
+    return row
+
+
+def _audit(row: Consent, actor: Any) -> None:
     audit_record(
         actor=actor,
-        action=f"consent.consent.{action}",
-        obj=person,
+        action=f"consent.consent.{row.action}",
+        obj=row.person,
         data={
             "consent": str(row.pk),
-            "purpose": purpose,
+            "purpose": row.purpose,
             "recipient": row.recipient_label,
-            "plan_version": str(plan_version_id) if plan_version_id else "",
+            "plan_version": str(row.plan_version_id) if row.plan_version_id else "",
             "removed_sections": row.removed_sections,
-            "how": how,
+            "how": row.how,
         },
     )
-    return row
 
 
 def consent_give(**kwargs: Any) -> Consent:
@@ -100,7 +104,6 @@ def consent_refuse(**kwargs: Any) -> Consent:
     return consent_record(action=Consent.Action.REFUSED, **kwargs)
 
 
-@transaction.atomic(savepoint=False)
 def consent_withdraw(
     *, consent: Consent, how: str, actor: Any, given_on: datetime.date | None = None, note: str = ""
 ) -> Consent:
