@@ -85,6 +85,8 @@ def _after(request: HttpRequest) -> tuple[int, float]:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def chat_start(request: HttpRequest) -> HttpResponse:
+    if selectors.public_line() is None:
+        return render(request, "advice_line/public/unavailable.jinja")
     line = _line()
     if not selectors.is_open(line):
         return render(request, "advice_line/public/closed.jinja", {"line": line, "hours": _hours(line)})
@@ -152,6 +154,8 @@ def chat_leave(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def message(request: HttpRequest) -> HttpResponse:
+    if selectors.public_line() is None:
+        return render(request, "advice_line/public/unavailable.jinja")
     line = _line()
     form = MessageForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():

@@ -186,6 +186,7 @@ class SnippetForm(ServiceForm):
         label="Text", widget=forms.Textarea, error_messages={"required": "Enter the advice the snippet gives"}
     )
     guidance_url = forms.URLField(
+        assume_scheme="https",
         label="Link to public guidance (optional)",
         required=False,
         error_messages={"invalid": "Enter the link as a full web address, like https://www.gov.uk/..."},
