@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_topics_administrators_keep_start_with_the_issues_list():
     names = list(Topic.objects.values_list("name", flat=True))
-    assert names[0] == "Managing absence" and names[-1] == "Other"
+    assert names[0] == "Managing absence"
+    assert names[-1] == "Other"
     assert {"Adjustments", "Mental health at work", "Fit notes", "Returning to work", "Legal duties"} <= set(names)
 
 
@@ -52,7 +53,8 @@ def test_an_organisation_not_in_the_directory_is_kept_as_typed(line, adviser):
         organisation_name="Corner Shop",
         size_band="micro",
     )
-    assert contact.organisation is None and contact.organisation_label == "Corner Shop"
+    assert contact.organisation is None
+    assert contact.organisation_label == "Corner Shop"
     assert contact.follow_ups.count() == 0
 
 
@@ -94,10 +96,12 @@ def test_a_caller_is_found_by_organisation_phone_or_name_only_by_the_lines_staff
 
 def test_a_chat_waits_then_the_first_answer_takes_it_and_ending_keeps_the_transcript(line, adviser):
     contact = services.chat_open(line=line, caller_type="employee", caller_name="Sam", text="Hello", client="x")
-    assert contact.chat_status == "waiting" and list(selectors.chats_live(adviser)) == [contact]
+    assert contact.chat_status == "waiting"
+    assert list(selectors.chats_live(adviser)) == [contact]
     services.chat_adviser_says(actor=adviser, contact=contact, text="Hello, how can I help?")
     contact.refresh_from_db()
-    assert contact.chat_status == "answered" and contact.adviser == adviser
+    assert contact.chat_status == "answered"
+    assert contact.adviser == adviser
     services.chat_end(actor=adviser, contact=contact)
     with pytest.raises(services.ChatClosed):
         services.chat_caller_says(contact=contact, text="One more thing", client="x")
