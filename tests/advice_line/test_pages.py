@@ -237,3 +237,18 @@ def test_administrators_keep_snippets(verified_admin_client):
 
 def test_an_adviser_cannot_use_the_snippet_administration(adviser_client):
     assert adviser_client.get(reverse("advice_line_admin:snippets")).status_code == 403
+
+
+def test_the_workspace_and_the_search_take_a_fixed_number_of_queries(
+    adviser_client, line, adviser, employer, django_assert_max_num_queries
+):
+    for n in range(12):
+        _contact(
+            line, adviser, organisation=employer, caller_name=f"Caller {n}", follow_up="Call back", follow_up_days=n
+        )
+    with django_assert_max_num_queries(25):
+        page = adviser_client.get(reverse("advice_line:workspace"))
+    assert page.content.decode().count("Mark as done<") == 12
+    with django_assert_max_num_queries(25):
+        found = adviser_client.get(reverse("advice_line:find"), {"q": "Harbour"})
+    assert found.content.decode().count("Harbour Bakery Ltd") == 12
