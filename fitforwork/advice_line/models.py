@@ -180,3 +180,8 @@ class ChatMessage(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    @property
+    def sent_time(self) -> str:
+        """The local time it was sent, as the chat shows it (the transcript's date is the contact's)."""
+        return timezone.localtime(self.sent_at).strftime("%H:%M")

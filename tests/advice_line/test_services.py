@@ -73,7 +73,8 @@ def test_completing_a_follow_up_once_records_when(line, adviser):
     done_at = follow_up.done_at
     services.follow_up_complete(actor=adviser, follow_up=follow_up)
     follow_up.refresh_from_db()
-    assert follow_up.done_at == done_at is not None
+    assert done_at is not None
+    assert follow_up.done_at == done_at  # the second call changed nothing
     assert list(selectors.follow_ups_open(adviser)) == []
 
 

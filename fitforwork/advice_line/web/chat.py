@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest
@@ -56,7 +55,7 @@ def as_json(message: ChatMessage) -> dict[str, object]:
         "sender": message.sender,
         "who": "You" if message.sender == ChatMessage.Sender.CALLER else "Adviser",
         "text": message.text,
-        "at": timezone.localtime(message.sent_at).strftime("%H:%M"),
+        "at": message.sent_time,
     }
 
 

@@ -27,8 +27,8 @@ async function poll() {
       form.hidden = true;
       return;
     }
-    if (data.status === "answered" && statusLine && statusLine.textContent.startsWith("Waiting")) {
-      statusLine.textContent = "An adviser is with you.";
+    if (data.status === "answered" && statusLine && statusLine.dataset.answered) {
+      statusLine.textContent = statusLine.dataset.answered;
     }
   } catch (error) {
     await new Promise((resolve) => setTimeout(resolve, 5000));
