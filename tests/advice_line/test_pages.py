@@ -252,3 +252,12 @@ def test_the_workspace_and_the_search_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(25):
         found = adviser_client.get(reverse("advice_line:find"), {"q": "Harbour"})
     assert found.content.decode().count("Harbour Bakery Ltd") == 12
+
+
+def test_an_adviser_on_no_line_yet_still_has_the_referrers_home(client, line):
+    loner = UserFactory(role=Role.ADVICE_ADVISER, with_device=True)
+    sign_in_with_two_factor(client, loner)
+    page = client.get(reverse("accounts:home-advice-adviser"))
+    assert page.status_code == 200
+    assert "Advice line adviser home" in page.content.decode()
+    assert client.get(reverse("advice_line:workspace")).status_code == 403

@@ -36,8 +36,8 @@ def test_an_adviser_logs_a_call_answers_a_chat_and_refers_the_employee(browsing,
 
     # Given the adviser signed in, on their workspace
     staff_sign_in(browsing, Role.ADVICE_ADVISER)
-    browsing.goto("/advice-line/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Advice line")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Advice line adviser home")
+    browsing.check_accessibility()
     browsing.screenshot("advice-line-workspace")
 
     # When they log an employer's call, insert a snippet, edit it and promise a follow-up

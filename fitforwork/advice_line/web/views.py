@@ -21,6 +21,7 @@ from fitforwork.core.audit.services import audit_read, audit_record
 from fitforwork.referrals.intake import ReferralRefused
 from fitforwork.referrals.models import Source
 from fitforwork.referrals.web.forms import ReferralForm, parser_for
+from fitforwork.referrals.web.home import referrer_home
 
 DIRECTORY_LIMIT = 500
 
@@ -54,6 +55,11 @@ def audit_list(request: AuthenticatedHttpRequest, contacts: list[Contact], actio
 
 @require_GET
 def workspace(request: AuthenticatedHttpRequest, role: str = "") -> HttpResponse:
+    """The adviser's home (with `role`, from accounts' URL table) and the line's workspace for its team lead."""
+    if role and request.user.role != role:
+        raise PermissionDenied("This page is for another role.")
+    if role and not lines_for(request.user).exists():
+        return referrer_home(request, role=role)  # an adviser on no line yet can still refer
     line = line_of(request)
     chats = list(selectors.chats_live(request.user))
     left = list(selectors.messages_left(request.user))
@@ -68,6 +74,7 @@ def workspace(request: AuthenticatedHttpRequest, role: str = "") -> HttpResponse
         "is_open": selectors.is_open(line),
         "today": timezone.localdate(),
         "can_dashboard": can_see_dashboard(request.user, line),
+        "heading": f"{request.user.get_role_display()} home" if role else "Advice line",
     }
     return render(request, "advice_line/workspace.jinja", context)
 
