@@ -53,6 +53,19 @@ class OpeningHours(models.Model):
         ]
 
 
+# The topics a new service starts with (migration 0002 seeds its own copy); administrators change the list after.
+DEFAULT_TOPICS = (
+    "Managing absence",
+    "Adjustments",
+    "Mental health at work",
+    "Musculoskeletal (MSK)",
+    "Fit notes",
+    "Returning to work",
+    "Legal duties",
+    "Other",
+)
+
+
 class Topic(BaseModel):
     """What a contact was about, from the list administrators keep (seeded by a data migration)."""
 

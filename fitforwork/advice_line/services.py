@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fitforwork.accounts.models import User
 from fitforwork.advice_line.models import (
+    DEFAULT_TOPICS,
     AdviceLine,
     CallerType,
     Channel,
@@ -266,6 +267,19 @@ def snippet_save(*, actor: User, snippet: Snippet | None = None, **fields: Any) 
     snippet.save()
     audit_record(actor=actor, action="advice_line.snippet." + ("added" if creating else "changed"), obj=snippet)
     return snippet
+
+
+@transaction.atomic
+def topics_ensure() -> int:
+    """Add any of the starting topics that are missing (the demo, and a database emptied by tests); return how many."""
+    existing = set(Topic.objects.values_list("name", flat=True))
+    missing = [
+        Topic(name=name, position=position)
+        for position, name in enumerate(DEFAULT_TOPICS, start=1)
+        if name not in existing
+    ]
+    Topic.objects.bulk_create(missing)
+    return len(missing)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from fitforwork.advice_line.models import (
     Snippet,
     Topic,
 )
+from fitforwork.advice_line.services import topics_ensure
 from fitforwork.core.calendar import add_working_days, is_working_day
 from fitforwork.demo.structure import MAIN_SITE
 from fitforwork.organisations.models import Organisation, Team
@@ -90,6 +91,7 @@ def make_advice_line(*, rng: random.Random, now: datetime) -> int:
     OpeningHours.objects.bulk_create(
         [OpeningHours(line=line, weekday=day, opens=time(9), closes=time(17)) for day in range(5)]
     )
+    topics_ensure()  # a database emptied since the migration seeded them has none
     topics = {topic.name: topic for topic in Topic.objects.all()}
     Snippet.objects.bulk_create(
         [

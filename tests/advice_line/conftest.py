@@ -3,12 +3,19 @@ from datetime import time
 import pytest
 
 from fitforwork.accounts.models import Role
+from fitforwork.advice_line import services
 from fitforwork.advice_line.models import AdviceLine, OpeningHours, Snippet, Topic
 from fitforwork.core.calendar import Nation
 from tests.accounts.factories import UserFactory
 from tests.conftest import sign_in_with_two_factor
 from tests.organisations.factories import OrganisationFactory, TeamFactory
 from tests.referrals.conftest import workwell_site  # noqa: F401  # shared fixture
+
+
+@pytest.fixture(autouse=True)
+def _topics(db):
+    """The starting topics, as the migration seeds them (a transactional test elsewhere may have emptied them)."""
+    services.topics_ensure()
 
 
 @pytest.fixture

@@ -124,3 +124,10 @@ def test_the_line_is_open_only_in_its_weekly_hours(line):
     assert selectors.is_open(line, monday_ten)
     assert not selectors.is_open(line, monday_six)
     assert not selectors.is_open(line, tuesday_ten)
+
+
+def test_the_starting_topics_come_back_when_missing_and_are_never_doubled():
+    Topic.objects.filter(name__in=["Fit notes", "Other"]).delete()
+    assert services.topics_ensure() == 2
+    assert services.topics_ensure() == 0
+    assert Topic.objects.filter(name="Fit notes").count() == 1

@@ -69,6 +69,12 @@ def wait_for_messages(contact: Contact, after: int, wait: float) -> list[ChatMes
         time.sleep(POLL_STEP_SECONDS)
 
 
+def _status_now(contact: Contact) -> str:
+    """The chat's status after the wait (a chat gone meanwhile counts as ended)."""
+    status = Contact.objects.filter(pk=contact.pk).values_list("chat_status", flat=True).first()
+    return status or ChatStatus.ENDED
+
+
 def _after(request: HttpRequest) -> tuple[int, float]:
     try:
         after = int(request.GET.get("after", "0"))
@@ -136,8 +142,7 @@ def chat_poll(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "no chat"}, status=404)
     after, wait = _after(request)
     found = wait_for_messages(contact, after, wait)
-    contact.refresh_from_db(fields=["chat_status"])
-    return JsonResponse({"messages": [as_json(m) for m in found], "status": contact.chat_status})
+    return JsonResponse({"messages": [as_json(m) for m in found], "status": _status_now(contact)})
 
 
 @login_not_required
@@ -198,9 +203,8 @@ def adviser_poll(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRespon
     contact = contact_of(request, pk)
     after, wait = _after(request)
     found = wait_for_messages(contact, after, wait)
-    contact.refresh_from_db(fields=["chat_status"])
     data = [{**as_json(m), "who": "Caller" if m.sender == ChatMessage.Sender.CALLER else "You"} for m in found]
-    return JsonResponse({"messages": data, "status": contact.chat_status})
+    return JsonResponse({"messages": data, "status": _status_now(contact)})
 
 
 @require_POST
