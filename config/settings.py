@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "fitforwork.demo",
     "fitforwork.administration",
     "fitforwork.dataprotection",
+    "fitforwork.advice_line",
 ]
 
 MIDDLEWARE = [

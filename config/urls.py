@@ -57,6 +57,9 @@ urlpatterns = [
     path("administration/", include("fitforwork.administration.urls")),
     path("", include("fitforwork.administration.invitation_urls")),
     path("data-protection/", include("fitforwork.dataprotection.urls")),
+    path("advice-line/", include("fitforwork.advice_line.web.urls")),
+    path("advice-line-chat/", include("fitforwork.advice_line.web.public_urls")),
+    path("administration/advice-line/", include("fitforwork.advice_line.web.admin_urls")),
     # Django's own admin, for superusers only; administrators use the administration pages above.
     path("django-admin/", admin.site.urls),
 ]

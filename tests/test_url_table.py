@@ -45,6 +45,12 @@ DECLARED_PUBLIC = {
     # An invited member of staff sets their first password from the single-use link in their email.
     "invitations:set-password",
     "self_referral:start",
+    # The advice line's web chat and message form are for anyone (rate-limited by address).
+    "advice_line_public:chat",
+    "advice_line_public:chat-room",
+    "advice_line_public:chat-poll",
+    "advice_line_public:chat-leave",
+    "advice_line_public:message",
     *(
         f"self_referral:{slug}"
         for slug in (
@@ -142,6 +148,8 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_from_every_private_url(client, 
         DECLARED_PUBLIC
         - {"accounts:sign-out", "invitations:set-password", "accounts:reset-password"}
         - {"questionnaire:start", "questionnaire:question", "questionnaire:check"}
+        # A chat's own pages need a chat begun in the session (tests/advice_line/test_pages.py).
+        - {"advice_line_public:chat-room", "advice_line_public:chat-poll", "advice_line_public:chat-leave"}
         - FHIR_TOKEN_AUTHENTICATED
     ),
 )

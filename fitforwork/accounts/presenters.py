@@ -24,7 +24,12 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.EMPLOYER: [NavItem("Home", HOME_URL_NAMES[Role.EMPLOYER]), *REFERRER_ITEMS],
     Role.JOBCENTRE: [NavItem("Home", HOME_URL_NAMES[Role.JOBCENTRE]), *REFERRER_ITEMS],
     Role.COMMUNITY: [NavItem("Home", HOME_URL_NAMES[Role.COMMUNITY]), *REFERRER_ITEMS],
-    Role.ADVICE_ADVISER: [NavItem("Home", HOME_URL_NAMES[Role.ADVICE_ADVISER]), *REFERRER_ITEMS],
+    Role.ADVICE_ADVISER: [
+        NavItem("Home", HOME_URL_NAMES[Role.ADVICE_ADVISER]),
+        NavItem("Log a contact", "advice_line:contact-new"),
+        NavItem("Find a caller", "advice_line:find"),
+        NavItem("Your referrals", "referrals:list"),
+    ],
     Role.CASE_MANAGER: [NavItem("Home", HOME_URL_NAMES[Role.CASE_MANAGER]), *CASELOAD_ITEMS, TRIAGE_ITEM],
     Role.PRACTITIONER: [
         NavItem("Home", HOME_URL_NAMES[Role.PRACTITIONER]),

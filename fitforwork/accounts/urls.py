@@ -3,6 +3,7 @@ from django.urls import path
 from fitforwork.accounts import views
 from fitforwork.accounts.models import Role
 from fitforwork.administration.web.home import administrator_home
+from fitforwork.advice_line.web.views import workspace as advice_line_workspace
 from fitforwork.cases.web.home import case_manager_home, team_lead_home
 from fitforwork.referrals.web.home import referrer_home
 
@@ -16,7 +17,7 @@ WORKLIST_HOMES = {
     Role.EMPLOYER: referrer_home,
     Role.JOBCENTRE: referrer_home,
     Role.COMMUNITY: referrer_home,
-    Role.ADVICE_ADVISER: referrer_home,
+    Role.ADVICE_ADVISER: advice_line_workspace,
     Role.ADMINISTRATOR: administrator_home,
 }
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from fitforwork.core.audit.services import audit_record
+from fitforwork.demo.advice import make_advice_line
 from fitforwork.demo.assessments import assessment_hook
 from fitforwork.demo.cases import CASE_MODELS, CaseGenerator, onward_referral_hook, site_staff
 from fitforwork.demo.clients import CONDITION_COLUMNS, EMPLOYMENT_COLUMNS, PERSON_COLUMNS, ClientGenerator
@@ -65,6 +66,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
         random.Random(master.getrandbits(64)) for _ in range(6)
     )
     assessment_rng = random.Random(master.getrandbits(64))  # drawn after the others, so their rows do not change
+    advice_rng = random.Random(master.getrandbits(64))  # drawn last, likewise
     now = timezone.now()
     phases: dict[str, float] = {}
     started = time.monotonic()
@@ -108,11 +110,18 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
         WaitingReferrals(rng=waiting_rng, plans=plans, cases=cases, now=now).make()
         phases["waiting"] = time.monotonic() - started
         make_referrer_referrals()
+        advice_contacts = make_advice_line(rng=advice_rng, now=now)  # links the advice-line referrals just made
         # One event for the whole load, so the audit trail says where these rows came from.
         audit_record(
             actor=None,
             action="demo.loaded",
-            data={"cases": cases, "seed": seed, "organisations": len(builder.organisations), "staff": staff},
+            data={
+                "cases": cases,
+                "seed": seed,
+                "organisations": len(builder.organisations),
+                "staff": staff,
+                "advice_line_contacts": advice_contacts,
+            },
         )
     return DemoResult(
         already_loaded=False,

@@ -25,6 +25,7 @@ NO_PERSON_RECORDS = {
     "organisations.servicemodel",
     "interventions.intervention",
     "api.apiclient",
+    "advice_line.adviceline",  # the line's name, freephone number, team and opening hours
 }
 
 
