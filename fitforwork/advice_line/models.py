@@ -140,8 +140,10 @@ class Contact(BaseModel):
     topics = models.ManyToManyField(Topic, blank=True, related_name="contacts")
     advice = models.TextField(blank=True)
     chat_status = models.CharField(max_length=10, choices=ChatStatus.choices, blank=True)
+    # The referral the contact became. When retention deletes the referral, the contact stays the line's record
+    # of the call, without the link (a subject access request for the person lists it while the link holds).
     referral = models.OneToOneField(
-        "referrals.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="advice_contact"
+        "referrals.Referral", null=True, blank=True, on_delete=models.SET_NULL, related_name="advice_contact"
     )
 
     class Meta:

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fitforwork.advice_line.models import Contact as AdviceContact
 from fitforwork.assessments.models import (
     Assessment,
     PathwayDecision,
@@ -40,6 +41,7 @@ EXPORTED: dict[str, str] = {
     "people.employment": "employments",
     "people.condition": "conditions",
     "consent.consent": "consents",
+    "advice_line.contact": "advice_line_contacts",
     "referrals.referral": "referrals",
     "referrals.referralstatuschange": "referrals",
     "cases.case": "cases",
@@ -71,6 +73,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("conditions", "Health conditions"),
     ("referrals", "Referrals"),
     ("consents", "Consent given and withdrawn"),
+    ("advice_line_contacts", "Advice line contacts that led to a referral"),
     ("cases", "Cases"),
     ("allocations", "Case manager allocations"),
     ("contacts", "Contacts"),
@@ -173,6 +176,13 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
             for referral in referrals
         ],
         "consents": [row(consent) for consent in Consent.objects.filter(person=person).order_by("recorded_at", "id")],
+        "advice_line_contacts": [
+            {
+                **row(contact),
+                "transcript": [row(message, leave_out=("contact", "client")) for message in contact.messages.all()],
+            }
+            for contact in AdviceContact.objects.filter(referral__in=referrals).order_by("contacted_at")
+        ],
         "cases": [
             {
                 **row(case),

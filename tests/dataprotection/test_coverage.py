@@ -49,7 +49,8 @@ def test_the_export_holds_a_row_of_each_exported_model(db):
     empty = sorted({part for part in EXPORTED.values() if part not in ("person",) and not export[part]})
     # The fixture makes a row of every kind except these, which only other paths make.
     assert empty == [
-        "allocations", "assessments", "conditions", "employments", "pathway_decisions", "questionnaire_links"
+        "advice_line_contacts", "allocations", "assessments", "conditions", "employments", "pathway_decisions",
+        "questionnaire_links",
     ]  # fmt: skip
     [response] = export["questionnaire_responses"]
     assert response["instrument_code"] == "phq9"
@@ -75,3 +76,28 @@ def test_retention_leaves_no_row_about_an_expired_case(db):
         if count:
             left[model._meta.label_lower] = count
     assert left == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_advice_line_call_that_became_the_referral_is_exported_and_kept_without_the_link_at_retention(db):
+    from fitforwork.advice_line.models import AdviceLine, ChatMessage
+    from fitforwork.advice_line.models import Contact as AdviceContact
+    from fitforwork.core.calendar import Nation
+    from tests.organisations.factories import TeamFactory
+
+    case = record_for(closed_years_ago=9)
+    line = AdviceLine.objects.create(
+        name="Advice line", phone="0800 000 0000", team=TeamFactory(site=case.site), nation=Nation.ENGLAND_AND_WALES
+    )
+    call = AdviceContact.objects.create(
+        line=line, channel="web_chat", chat_status="ended", caller_type="employee", referral=case.referral
+    )
+    ChatMessage.objects.create(contact=call, sender="caller", text="My back is bad and work want me in")
+    [exported] = subject_access_gather(case.person)["advice_line_contacts"]
+    assert exported["id"] == str(call.pk)
+    assert [line["text"] for line in exported["transcript"]] == ["My back is bad and work want me in"]
+
+    retention_delete()
+    call.refresh_from_db()
+    assert call.referral_id is None
+    assert not Referral.objects.filter(pk=case.referral_id).exists()
