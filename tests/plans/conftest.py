@@ -6,11 +6,14 @@ from fitforwork.accounts.models import Role
 from fitforwork.assessments.assessment_services import assessment_save
 from fitforwork.cases.models import CaseStatus
 from fitforwork.cases.services import case_transition
+from fitforwork.core.calendar import Nation
 from fitforwork.interventions.models import Intervention
 from fitforwork.interventions.services import intervention_presets_load
+from fitforwork.organisations.models import ServiceModel
 from fitforwork.plans import services
 from tests.accounts.factories import UserFactory
 from tests.cases.conftest import open_case
+from tests.organisations.factories import OrganisationFactory, SiteFactory
 from tests.referrals.conftest import referral_input, workwell_site  # noqa: F401  # shared fixtures
 
 
@@ -88,3 +91,20 @@ def ready(version, actor):
 def agreed_version(version, actor):
     version = ready(version, actor)
     return services.version_agree(version=version, actor=actor, expected_version=version.version)
+
+
+@pytest.fixture
+def gp_led_site(db):
+    from fitforwork.organisations.services import service_model_presets_load
+
+    service_model_presets_load(actor=None)
+    practice = OrganisationFactory(gp_practice=True, name="Limes Medical Practice")
+    site = SiteFactory(
+        name="Fit for Work Leicestershire",
+        nation=Nation.ENGLAND_AND_WALES,
+        service_model=ServiceModel.objects.get(key="fit-for-work-pilot-gp-led"),
+        postcode_districts=["LE1", "LE2", "LE3"],
+    )
+    site.gp_practices.add(practice)
+    site.practice = practice
+    return site

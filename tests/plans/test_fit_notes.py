@@ -10,15 +10,13 @@ from fitforwork.accounts.models import Role
 from fitforwork.cases.models import CaseStatus, Task
 from fitforwork.cases.services import case_transition
 from fitforwork.core.audit.models import AuditEvent
-from fitforwork.core.calendar import Nation
-from fitforwork.organisations.models import ServiceModel
 from fitforwork.plans import fit_note_services as services
 from fitforwork.plans.fit_note_rules import add_months, issue_refusals
 from fitforwork.plans.fit_note_services import FitNoteContent, FitNoteError
 from fitforwork.plans.models import FitNote, StaffProfession
 from tests.accounts.factories import UserFactory
 from tests.cases.conftest import open_case
-from tests.organisations.factories import OrganisationFactory, SiteFactory
+from tests.plans.conftest import gp_led_site  # noqa: F401  # shared fixture
 from tests.referrals.conftest import workwell_site  # noqa: F401  # shared fixture
 
 SICK = date(2026, 1, 5)  # day 1 of sickness, a Monday
@@ -98,31 +96,14 @@ def test_months_are_added_to_the_last_day_of_a_short_month():
 
 
 @pytest.fixture
-def gp_led_site(db):
-    from fitforwork.organisations.services import service_model_presets_load
-
-    service_model_presets_load(actor=None)
-    practice = OrganisationFactory(gp_practice=True, name="Limes Medical Practice")
-    site = SiteFactory(
-        name="Fit for Work Leicestershire",
-        nation=Nation.ENGLAND_AND_WALES,
-        service_model=ServiceModel.objects.get(key="fit-for-work-pilot-gp-led"),
-        postcode_districts=["LE1", "LE2", "LE3"],
-    )
-    site.gp_practices.add(practice)
-    site.practice = practice
-    return site
-
-
-@pytest.fixture
-def nurse(gp_led_site):
+def nurse(gp_led_site):  # noqa: F811
     user = UserFactory(role=Role.CASE_MANAGER, site=gp_led_site, first_name="Priya", last_name="Shah")
     StaffProfession.objects.create(user=user, profession="registered_nurse")
     return user
 
 
 @pytest.fixture
-def gp_led_case(gp_led_site, nurse):
+def gp_led_case(gp_led_site, nurse):  # noqa: F811
     return open_case(gp_led_site, nurse, case_manager=nurse)
 
 
@@ -169,7 +150,7 @@ def test_issuing_within_the_first_7_days_is_refused_and_the_refusal_audited(gp_l
 
 
 @pytest.mark.django_db
-def test_staff_without_a_profession_may_not_issue(gp_led_case, gp_led_site):
+def test_staff_without_a_profession_may_not_issue(gp_led_case, gp_led_site):  # noqa: F811
     coach = UserFactory(role=Role.CASE_MANAGER, site=gp_led_site)
     case_transition(case=gp_led_case, to=CaseStatus.CONTACTED, actor=coach)
     today = date.today()
