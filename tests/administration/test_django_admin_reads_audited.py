@@ -25,6 +25,7 @@ NO_PERSON_RECORDS = {
     "organisations.servicemodel",
     "interventions.intervention",
     "api.apiclient",
+    "plans.staffprofession",  # a member of staff's registered profession, not a client's record
 }
 
 
