@@ -29,6 +29,8 @@ from fitforwork.core.audit.services import audit_record
 from fitforwork.core.outbox.models import Message
 from fitforwork.interventions.models import OnwardReferral
 from fitforwork.people.models import Person
+from fitforwork.plans.models import FitNote
+from fitforwork.plans.models import Plan as Plan_  # the return-to-work plan; `Plan` here is a retention plan
 from fitforwork.referrals.models import Referral, Submission
 
 TOMBSTONE_ACTION = "retention.records_deleted"
@@ -90,7 +92,7 @@ def retention_plan(now: datetime.datetime | None = None) -> Plan:
     plan.counts["cases.case"] = cases.count()
     plan.counts["referrals.referral"] = len(referral_ids)
     plan.counts["referrals.submission"] = len(referral_ids)
-    for model in (Task, Contact, CareTeamMember, MdtNote, OnwardReferral, Assessment, PathwayDecision):
+    for model in (Task, Contact, CareTeamMember, MdtNote, OnwardReferral, Assessment, PathwayDecision, Plan_, FitNote):
         plan.counts[model._meta.label_lower] = model.objects.filter(case__in=cases).count()
     plan.counts["outbox.message"] = Message.objects.filter(reference__in=[str(pk) for pk in referral_ids]).count()
     plan.oldest["case"] = cases.aggregate(oldest=Min("discharged_at"))["oldest"]

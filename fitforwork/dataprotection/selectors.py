@@ -23,6 +23,7 @@ from fitforwork.core.outbox.models import Message
 from fitforwork.interventions.models import OnwardReferral
 from fitforwork.people.models import Person
 from fitforwork.people.nhs_number import normalise_nhs_number
+from fitforwork.plans.models import FitNote, PlanVersion
 from fitforwork.referrals.models import Referral, ReferralStatusChange
 
 # An export is a read too: the next export lists it among the reads.
@@ -102,6 +103,22 @@ def record_reads(person: Person) -> list[dict[str, Any]]:
     ]
 
 
+def _plans(case_ids: list[Any]) -> list[dict[str, Any]]:
+    """Each version of each return-to-work plan, with its obstacles, recommendations, timetable and weeks."""
+    versions = PlanVersion.objects.filter(plan__case_id__in=case_ids).order_by("plan__case_id", "number")
+    return [
+        {
+            **row(version),
+            "case": str(version.plan.case_id),
+            "obstacles": [row(o, leave_out=("plan_version",)) for o in version.obstacles.all()],
+            "recommendations": [row(r, leave_out=("plan_version",)) for r in version.recommendations.all()],
+            "timetable": [row(t, leave_out=("plan_version",)) for t in version.timetable.all()],
+            "phased_weeks": [row(w, leave_out=("plan_version",)) for w in version.phased_weeks.all()],
+        }
+        for version in versions.select_related("plan")
+    ]
+
+
 def subject_access_gather(person: Person) -> dict[str, Any]:
     """Everything held about `person`, as plain values ready for JSON or a page."""
     referrals = list(Referral.objects.filter(person=person).select_related("submission").order_by("received_at"))
@@ -158,6 +175,8 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
             row(decision) for decision in PathwayDecision.objects.filter(case_id__in=case_ids).order_by("decided_at")
         ],
         "break_glass": [row(use) for use in BreakGlass.objects.filter(case_id__in=case_ids).order_by("granted_at")],
+        "plans": _plans(case_ids),
+        "fit_notes": [row(note) for note in FitNote.objects.filter(case_id__in=case_ids).order_by("period_from")],
         "onward_referrals": [
             row(onward) for onward in OnwardReferral.objects.filter(case_id__in=case_ids).order_by("requested_on")
         ],

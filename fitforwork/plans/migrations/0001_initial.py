@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveIntegerField(default=0)),
                 ('intervention', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='interventions.intervention')),
                 ('obstacle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='plans.obstacle')),
-                ('onward_referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='plan_recommendations', to='interventions.onwardreferral')),
+                ('onward_referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='plan_recommendations', to='interventions.onwardreferral')),
                 ('plan_version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='plans.planversion')),
             ],
             options={

@@ -139,7 +139,9 @@ class Adjustment(models.TextChoices):
 
 class Recommendation(models.Model):
     """One typed, specific recommendation for an obstacle. An onward referral is made through the
-    interventions app's service when its version is agreed, and kept in `onward_referral`."""
+    interventions app's service when its version is agreed, and kept in `onward_referral`. Nothing deletes an
+    onward referral but the erasure of its whole case at the end of retention, so the link cascades (setting it
+    to null would be an UPDATE of an agreed version, which the database refuses)."""
 
     plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="recommendations")
     obstacle = models.ForeignKey(Obstacle, on_delete=models.CASCADE, related_name="recommendations")
@@ -148,7 +150,7 @@ class Recommendation(models.Model):
     text = models.TextField()
     intervention = models.ForeignKey(Intervention, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     onward_referral = models.ForeignKey(
-        OnwardReferral, null=True, blank=True, on_delete=models.RESTRICT, related_name="plan_recommendations"
+        OnwardReferral, null=True, blank=True, on_delete=models.CASCADE, related_name="plan_recommendations"
     )
     position = models.PositiveIntegerField(default=0)
 
