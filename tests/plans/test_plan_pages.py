@@ -181,3 +181,49 @@ def test_recording_a_received_fit_note_from_the_page(browser, assessed):
 
 def test_issuing_at_a_site_that_does_not_issue_is_not_offered(browser, assessed):
     assert browser.get(reverse("cases:case-fit-note-issue", args=[assessed.pk])).status_code == 404
+
+
+def test_a_stale_edit_from_the_editor_is_refused_with_the_error_summary(browser, draft, assessed):
+    edit = reverse("cases:case-plan-edit", args=[assessed.pk, 1])
+    fields = {"action": "week", "week-week": "1", "week-hours": "16"}
+    assert browser.post(edit, {**fields, "week-version": str(draft.version)}).status_code == 302
+    response = browser.post(edit, {**fields, "week-week": "2", "week-version": str(draft.version)})
+    assert response.status_code == 400
+    assert "Someone else changed the plan while you had this page open" in response.content.decode()
+    assert list(PlanVersion.objects.get(pk=draft.pk).phased_weeks.values_list("week", flat=True)) == [1]
+
+
+def test_the_editor_and_the_document_take_as_many_queries_for_a_long_plan_as_a_short_one(
+    browser, draft, assessed, manager
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fitforwork.plans import services
+
+    def counts():
+        pages = [
+            reverse("cases:case-plan-version", args=[assessed.pk, 1]),
+            reverse("cases:case-plan-edit", args=[assessed.pk, 1]),
+        ]
+        found = []
+        for page in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert browser.get(page).status_code == 200
+            found.append(len(queries))
+        return found
+
+    RecommendationSnippet.objects.create(obstacle_code="pain", kind="self_care", title="Pacing", text="Rest")
+    short = counts()
+    for obstacle in draft.obstacles.all():
+        for text in ("Walk daily", "Stretch at lunch"):
+            services.recommendation_add(
+                version=draft, actor=manager, expected_version=None, obstacle=obstacle, kind="self_care", text=text
+            )
+        RecommendationSnippet.objects.create(obstacle_code=obstacle.code, kind="self_care", title="More", text="More")
+    for week in (1, 2, 3):
+        services.phased_week_set(version=draft, actor=manager, expected_version=None, week=week, hours=None, days=week)
+    services.timetable_add(
+        version=draft, actor=manager, expected_version=None, what="Physio", starts_on=date.today(), ends_on=None
+    )
+    assert counts() == short
