@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "fitforwork.cases",
     "fitforwork.interventions",
     "fitforwork.assessments",
+    "fitforwork.plans",
     "fitforwork.api",
     "fitforwork.demo",
     "fitforwork.administration",

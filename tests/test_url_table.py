@@ -24,6 +24,8 @@ FHIR_TOKEN_AUTHENTICATED = {
     "fhir:questionnaireresponse-instance",
     "fhir:observation-type",
     "fhir:observation-instance",
+    "fhir:careplan-type",
+    "fhir:careplan-instance",
     "fhir:unknown",
     "fhir-base",
 }

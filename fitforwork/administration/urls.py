@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fitforwork.administration import interventions, places, service_models, submissions, views
+from fitforwork.administration import interventions, places, service_models, snippets, submissions, views
 
 app_name = "administration"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("interventions/", interventions.interventions, name="interventions"),
     path("interventions/add/", interventions.intervention_edit, name="intervention-add"),
     path("interventions/<uuid:intervention_id>/", interventions.intervention_edit, name="intervention"),
+    path("snippets/", snippets.snippets, name="snippets"),
+    path("snippets/add/", snippets.snippet_edit, name="snippet-add"),
+    path("snippets/<uuid:snippet_id>/", snippets.snippet_edit, name="snippet"),
     path("submissions/", submissions.submissions, name="submissions"),
     path("submissions/<uuid:submission_id>/", submissions.submission, name="submission"),
     path("submissions/<uuid:submission_id>/retry/", submissions.submission_retry, name="submission-retry"),

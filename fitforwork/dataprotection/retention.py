@@ -29,6 +29,8 @@ from fitforwork.core.audit.services import audit_record
 from fitforwork.core.outbox.models import Message
 from fitforwork.interventions.models import OnwardReferral
 from fitforwork.people.models import Person
+from fitforwork.plans.models import FitNote
+from fitforwork.plans.models import Plan as Plan_  # the return-to-work plan; `Plan` here is a retention plan
 from fitforwork.referrals.models import Referral, Submission
 
 TOMBSTONE_ACTION = "retention.records_deleted"
@@ -101,6 +103,8 @@ def retention_plan(now: datetime.datetime | None = None) -> Plan:
         QuestionnaireResponse,
         RedFlag,
         QuestionnaireLink,
+        Plan_,
+        FitNote,
     ):
         plan.counts[model._meta.label_lower] = model.objects.filter(case__in=cases).count()
     plan.counts["outbox.message"] = Message.objects.filter(reference__in=[str(pk) for pk in referral_ids]).count()

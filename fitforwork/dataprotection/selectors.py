@@ -31,6 +31,7 @@ from fitforwork.core.outbox.models import Message
 from fitforwork.interventions.models import OnwardReferral
 from fitforwork.people.models import Person
 from fitforwork.people.nhs_number import normalise_nhs_number
+from fitforwork.plans.models import FitNote, PlanVersion
 from fitforwork.referrals.models import Referral, ReferralStatusChange
 
 # Every model holding a row about a person, their referral or their case, and the part of the export that
@@ -51,6 +52,8 @@ EXPORTED: dict[str, str] = {
     "cases.task": "tasks",
     "cases.careteammember": "care_team",
     "cases.mdtnote": "mdt_notes",
+    "plans.plan": "plans",
+    "plans.fitnote": "fit_notes",
     "cases.breakglass": "break_glass",
     "interventions.onwardreferral": "onward_referrals",
     "assessments.assessment": "assessments",
@@ -85,6 +88,8 @@ SECTIONS: list[tuple[str, str]] = [
     ("questionnaire_responses", "Questionnaires answered"),
     ("red_flags", "Safety concerns (red flags)"),
     ("questionnaire_links", "Questionnaire links sent"),
+    ("plans", "Return-to-work plans"),
+    ("fit_notes", "Fit notes"),
     ("break_glass", "Access outside the care team (break-glass)"),
     ("onward_referrals", "Onward referrals"),
     ("messages", "Messages sent"),
@@ -145,6 +150,22 @@ def record_reads(person: Person) -> list[dict[str, Any]]:
             }
         )
         for event in events.order_by("seq")
+    ]
+
+
+def _plans(case_ids: list[Any]) -> list[dict[str, Any]]:
+    """Each version of each return-to-work plan, with its obstacles, recommendations, timetable and weeks."""
+    versions = PlanVersion.objects.filter(plan__case_id__in=case_ids).order_by("plan__case_id", "number")
+    return [
+        {
+            **row(version),
+            "case": str(version.plan.case_id),
+            "obstacles": [row(o, leave_out=("plan_version",)) for o in version.obstacles.all()],
+            "recommendations": [row(r, leave_out=("plan_version",)) for r in version.recommendations.all()],
+            "timetable": [row(t, leave_out=("plan_version",)) for t in version.timetable.all()],
+            "phased_weeks": [row(w, leave_out=("plan_version",)) for w in version.phased_weeks.all()],
+        }
+        for version in versions.select_related("plan")
     ]
 
 
@@ -225,6 +246,8 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
             for link in QuestionnaireLink.objects.filter(case_id__in=case_ids).order_by("created_at")
         ],
         "break_glass": [row(use) for use in BreakGlass.objects.filter(case_id__in=case_ids).order_by("granted_at")],
+        "plans": _plans(case_ids),
+        "fit_notes": [row(note) for note in FitNote.objects.filter(case_id__in=case_ids).order_by("period_from")],
         "onward_referrals": [
             row(onward) for onward in OnwardReferral.objects.filter(case_id__in=case_ids).order_by("requested_on")
         ],

@@ -26,6 +26,7 @@ NO_PERSON_RECORDS = {
     "interventions.intervention",
     "api.apiclient",
     "advice_line.adviceline",  # the line's name, freephone number, team and opening hours
+    "plans.staffprofession",  # a member of staff's registered profession, not a client's record
 }
 
 

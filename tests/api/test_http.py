@@ -274,7 +274,7 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
         ("Patient", "read"),
         *(
             (kind, code)
-            for kind in ("Questionnaire", "QuestionnaireResponse", "Observation")
+            for kind in ("Questionnaire", "QuestionnaireResponse", "Observation", "CarePlan")
             for code in ("read", "search-type")
         ),
     }
@@ -284,7 +284,7 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
     # Each listed interaction works, with each listed search parameter.
     for r in rest.resource:
         if r.type not in ids:
-            continue  # the assessments' resources: each is exercised in test_fhir_questionnaires.py
+            continue  # the assessments' and plans' resources: test_fhir_questionnaires.py, test_fhir_care_plans.py
         if "read" in {i.code for i in r.interaction}:
             assert api.get(f"/fhir/R4/{r.type}/{ids[r.type]}").status_code == 200
         for param in r.searchParam or []:

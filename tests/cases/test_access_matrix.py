@@ -92,6 +92,12 @@ KINDS = {
     "questionnaires": "read",
     "questionnaire-record": "write",
     "red-flag-close": "write",
+    "case-plan": "read",
+    "case-plan-version": "read",
+    "case-plan-compare": "read",
+    "case-fit-note": "read",
+    "case-plan-start": "write",
+    "case-plan-new-draft": "write",
     "break-glass": "door",
     "break-glass-reviews": "review",
     "break-glass-review": "review item",
@@ -261,8 +267,31 @@ def world(workwell_site):
         "referral_id": _onward_referral(case, manager),
         "code": "phq9",
         "flag_id": _red_flag(case, manager),
+        **_plan_and_fit_note(case),
     }
     return people, args
+
+
+def _plan_and_fit_note(case):
+    """Version 1 of a plan (a draft) and a fit note on the case, if this build has them."""
+    try:
+        from fitforwork.plans.models import FitNote, Plan, PlanVersion
+    except ImportError:
+        return {}
+    PlanVersion.objects.create(plan=Plan.objects.create(case=case), number=1)
+    today = timezone.localdate()
+    note = FitNote.objects.create(
+        case=case,
+        source="received",
+        condition="Back pain",
+        fitness="not_fit",
+        period_from=today,
+        period_to=today,
+        issued_on=today,
+        issuer_name="Dr Sam Okafor",
+        issuer_profession="doctor",
+    )
+    return {"number": 1, "fit_note_id": note.pk}
 
 
 def _red_flag(case, actor):

@@ -25,6 +25,7 @@ SECTION_URLS = {
     "tasks": "cases:case-tasks",
     "assessment": "cases:case-assessment",
     "questionnaires": "cases:questionnaires",
+    "plan": "cases:case-plan",
     "team": "cases:case-team",
     "history": "cases:case-history",
 }
@@ -111,12 +112,21 @@ def test_someone_outside_clinical_staff_is_told_there_is_no_such_case(client, wo
 
 
 def test_a_section_this_build_does_not_have_is_left_out_of_the_navigation(case):
-    later = (*sections.SECTIONS, sections.Section("plan", "Plan", "cases:case-plan-not-built"))
+    later = (*sections.SECTIONS, sections.Section("consent", "Consent", "cases:case-consent-not-built"))
     with mock.patch.object(sections, "SECTIONS", later):
         items = sections.navigation(case, "summary")
-    texts = ["Summary", "Contacts", "Tasks", "Assessment", "Questionnaires", "Team and interventions", "History"]
+    texts = [
+        "Summary",
+        "Contacts",
+        "Tasks",
+        "Assessment",
+        "Questionnaires",
+        "Plan",
+        "Team and interventions",
+        "History",
+    ]
     assert [item["text"] for item in items] == texts
-    assert [item["current"] for item in items] == [True, False, False, False, False, False, False]
+    assert [item["current"] for item in items] == [True] + [False] * 7
 
 
 def test_the_panel_shows_the_last_contact_and_next_task_and_the_history_moves_to_its_section(client, case, manager):

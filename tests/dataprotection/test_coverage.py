@@ -49,8 +49,8 @@ def test_the_export_holds_a_row_of_each_exported_model(db):
     empty = sorted({part for part in EXPORTED.values() if part not in ("person",) and not export[part]})
     # The fixture makes a row of every kind except these, which only other paths make.
     assert empty == [
-        "advice_line_contacts", "allocations", "assessments", "conditions", "employments", "pathway_decisions",
-        "questionnaire_links",
+        "advice_line_contacts", "allocations", "assessments", "conditions", "employments", "fit_notes",
+        "pathway_decisions", "plans", "questionnaire_links",
     ]  # fmt: skip
     [response] = export["questionnaire_responses"]
     assert response["instrument_code"] == "phq9"

@@ -63,6 +63,15 @@ RESOURCES: dict[str, dict[str, Any]] = {
             "code": ("token", "The score's LOINC code (http://loinc.org|44261-6) or instrument code"),
         },
     },
+    # Issue 15: agreed return-to-work plan versions.
+    "CarePlan": {
+        "interactions": ["read", "search-type"],
+        "search": {
+            "_id": ("token", "The plan version's id"),
+            "patient": ("reference", "Patient/{id}"),
+            "subject": ("reference", "Patient/{id}"),
+        },
+    },
 }
 SYSTEM_INTERACTIONS = ["transaction"]
 

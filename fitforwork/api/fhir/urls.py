@@ -3,7 +3,7 @@ else under /fhir/R4/ answers a 404 OperationOutcome (`unknown`), never the site'
 
 from django.urls import path, re_path
 
-from fitforwork.api.fhir import asynchronous, questionnaire_views, views
+from fitforwork.api.fhir import asynchronous, careplans, questionnaire_views, views
 
 app_name = "fhir"
 
@@ -36,6 +36,8 @@ urlpatterns = [
     ),
     path("Observation", questionnaire_views.observation_type, name="observation-type"),
     path("Observation/<str:resource_id>", questionnaire_views.observation_instance, name="observation-instance"),
+    path("CarePlan", careplans.care_plan_type, name="careplan-type"),
+    path("CarePlan/<str:resource_id>", careplans.care_plan_instance, name="careplan-instance"),
     path("_async/<str:submission_id>", asynchronous.status, name="async-status"),
     re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),
 ]

@@ -40,6 +40,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("tasks", "Tasks", "cases:case-tasks"),
     Section("assessment", "Assessment", "cases:case-assessment"),
     Section("questionnaires", "Questionnaires", "cases:questionnaires"),
+    Section("plan", "Plan", "cases:case-plan"),
     Section("team", "Team and interventions", "cases:case-team"),
     Section("history", "History", "cases:case-history"),
 )

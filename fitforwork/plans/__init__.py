@@ -1,0 +1,1 @@
+"""Return-to-work plans (versioned; an agreed version never changes) and fit notes (issue 15)."""
