@@ -74,7 +74,7 @@ def test_the_gp_practice_reads_and_downloads_the_letter(browsing, demo_service):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the letter as a PDF").click()
     download = download_info.value
-    pdf = open(download.path(), "rb").read()
+    pdf = download.path().read_bytes()
     assert pdf == bytes(letter.pdf)
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert "Siân Llŷr" in text
