@@ -38,6 +38,25 @@ MARGIN = 20.0
 CELL_PADDING = 1.5
 
 
+# Latin (with Welsh, Polish, Czech, Vietnamese...), Greek, Cyrillic, general punctuation, currency and arrows.
+UNICODE_RANGES = [
+    (0x0020, 0x024F),
+    (0x0250, 0x02FF),
+    (0x0300, 0x036F),
+    (0x0370, 0x03FF),
+    (0x0400, 0x052F),
+    (0x1E00, 0x1EFF),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20CF),
+    (0x2100, 0x214F),
+    (0x2190, 0x21FF),
+    (0x2200, 0x22FF),
+    (0x25A0, 0x25FF),
+    (0xFB00, 0xFB06),
+]
+FONT_CACHE_VERSION = 2
+
+
 def _line_height(size: float) -> float:
     return size * PT * 1.45
 
@@ -50,17 +69,27 @@ def font_files() -> dict[str, str]:
     weight is instanced once (a second or two) into the temporary directory and reused after that.
     """
     from fontpkg_arimo import ROOT  # type: ignore[import-untyped]
+    from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
     source = Path(ROOT) / "files" / "Arimo[wght].ttf"
-    cache = Path(tempfile.gettempdir()) / f"fitforwork-fonts-arimo-{version('fontpkg-arimo')}"
+    cache = Path(tempfile.gettempdir()) / f"fitforwork-fonts-arimo-{version('fontpkg-arimo')}-{FONT_CACHE_VERSION}"
     cache.mkdir(parents=True, exist_ok=True)
     files = {}
     for style, weight in (("", 400), ("B", 700)):
         path = cache / f"Arimo-{weight}.ttf"
         if not path.exists():
             instance = instancer.instantiateVariableFont(TTFont(str(source)), {"wght": weight})
+            # Only the scripts letters need, unhinted and without layout tables: fpdf2 parses the font twice a
+            # document, so a smaller font makes every PDF quicker.
+            options = subset.Options()
+            options.hinting = False
+            options.layout_features = []
+            options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "hdmx", "VDMX", "LTSH", "DSIG"]
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=[code for start, end in UNICODE_RANGES for code in range(start, end + 1)])
+            subsetter.subset(instance)
             partial = path.with_suffix(f".{os.getpid()}.part")
             instance.save(str(partial))
             os.replace(partial, path)
