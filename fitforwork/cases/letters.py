@@ -295,9 +295,9 @@ def letter_retry(letter: Letter, *, actor: User | None = None) -> Letter:
 
     A send that may have reached Notify (`unconfirmed`) is left for a person to check, never resent.
     """
-    locked = (
-        Letter.objects.select_for_update().select_related("case__referral", "practice", "message").get(pk=letter.pk)
-    )
+    # Only the letter's row is locked: PostgreSQL cannot lock the nullable side of the joins.
+    related = ("case__referral", "practice", "message")
+    locked = Letter.objects.select_for_update(of=("self",)).select_related(*related).get(pk=letter.pk)
     changed = False
     if locked.status == Letter.Status.FAILED:
         locked.attempts += 1
