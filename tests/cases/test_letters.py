@@ -229,3 +229,20 @@ def test_staff_see_the_letters_on_the_case_record(client, case):
     assert "Waiting to send" in html
     download = signed_in.get(reverse("cases:case-letter-pdf", args=[case.pk, letter.pk]))
     assert download.content == bytes(letter.pdf)
+
+
+def test_the_plan_summary_is_included_only_when_shared_with_consent(case):
+    letter = letter_plan_agreed(case, "Phased return over four weeks, mornings only.", shared_with_consent=True)
+    assert "Phased return over four weeks, mornings only." in pdf_text(letter)
+
+
+def test_letters_retry_command_makes_a_failed_letter(workwell_site, practice, case_manager, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setattr(letters, "render_pdf", lambda document: 1 / 0)
+    case = open_case(workwell_site, case_manager, case_manager=case_manager)
+    monkeypatch.undo()
+    out = io.StringIO()
+    call_command("letters", "retry", stdout=out)
+    assert "queued 1" in out.getvalue()
+    assert Letter.objects.get(case=case).status == Letter.Status.MADE
