@@ -138,6 +138,12 @@ class OrganisationForm(ServiceForm):
         required=False,
     )
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    email = forms.EmailField(
+        label="Email address for letters (optional)",
+        help_text="GP practices: where the service emails its letters about their patients",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.nhs.uk"},
+    )
     nation = forms.ChoiceField(label="Nation", choices=[("", "Not given"), *Nation.choices], required=False)
     is_active = forms.BooleanField(label="Open (uncheck when the organisation closes)", required=False, initial=True)
 

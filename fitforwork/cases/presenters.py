@@ -10,8 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fitforwork.accounts.models import User
-from fitforwork.cases.models import BreakGlass, Case, CaseStatus, CaseStatusChange, Contact, DischargeReason, Task
+from fitforwork.cases.models import (
+    BreakGlass,
+    Case,
+    CaseStatus,
+    CaseStatusChange,
+    Contact,
+    DischargeReason,
+    Letter,
+    Task,
+)
 from fitforwork.core.calendar import working_days_between
+from fitforwork.core.outbox.models import Message
 from fitforwork.core.presenters import date_long, datetime_long
 from fitforwork.people.nhs_number import format_nhs_number
 
@@ -246,3 +256,22 @@ def alerts(case: Case, *, attempts: FailedAttempts, can_work: bool) -> list[dict
             }
         )
     return found
+
+
+def letter_state(letter: Letter) -> dict[str, str]:
+    """Where the letter is, as an NHS.UK tag: could not be made, not sent and why, waiting, sent, or failed."""
+    message = letter.message
+    if letter.status == Letter.Status.FAILED:
+        return {"text": "Could not be made", "classes": "nhsuk-tag--red", "detail": "We are trying again."}
+    if message is None:
+        return {"text": "Not sent", "classes": "nhsuk-tag--grey", "detail": letter.not_sent_reason}
+    if message.status == Message.Status.SENT:
+        return {
+            "text": "Sent",
+            "classes": "nhsuk-tag--green",
+            "detail": f"Emailed on {datetime_long(message.sent_at)}.",
+        }
+    if message.status == Message.Status.FAILED:
+        detail = "A person needs to check whether it arrived." if message.unconfirmed else "We are trying again."
+        return {"text": "Could not be sent", "classes": "nhsuk-tag--red", "detail": detail}
+    return {"text": "Waiting to send", "classes": "nhsuk-tag--blue", "detail": ""}

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from fitforwork.accounts.models import Role, User
 from fitforwork.cases.access import relationship_filter
-from fitforwork.cases.models import CareTeamMember, Case, CaseStatus, Contact, Delegation, Risk, Task
+from fitforwork.cases.models import CareTeamMember, Case, CaseStatus, Contact, Delegation, Letter, Risk, Task
 from fitforwork.core.calendar import Nation, add_working_days
 
 DUE_SOON_WORKING_DAYS = 2
@@ -363,4 +363,21 @@ def cover_at_site(actor: User, *, today: date | None = None) -> list[Delegation]
         Delegation.objects.filter(from_user__site_id=actor.site_id, ends_on__gte=day, cancelled_at__isnull=True)
         .select_related("from_user", "to_user")
         .order_by("starts_on", "id")[:200]
+    )
+
+
+def letters_for_case(case: Case) -> list[Letter]:
+    """A case's letters, oldest first, with their sends (for the case record; the reader got the case through
+    cases.access)."""
+    return list(Letter.objects.filter(case=case).select_related("message", "practice").defer("pdf", "content"))
+
+
+def letters_for_practice(*, case_id: Any, organisation_id: Any) -> list[Letter]:
+    """The letters of a case that were written to this GP practice, and only those."""
+    if organisation_id is None:
+        return []
+    return list(
+        Letter.objects.filter(case_id=case_id, practice_id=organisation_id)
+        .select_related("message")
+        .defer("pdf", "content")
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from fitforwork.accounts.models import Role, User
 from fitforwork.cases import schedule
 from fitforwork.cases.access import case_assignees
+from fitforwork.cases.letters import letter_case_opened, letter_discharged
 from fitforwork.cases.models import (
     STAGES,
     Case,
@@ -290,6 +291,7 @@ def case_open(*, referral: Referral, actor: User, case_manager: User | None = No
     if case_manager is not None:
         _allocate_on_opening(case=case, case_manager=case_manager, actor=actor)
     _opening_tasks(case=case, actor=actor)
+    letter_case_opened(case=case, actor=actor)
     return case
 
 
@@ -400,6 +402,7 @@ def case_discharge(
     )
     for task in _open_tasks(discharged):
         _task_close(task=task, actor=actor, completed=False, reason="Case discharged")
+    letter_discharged(case=discharged, actor=actor)
     return discharged
 
 

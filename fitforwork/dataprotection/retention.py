@@ -24,7 +24,7 @@ from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from fitforwork.assessments.models import Assessment, PathwayDecision, QuestionnaireLink, QuestionnaireResponse, RedFlag
-from fitforwork.cases.models import CareTeamMember, Case, Contact, MdtNote, Task
+from fitforwork.cases.models import CareTeamMember, Case, Contact, Letter, MdtNote, Task
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.outbox.models import Message
 from fitforwork.interventions.models import OnwardReferral
@@ -105,9 +105,11 @@ def retention_plan(now: datetime.datetime | None = None) -> Plan:
         QuestionnaireLink,
         Plan_,
         FitNote,
+        Letter,
     ):
         plan.counts[model._meta.label_lower] = model.objects.filter(case__in=cases).count()
     plan.counts["outbox.message"] = Message.objects.filter(reference__in=[str(pk) for pk in referral_ids]).count()
+    plan.counts["outbox.message"] += Letter.objects.filter(case__in=cases, message__isnull=False).count()
     plan.oldest["case"] = cases.aggregate(oldest=Min("discharged_at"))["oldest"]
     plan.oldest["declined_referral"] = declined.aggregate(oldest=Min("decided_at"))["oldest"]
     people = set(cases.values_list("person_id", flat=True)) | set(declined.values_list("person_id", flat=True))
@@ -148,6 +150,12 @@ def _delete_for_person(person_id: Any, now: datetime.datetime) -> Counter[str]:
         count(OnwardReferral.objects.filter(case_id__in=case_ids).delete())
         # A red flag protects its case (it must not vanish while the case is kept), so it goes first.
         count(RedFlag.objects.filter(case_id__in=case_ids).delete())
+        # Letters to the GP go with their case, and then the emails that carried them.
+        letter_messages = list(
+            Letter.objects.filter(case_id__in=case_ids, message__isnull=False).values_list("message_id", flat=True)
+        )
+        count(Letter.objects.filter(case_id__in=case_ids).delete())
+        count(Message.objects.filter(pk__in=letter_messages).delete())
         count(Case.objects.filter(pk__in=case_ids).delete())
         # A referral flagged as a possible duplicate of one going now keeps its flag, not the link (the link
         # protects the referral it points to, even from a referral deleted alongside it).

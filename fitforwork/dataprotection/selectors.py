@@ -23,7 +23,16 @@ from fitforwork.assessments.models import (
     QuestionnaireResponse,
     RedFlag,
 )
-from fitforwork.cases.models import BreakGlass, CareTeamMember, Case, CaseAllocation, Contact, MdtNote, Task
+from fitforwork.cases.models import (
+    BreakGlass,
+    CareTeamMember,
+    Case,
+    CaseAllocation,
+    Contact,
+    Letter,
+    MdtNote,
+    Task,
+)
 from fitforwork.cases.models.case import CaseStatusChange
 from fitforwork.consent.models import Consent
 from fitforwork.core.audit.models import AuditEvent
@@ -54,6 +63,7 @@ EXPORTED: dict[str, str] = {
     "cases.mdtnote": "mdt_notes",
     "plans.plan": "plans",
     "plans.fitnote": "fit_notes",
+    "cases.letter": "letters",
     "cases.breakglass": "break_glass",
     "interventions.onwardreferral": "onward_referrals",
     "assessments.assessment": "assessments",
@@ -90,6 +100,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("questionnaire_links", "Questionnaire links sent"),
     ("plans", "Return-to-work plans"),
     ("fit_notes", "Fit notes"),
+    ("letters", "Letters to the GP practice"),
     ("break_glass", "Access outside the care team (break-glass)"),
     ("onward_referrals", "Onward referrals"),
     ("messages", "Messages sent"),
@@ -247,6 +258,11 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
         ],
         "break_glass": [row(use) for use in BreakGlass.objects.filter(case_id__in=case_ids).order_by("granted_at")],
         "plans": _plans(case_ids),
+        # Each letter as written (its content); the PDF made from it is left out, as the same words.
+        "letters": [
+            row(letter, leave_out=("pdf",))
+            for letter in Letter.objects.filter(case_id__in=case_ids).order_by("created_at")
+        ],
         "fit_notes": [row(note) for note in FitNote.objects.filter(case_id__in=case_ids).order_by("period_from")],
         "onward_referrals": [
             row(onward) for onward in OnwardReferral.objects.filter(case_id__in=case_ids).order_by("requested_on")

@@ -44,3 +44,19 @@ def referral_to_first_intervention(cases: QuerySet[Case]) -> QuerySet[Any, Any]:
         .values("pk", "received_on", "first_intervention_on", "time_to_first_intervention")
         .order_by("pk")
     )
+
+
+def help_given(case: Case) -> list[str]:
+    """A line per onward referral for the GP's discharge letter: what, who provides it and how far it got."""
+    lines = []
+    for onward in OnwardReferral.objects.filter(case=case).select_related("intervention").order_by("requested_on"):
+        step, on = {
+            OnwardReferral.Status.REQUESTED: ("requested", onward.requested_on),
+            OnwardReferral.Status.ACCEPTED: ("accepted", onward.accepted_on),
+            OnwardReferral.Status.STARTED: ("started", onward.started_on),
+            OnwardReferral.Status.COMPLETED: ("completed", onward.completed_on),
+            OnwardReferral.Status.DECLINED: ("declined", onward.declined_on),
+        }[OnwardReferral.Status(onward.status)]
+        when = f" on {on.day} {on:%B %Y}" if on is not None else ""
+        lines.append(f"{onward.intervention.name} ({onward.intervention.provider}): referred, {step}{when}")
+    return lines

@@ -38,6 +38,9 @@ class Organisation(BaseModel):
     )
     size_band = models.CharField(max_length=10, choices=SizeBand.choices, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    email = models.EmailField(
+        blank=True, help_text="Where letters to it are sent, such as a GP practice's shared mailbox for letters"
+    )
     nation = models.CharField(max_length=20, choices=Nation.choices, blank=True)
     is_active = models.BooleanField(default=True)
 

@@ -17,7 +17,7 @@ from fitforwork.organisations.config import canonical_config, validate_config
 from fitforwork.organisations.models import Organisation, ServiceModel, ServiceModelVersion, Site, Team
 from fitforwork.organisations.presets import PRESETS
 
-ORGANISATION_FIELDS = ("kind", "name", "ods_code", "size_band", "postcode", "nation", "is_active")
+ORGANISATION_FIELDS = ("kind", "name", "ods_code", "size_band", "postcode", "email", "nation", "is_active")
 SITE_FIELDS = ("provider", "name", "nation", "service_model", "postcode_districts", "safety_protocol")
 TEAM_FIELDS = ("site", "name")
 

@@ -268,6 +268,7 @@ def world(workwell_site):
         "code": "phq9",
         "flag_id": _red_flag(case, manager),
         **_plan_and_fit_note(case),
+        "letter_id": case.letters.first().pk,  # the letter to the GP written when the case opened
     }
     return people, args
 
@@ -331,7 +332,7 @@ def _outcome(client: Client, path: str) -> str:
         if location.startswith(reverse("accounts:sign-in")):
             return "sign-in"
         response = client.get(location)
-    body = response.content.decode()
+    body = response.content.decode(errors="replace")  # a PDF download is bytes
     if response.status_code == 404:
         return "hidden"
     if "You do not work on this case" in body:

@@ -190,3 +190,25 @@ def test_two_expired_referrals_of_one_person_flagged_as_duplicates_go_together(d
     assert retention_delete()[0] == 1
     assert not Referral.objects.filter(pk__in=[first.pk, second.pk]).exists()
     assert verify_chain()[1] == []
+
+
+def test_a_letter_to_the_gp_goes_with_its_expired_case_and_the_email_that_carried_it(records):
+    from fitforwork.cases.models import Letter
+
+    case = records["gone"]
+    message = Message.objects.create(
+        channel="email", template_id="gp_letter", recipient="practice@example.nhs.uk", reference="letter:x"
+    )
+    letter = Letter.objects.create(
+        case=case, kind="case_opened", title="T", content={}, status="made", pdf=b"%PDF-1.4", message=message
+    )
+    kept = Letter.objects.create(
+        case=records["kept_closed"], kind="case_opened", title="T", content={}, status="failed", error="E"
+    )
+
+    assert retention_plan().counts["cases.letter"] == 1
+    retention_delete()
+
+    assert not Letter.objects.filter(pk=letter.pk).exists()
+    assert not Message.objects.filter(pk=message.pk).exists()
+    assert Letter.objects.filter(pk=kept.pk).exists()

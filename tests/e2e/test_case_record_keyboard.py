@@ -10,7 +10,7 @@ from tests.e2e.conftest import code_from_secret
 from tests.e2e.test_case_record import CASE_MANAGER, a_referral_to_the_case_managers_site
 from tests.e2e.test_referral_journeys import sign_in
 
-SECTIONS = ["Summary", "Contacts", "Tasks", "Team and interventions", "History"]
+SECTIONS = ["Summary", "Contacts", "Tasks", "Team and interventions", "Letters", "History"]
 MOST_TABS = 80  # far more than any page here needs; a page that needs more has lost its way
 
 
@@ -77,6 +77,9 @@ def test_a_case_manager_moves_between_sections_and_records_a_contact_with_the_ke
         browsing.check_accessibility()
         if name == "Team and interventions":
             browsing.screenshot("case-record-team")
+        if name == "Letters":
+            expect(page.locator("[data-letters]")).to_contain_text("Your patient has started with the service")
+            browsing.screenshot("case-record-letters")
         if name == "History":
             browsing.screenshot("case-record-history")
 

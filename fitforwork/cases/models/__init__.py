@@ -12,6 +12,7 @@ from fitforwork.cases.models.case import (
     stage_rank,
 )
 from fitforwork.cases.models.contact import Contact
+from fitforwork.cases.models.letter import Letter, LetterKind, LetterStatus
 from fitforwork.cases.models.team import BreakGlass, CareTeamMember, CaseAllocation, Delegation, MdtNote
 
 __all__ = [
@@ -25,6 +26,9 @@ __all__ = [
     "Contact",
     "Delegation",
     "DischargeReason",
+    "Letter",
+    "LetterKind",
+    "LetterStatus",
     "MdtNote",
     "Risk",
     "Task",

@@ -42,6 +42,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("questionnaires", "Questionnaires", "cases:questionnaires"),
     Section("plan", "Plan", "cases:case-plan"),
     Section("team", "Team and interventions", "cases:case-team"),
+    Section("letters", "Letters", "cases:case-letters"),
     Section("history", "History", "cases:case-history"),
 )
 

@@ -20,6 +20,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
+from fitforwork.core.audit.services import audit_record
 from fitforwork.core.outbox.backends import SendError, SendUnconfirmed, get_backend
 from fitforwork.core.outbox.models import Message
 
@@ -65,6 +66,13 @@ def _record_sent(message: Message, provider_id: str, now: datetime) -> None:
     message.last_error = ""
     message.unconfirmed = False
     message.save(update_fields=["status", "provider_id", "sent_at", "last_error", "unconfirmed", "modified_at"])
+    # Sent, in the audit trail too: a GP letter's sending is looked up by its reference ("letter:<id>").
+    audit_record(
+        actor=None,
+        action="outbox.message.sent",
+        obj=message,
+        data={"reference": message.reference, "channel": message.channel, "template": message.template_name},
+    )
 
 
 def _describe(error: Exception) -> str:

@@ -34,6 +34,7 @@ from fitforwork.referrals.web.forms import (
     changed_answers,
     parser_for,
 )
+from fitforwork.referrals.web.letters import practice_letters
 
 LIST_LIMIT = 50
 TRIAGE_LIMIT = 100
@@ -156,6 +157,7 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRes
         "status": presenters.status_tag(referral),
         "rows": presenters.referral_rows(referral),
         "reasons": presenters.eligibility_reasons(referral),
+        "letters": practice_letters(request, referral),
     }
     return render(request, "referrals/web/detail.jinja", context)
 
