@@ -8,11 +8,12 @@ from typing import Any
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from fitforwork.assessments import red_flag_selectors, registry, selectors
+from fitforwork.assessments import assessment_selectors, red_flag_selectors, registry, selectors
 from fitforwork.assessments.models import RedFlag
 from fitforwork.assessments.scoring import number
 from fitforwork.cases.models import Case
 from fitforwork.core.presenters import date_long, datetime_long
+from fitforwork.organisations.selectors import rules_config
 
 
 def _name(user: Any) -> str:
@@ -91,8 +92,8 @@ def _tag_html(text: str, colour: str) -> str:
 
 
 def panel_rows(case: Case) -> list[dict[str, Any]]:
-    """What the case's summary panel adds: the latest band of each questionnaire as an NHS.UK tag, and any
-    open red flag as a red tag, each linking to the assessment's questionnaires page."""
+    """What the case's summary panel adds: the latest band of each questionnaire as an NHS.UK tag, the
+    pathway decided, and any open red flag as a red tag, each linking to its page of the assessment."""
     rows = []
     bands = latest_bands(case)
     href = reverse("cases:questionnaires", args=[case.pk])
@@ -105,6 +106,24 @@ def panel_rows(case: Case) -> list[dict[str, Any]]:
                 "key": {"text": "Questionnaires"},
                 "value": {"html": format_html('<ul class="nhsuk-list nhsuk-u-margin-bottom-0">{}</ul>', items)},
                 "actions": {"items": [{"href": href, "text": "See", "visuallyHiddenText": "questionnaire scores"}]},
+            }
+        )
+    decision = assessment_selectors.current_decision(case)
+    if decision is not None:
+        labels = {p.code: p.label for p in rules_config(case.rules).pathway_allocation.pathways}
+        rows.append(
+            {
+                "key": {"text": "Pathway"},
+                "value": {"text": labels.get(decision.chosen_pathway, decision.chosen_pathway)},
+                "actions": {
+                    "items": [
+                        {
+                            "href": reverse("cases:case-assessment", args=[case.pk]) + "#pathway-decision",
+                            "text": "See",
+                            "visuallyHiddenText": "the pathway decision",
+                        }
+                    ]
+                },
             }
         )
     open_flags = list(red_flag_selectors.open_red_flags(case))

@@ -248,3 +248,19 @@ def test_wpai_asks_the_hours_only_of_someone_in_work(client, case, manager):
     assert recorded.answers == {"q1": 0, "q6": 3}
     assert recorded.percentages["activity_impairment"] == "30.0"
     assert recorded.percentages["absenteeism"] is None
+
+
+def test_a_red_flag_task_is_done_by_closing_the_red_flag_not_from_the_task_list(client, case, manager, lead):
+    sign_in_with_two_factor(client, manager)
+    client.post(reverse("cases:questionnaire-record", args=[case.pk, "phq9"]), _post(phq9(item9=1)))
+    flag = RedFlag.objects.select_related("task").get(case=case)
+
+    tasks = client.get(reverse("cases:my-tasks") + "?kind=red_flag").content.decode()
+    assert flag.task.title in tasks
+    assert f'href="{reverse("cases:questionnaires", args=[case.pk])}#red-flags">Close the red flag' in tasks
+    assert reverse("cases:complete-task", args=[flag.task.pk]) not in tasks
+
+    refused = client.post(reverse("cases:complete-task", args=[flag.task.pk]), follow=True)
+    assert "Close the red flag on the case, saying what was done" in refused.content.decode()
+    flag.task.refresh_from_db()
+    assert flag.task.completed_at is None
