@@ -264,3 +264,17 @@ def test_a_red_flag_task_is_done_by_closing_the_red_flag_not_from_the_task_list(
     assert "Close the red flag on the case, saying what was done" in refused.content.decode()
     flag.task.refresh_from_db()
     assert flag.task.completed_at is None
+
+
+def test_after_an_error_every_answer_given_stays_chosen(client, case, manager):
+    """Fixed: the answers are numbers and the posted values text, so the radios lost them on an error."""
+    sign_in_with_two_factor(client, manager)
+    answers = gad7(2)
+    del answers["q7"]
+    html = client.post(reverse("cases:questionnaire-record", args=[case.pk, "gad7"]), _post(answers)).content.decode()
+    checked = re.findall(
+        r'<input class="nhsuk-radios__input" id="([^"]+)" name="([^"]+)" type="radio" value="(\d+)" checked', html
+    )
+    assert sorted((name, value) for _, name, value in checked if name != "mode") == [
+        (f"q{n}", "2") for n in range(1, 7)
+    ]

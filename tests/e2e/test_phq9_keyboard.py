@@ -34,6 +34,7 @@ def test_a_case_manager_records_a_whole_phq9_with_the_keyboard_alone(browsing, d
     keys.tab_to(lambda e: e["tag"] == "A" and e["text"].startswith("Record PHQ-9"), "the link to record PHQ-9")
     keys.press("Enter")
     expect(page.get_by_role("heading", level=3, name="Record PHQ-9")).to_be_visible()
+    browsing.check_accessibility()  # before the first Tab, so focus is where the page left it
 
     # Each question: Tab into its radios, then Space for the first answer or the down arrow to move to another
     to_the_form = keys.presses
