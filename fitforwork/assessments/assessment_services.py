@@ -1,8 +1,10 @@
 """Writing the biopsychosocial assessment and the pathway decision (issue 14, ADR 0023).
 
 Each service is one transaction, checks that the actor may work the case, and records an audit event.
-Every edit of an assessment carries the version it was made from: a stale one is refused (`StaleAssessment`,
-with both values of each field that differs), and the values an edit replaces are kept in a revision.
+Every edit of an assessment carries the version it was made from (0 when there was none yet): a stale one is
+refused by core.versions' `check_version` as `StaleAssessment` (a StaleEdit, with both values of each field
+that differs) and the refusal audited, as a stale edit of a case is; the values an edit replaces are kept in a
+revision.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from fitforwork.consent.models import How, Purpose
 from fitforwork.consent.selectors import consent_current
 from fitforwork.consent.services import consent_give, consent_withdraw
 from fitforwork.core.audit.services import audit_record
+from fitforwork.core.versions import StaleEdit, bump, check_version, refusals_audited
 from fitforwork.organisations.selectors import rules_config
 from fitforwork.people import services as people_services
 from fitforwork.people.models import Employment
@@ -49,15 +52,35 @@ class AssessmentError(ValueError):
     """An assessment or pathway decision refused, with a message to show."""
 
 
-class StaleAssessment(AssessmentError):
-    """The assessment changed since the editor loaded it. `differences`: (label, theirs now, yours)."""
+class StaleAssessment(StaleEdit):
+    """The assessment changed since the editor loaded it: core.versions' StaleEdit (raised by `check_version`,
+    audited by `refusals_audited`, as a stale edit of a case is) with every field that differs.
+    `differences`: (label, theirs now, yours); `current`: the version now stored, for the page's hidden field."""
 
-    def __init__(self, *, expected: int, current: int, differences: list[tuple[str, str, str]]) -> None:
+    def __init__(self, edit: StaleEdit, differences: list[tuple[str, str, str]]) -> None:
+        self.differences = differences
         super().__init__(
-            f"Someone else saved this assessment while you were editing it: you started from version {expected}, "
-            f"it is now version {current}. Check both values below, then make your changes again."
+            row=edit.row,
+            field=edit.field,
+            chosen=edit.chosen,
+            current=edit.current,
+            changed_by=edit.changed_by,
+            changed_at=edit.changed_at,
+            expected=edit.expected,
+            version=edit.version,
         )
-        self.expected, self.current, self.differences = expected, current, differences
+
+    @property
+    def current_version(self) -> int:
+        return self.version
+
+    def message(self) -> str:
+        who = f" by {self.changed_by}" if self.changed_by else ""
+        return (
+            f"Someone else saved this assessment{who} while you were editing it: you started from version "
+            f"{self.expected}, it is now version {self.version}. Check both values below, then make your changes "
+            "again."
+        )
 
 
 def _values(assessment: Assessment) -> dict[str, Any]:
@@ -91,6 +114,7 @@ def _update_employment(*, actor: User, case: Case, employment: Mapping[str, Any]
     return sorted(changed)
 
 
+@refusals_audited("assessments.assessment.stale_edit_refused")
 @transaction.atomic
 def assessment_save(
     *,
@@ -117,7 +141,6 @@ def assessment_save(
     ensure_can_work_case(actor, case)
     Case.objects.select_for_update().filter(pk=case.pk).first()
     assessment = Assessment.objects.select_for_update().filter(case=case).first()
-    current_version = assessment.version if assessment else 0
     new = {
         "status": Assessment.Status.DONE if done else Assessment.Status.DRAFT,
         "main_condition": main_condition,
@@ -132,15 +155,25 @@ def assessment_save(
         "goals": goals.strip(),
         "consent_given": consent_given,
     }
-    if expected_version != current_version:
-        differences = []
-        if assessment is not None:
+    if assessment is None:
+        if expected_version != 0:
+            raise AssessmentError("This page is out of date. Go back to the case and try again")
+    else:
+        try:
+            check_version(
+                assessment,
+                expected_version,
+                field="this assessment",
+                chosen="your changes",
+                shown=lambda row: f"version {row.version}",
+            )
+        except StaleEdit as edit:
             differences = [
                 (FIELD_LABELS[name], _shown(assessment, name, now), _shown(assessment, name, new[name]))
                 for name, now in _values(assessment).items()
                 if now != new[name]
             ]
-        raise StaleAssessment(expected=expected_version, current=current_version, differences=differences)
+            raise StaleAssessment(edit, differences) from None
     if done and not consent_given:
         raise AssessmentError("Record the person's consent to the assessment before saying it is done")
     now = timezone.now()
@@ -154,7 +187,7 @@ def assessment_save(
         )
         for name, value in new.items():
             setattr(assessment, name, value)
-        assessment.version += 1
+        bump(assessment)
         assessment.assessed_by, assessment.assessed_at = actor, now
     if consent_given and not before.get("consent_given"):
         assessment.consent_recorded_by, assessment.consent_recorded_at = actor, now

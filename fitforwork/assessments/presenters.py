@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
-from fitforwork.assessments import red_flag_selectors, registry, selectors
+from fitforwork.assessments import assessment_selectors, red_flag_selectors, registry, selectors
 from fitforwork.assessments.models import RedFlag
+from fitforwork.assessments.scoring import number
 from fitforwork.cases.models import Case
 from fitforwork.core.presenters import date_long, datetime_long
+from fitforwork.organisations.selectors import rules_config
 
 
 def _name(user: Any) -> str:
@@ -62,26 +65,75 @@ def red_flag_rows(flags: list[RedFlag]) -> list[dict[str, Any]]:
     return rows
 
 
-def latest_bands(case: Case) -> str:
-    """The latest band of each instrument, for the case's summary panel: "GAD-7 mild; PHQ-9 moderate"."""
-    parts = []
+def latest_bands(case: Case) -> list[dict[str, str]]:
+    """The latest band of each instrument, for the case's summary panel: its name, and the band as an NHS.UK
+    tag's words and colour ("PHQ-9", "Moderate", red)."""
+    shown = []
     for code, response in sorted(selectors.responses_latest(case).items()):
         try:
             found = registry.definition_get(code, response.instrument_version)
-            name = found.short_title or found.title
         except registry.UnknownInstrument:
-            name = code
-        parts.append(f"{name} {response.band_label.lower() or 'not scored'}")
-    return "; ".join(parts)
+            name, colour = code, "grey"
+        else:
+            name = found.short_title or found.title
+            colour = next((band.colour for band in found.bands if band.code == response.band), "grey")
+        if response.band_label:
+            words = response.band_label
+        elif response.score is not None:
+            words = f"Score {number(response.score)}"
+        else:
+            words = "Not scored"
+        shown.append({"name": name, "text": words, "colour": colour})
+    return shown
+
+
+def _tag_html(text: str, colour: str) -> str:
+    return format_html('<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>', colour, text)
 
 
 def panel_rows(case: Case) -> list[dict[str, Any]]:
-    """What the case's summary panel adds: the latest band of each questionnaire, and any open red flag."""
+    """What the case's summary panel adds: the latest band of each questionnaire as an NHS.UK tag, the
+    pathway decided, and any open red flag as a red tag, each linking to its page of the assessment."""
     rows = []
     bands = latest_bands(case)
+    href = reverse("cases:questionnaires", args=[case.pk])
     if bands:
-        rows.append({"key": {"text": "Questionnaires"}, "value": {"text": bands}})
+        items = format_html_join(
+            "", "<li>{} {}</li>", ((band["name"], _tag_html(band["text"], band["colour"])) for band in bands)
+        )
+        rows.append(
+            {
+                "key": {"text": "Questionnaires"},
+                "value": {"html": format_html('<ul class="nhsuk-list nhsuk-u-margin-bottom-0">{}</ul>', items)},
+                "actions": {"items": [{"href": href, "text": "See", "visuallyHiddenText": "questionnaire scores"}]},
+            }
+        )
+    decision = assessment_selectors.current_decision(case)
+    if decision is not None:
+        labels = {p.code: p.label for p in rules_config(case.rules).pathway_allocation.pathways}
+        rows.append(
+            {
+                "key": {"text": "Pathway"},
+                "value": {"text": labels.get(decision.chosen_pathway, decision.chosen_pathway)},
+                "actions": {
+                    "items": [
+                        {
+                            "href": reverse("cases:case-assessment", args=[case.pk]) + "#pathway-decision",
+                            "text": "See",
+                            "visuallyHiddenText": "the pathway decision",
+                        }
+                    ]
+                },
+            }
+        )
     open_flags = list(red_flag_selectors.open_red_flags(case))
     if open_flags:
-        rows.append({"key": {"text": "Red flag"}, "value": {"text": "Open: " + "; ".join(f.label for f in open_flags)}})
+        flags = format_html_join(" ", "{} {}", ((_tag_html("Open", "red"), flag.label) for flag in open_flags))
+        rows.append(
+            {
+                "key": {"text": "Red flag"},
+                "value": {"html": flags},
+                "actions": {"items": [{"href": href + "#red-flags", "text": "Act", "visuallyHiddenText": "on it"}]},
+            }
+        )
     return rows

@@ -56,6 +56,11 @@ def _red_flags(response: QuestionnaireResponse) -> list[tuple[str, str]]:
     return found
 
 
+def red_flag_task_title(instrument_name: str) -> str:
+    """The urgent task's title (the demo's red flags use it too)."""
+    return f"Red flag in {instrument_name}: contact the person today and follow the safety protocol"
+
+
 def team_leads_for(case: Case) -> QuerySet[User]:
     """The active team leads of the case's team; with no team (or none in it), the team leads of its site."""
     leads = User.objects.filter(role=Role.TEAM_LEAD, is_active=True).order_by("last_name", "first_name", "pk")
@@ -109,7 +114,7 @@ def on_flags(response: QuestionnaireResponse, actor: User | None) -> list[RedFla
             case=case,
             actor=staff,
             kind=Task.Kind.RED_FLAG,
-            title=f"Red flag in {_instrument_name(response)}: contact the person today and follow the safety protocol",
+            title=red_flag_task_title(_instrument_name(response)),
             due_on=timezone.localdate(),
             assigned_to=owner,
         )

@@ -8,6 +8,7 @@ own checks stand in for staff access rules) and the mode is client_online.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -104,11 +105,21 @@ def response_record(
     mode: str,
     actor: User | None,
     recorded_at: datetime | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> QuestionnaireResponse:
     """Record a whole response: every answer as given (some may be missing), scored where the instrument's
     missing-data rule allows, else stored as not scorable with the reason. Raises AnswerError naming each item
-    that is unknown or out of range, AssessmentError or PermissionDenied."""
+    that is unknown or out of range, AssessmentError or PermissionDenied.
+
+    `submission_key` is the staff form's one-off key: a form posted again with it returns the response it
+    recorded the first time, recording nothing (so no second red flag or task)."""
     _check_actor(case, mode, actor)
+    if submission_key is not None:
+        earlier = QuestionnaireResponse.objects.filter(submission_key=submission_key).first()
+        if earlier is not None:
+            if earlier.case_id != case.pk or earlier.instrument_code != instrument_code:
+                raise AssessmentError("This form has already been used for another questionnaire")
+            return earlier
     try:
         definition = registry.definition_get(instrument_code)
     except registry.UnknownInstrument as error:
@@ -124,6 +135,7 @@ def response_record(
         mode=mode,
         recorded_by=actor,
         recorded_at=recorded_at or timezone.now(),
+        submission_key=submission_key,
     )
     _finish(response, definition, actor)
     return response

@@ -9,8 +9,11 @@ scores mostly improve.
 Answers are made item by item, and every stored score is the real engine's (`scoring.score`): for speed, each
 instrument has a pool of answer patterns made once per load from the seed and scored once, ordered from the
 best to the worst score, and cases draw from it (a follow-up draws a pattern nearer the good end). About 3% of
-PHQ-9s have question 9 above 0 and so carry the engine's self-harm flag, each with its RedFlag row
-(`red_flag_rows`).
+PHQ-9s have question 9 above 0 and so carry the engine's self-harm flag, each with its RedFlag row and, as the
+live path makes (`assessments.safety.on_flags`), its urgent task: kind red_flag, due the day it was raised, for
+the case manager or, when the case has none, the site's team lead (`red_flag_rows`). A flag staff recorded, or
+one on a case since discharged, is closed with what was done and its task completed; one the client gave online
+on a case still open stays open, its task open, so the demo shows the banner and the urgent task.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from fitforwork.assessments.definitions import InstrumentDefinition
 from fitforwork.assessments.models import Assessment, PathwayDecision, QuestionnaireResponse, RedFlag
 from fitforwork.assessments.pathways import pathway_propose
 from fitforwork.assessments.registry import definition_get
+from fitforwork.assessments.safety import red_flag_task_title
 from fitforwork.assessments.scoring import ENGINE_VERSION, is_asked, score
+from fitforwork.cases.models import Task
 from fitforwork.demo.values import at_text, id_maker
 from fitforwork.organisations.models import ServiceModelVersion
 from fitforwork.organisations.selectors import rules_config
@@ -167,7 +172,7 @@ def pattern_pool(
 
 RED_FLAG_COLUMNS = (
     "case_id", "response_id", "code", "label", "raised_at", "raised_by_id", "closed_at", "closed_by_id",
-    "action_taken",
+    "action_taken", "task_id",
 )  # fmt: skip
 RED_FLAG_LABEL = "Thoughts of being better off dead or of self-harm (PHQ-9 question 9): follow the safety protocol now"
 RED_FLAG_ACTION = (
@@ -176,26 +181,49 @@ RED_FLAG_ACTION = (
 )
 
 
-def red_flag_rows(flagged: list[tuple[str, str, str, str | None]]) -> Batch:
-    """RedFlag rows for the flagged PHQ-9s: (response id, case id, completed at, who recorded it: None when the
-    client answered online). One a member of staff recorded is closed by them, with what was done; one the
-    client gave online stays open, so the demo shows open red flags on the case page and its banner. The demo
-    makes no urgent task for them (the real service does, in `assessments.safety.on_flags`)."""
-    rows: list[Row] = []
-    for response_id, case_id, at, recorded_by in flagged:
-        closed = recorded_by is not None
-        rows.append((
-            case_id, response_id, "self_harm", RED_FLAG_LABEL, at, recorded_by,
-            at if closed else None, recorded_by if closed else None, RED_FLAG_ACTION if closed else "",
+RED_FLAG_TASK_TITLE = red_flag_task_title("PHQ-9")
+TASK_COLUMNS = (
+    "id", "created_at", "modified_at", "case_id", "kind", "title", "due_on", "assigned_to_id", "automatic",
+    "completed_at", "completed_by_id", "cancelled_at",
+)  # fmt: skip
+# What red_flag_rows is given for each flagged PHQ-9: response id, case id, completed at, who recorded it (None
+# when the client answered online), the case manager (or None), the site's team lead, and whether the case is open.
+Flagged = tuple[str, str, str, str | None, str | None, str | None, bool]
+
+
+def red_flag_rows(flagged: list[Flagged], new_id: Callable[[], str]) -> Batch:
+    """The RedFlag rows for the flagged PHQ-9s and their urgent tasks (made with keys from `new_id`). A flag
+    staff recorded is closed by them with what was done, as is one on a case since discharged (by its case
+    manager); either way its task is completed when the flag is closed. One the client gave online on an open
+    case stays open, and so does its task, due the day it was raised for the case manager or the team lead."""
+    flags: list[Row] = []
+    tasks: list[Row] = []
+    for response_id, case_id, at, recorded_by, manager, lead, case_open in flagged:
+        owner = manager or lead
+        closer = recorded_by or (None if case_open else owner)
+        closed = at if closer is not None else None
+        task_id = new_id()
+        tasks.append((
+            task_id, at, at, case_id, Task.Kind.RED_FLAG.value, RED_FLAG_TASK_TITLE, at[:10], owner, True, closed,
+            closer, None,
         ))  # fmt: skip
-    return [(RedFlag, RED_FLAG_COLUMNS, rows)] if rows else []
+        flags.append((
+            case_id, response_id, "self_harm", RED_FLAG_LABEL, at, recorded_by, closed, closer,
+            RED_FLAG_ACTION if closer is not None else "", task_id,
+        ))  # fmt: skip
+    if not flags:
+        return []
+    return [(Task, TASK_COLUMNS, tasks), (RedFlag, RED_FLAG_COLUMNS, flags)]
 
 
 class AssessmentHistories:
     """The rows for a chunk's assessed cases, from one seeded generator."""
 
-    def __init__(self, *, rng: random.Random, today: Any, review_weeks: dict[str, int]) -> None:
+    def __init__(
+        self, *, rng: random.Random, today: Any, review_weeks: dict[str, int], team_leads: dict[str, str] | None = None
+    ) -> None:
         self.rng = rng
+        self.team_leads = team_leads or {}
         self.random = rng.random
         self._uuid = id_maker(rng)
         self.today = today.toordinal()
@@ -243,13 +271,14 @@ class AssessmentHistories:
         ))  # fmt: skip
         return pattern
 
-    def case_rows(self, out: dict[type[Model], list[Row]], flagged: list[tuple[str, str, str, str | None]],
+    def case_rows(self, out: dict[type[Model], list[Row]], flagged: list[Flagged],
                   case: tuple[Any, ...]) -> None:  # fmt: skip
         """Rows for one case from the chunk: (id, site, status, opened at, assessed on, manager, rules id,
         condition, stage reached, last day open)."""
-        case_id, site_id, _, _, assessed_on, manager, rules_id, condition, reached, last_day = case
+        case_id, site_id, status, _, assessed_on, manager, rules_id, condition, reached, last_day = case
         if assessed_on is None:
             return
+        owners = (manager, self.team_leads.get(site_id), status != "discharged")
         day = assessed_on.toordinal()
         at = at_text(day, 90)
         responses = out[QuestionnaireResponse]
@@ -261,7 +290,7 @@ class AssessmentHistories:
             if code in PROPOSAL_INSTRUMENTS:
                 scores[code] = pattern.score
             if pattern.red_flag:
-                flagged.append((responses[-1][0], case_id, at, responses[-1][_RECORDED_BY]))
+                flagged.append((responses[-1][0], case_id, at, responses[-1][_RECORDED_BY], *owners))
         self._assessment(out, case_id, condition, manager, at)
         self._decision(out, case_id, rules_id, scores, manager, at_text(day, 150))
         if reached < 3:
@@ -279,7 +308,7 @@ class AssessmentHistories:
             for code in FOLLOW_UP.get(condition, FOLLOW_UP["other"]):
                 pattern = self._response(responses, case_id, code, int(position * POOL_SIZE), at, manager)
                 if pattern.red_flag:
-                    flagged.append((responses[-1][0], case_id, at, responses[-1][_RECORDED_BY]))
+                    flagged.append((responses[-1][0], case_id, at, responses[-1][_RECORDED_BY], *owners))
 
     def _assessment(self, out: dict[type[Model], list[Row]], case_id: str, condition: str, manager: str,
                     at: str) -> None:  # fmt: skip
@@ -304,22 +333,25 @@ class AssessmentHistories:
         )
 
 
-def assessment_hook(*, rng: random.Random, today: Any, review_weeks: dict[str, int]) -> tuple[
+def assessment_hook(*, rng: random.Random, today: Any, review_weeks: dict[str, int],
+                    team_leads: dict[str, str] | None = None) -> tuple[
     list[type[Model]], Callable[[Any], Batch]
 ]:  # fmt: skip
-    """The tables this fills and the hook that, handed a CaseChunk, returns their rows."""
-    histories = AssessmentHistories(rng=rng, today=today, review_weeks=review_weeks)
+    """The tables this fills and the hook that, handed a CaseChunk, returns their rows. `team_leads` is a team
+    lead of each site, who gets a red flag's task on a case with no case manager."""
+    histories = AssessmentHistories(rng=rng, today=today, review_weeks=review_weeks, team_leads=team_leads)
+    task_id = id_maker(random.Random(rng.getrandbits(64)))
 
     def hook(chunk: Any) -> Batch:
         out: dict[type[Model], list[Row]] = {model: [] for model in MODELS}
-        flagged: list[tuple[str, str, str, str | None]] = []
+        flagged: list[Flagged] = []
         for case in chunk.cases:
             histories.case_rows(out, flagged, case)
         return [
             (QuestionnaireResponse, RESPONSE_COLUMNS, out[QuestionnaireResponse]),
             (Assessment, ASSESSMENT_COLUMNS, out[Assessment]),
             (PathwayDecision, DECISION_COLUMNS, out[PathwayDecision]),
-            *red_flag_rows(flagged),
+            *red_flag_rows(flagged, task_id),
         ]
 
     return list(MODELS), hook

@@ -83,6 +83,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
             rng=assessment_rng,
             today=timezone.localdate(now),
             review_weeks={s.site_id: s.review_weeks for s in staff_by_site},
+            team_leads={s.site_id: s.team_leads[0] for s in staff_by_site if s.team_leads},
         )
         phases["setup"] = time.monotonic() - started
         with indexes_rebuilt_after([Person, Employment, Condition, *CASE_MODELS, *onward_models, *assessment_models]):

@@ -59,6 +59,21 @@ def test_a_stale_edit_is_refused_with_both_values(case, manager):
     assert Assessment.objects.get(case=case).goals == "Back to work"
 
 
+def test_a_stale_edit_is_core_versions_stale_edit_and_its_refusal_is_audited(case, manager):
+    from fitforwork.core.versions import StaleEdit
+
+    assessment_save(case=case, actor=manager, expected_version=0, goals="Walk the dog", **BASICS)
+    assessment_save(case=case, actor=manager, expected_version=1, goals="Back to work", **BASICS)
+    with pytest.raises(StaleEdit) as refused:
+        assessment_save(case=case, actor=manager, expected_version=1, goals="Swim again", **BASICS)
+    assert isinstance(refused.value, StaleAssessment)
+    assert (refused.value.expected, refused.value.current_version) == (1, 2)
+    assert refused.value.changed_by == (manager.get_full_name() or manager.email)
+    event = AuditEvent.objects.get(action="assessments.assessment.stale_edit_refused")
+    assert (event.data["expected_version"], event.data["version"]) == (1, 2)
+    assert event.actor_id == manager.pk
+
+
 def test_a_second_first_assessment_is_refused_as_stale(case, manager):
     assessment_save(case=case, actor=manager, expected_version=0, **BASICS)
     with pytest.raises(StaleAssessment):

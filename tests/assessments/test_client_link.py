@@ -196,6 +196,31 @@ def test_a_self_harm_answer_shows_where_to_get_urgent_help_next(case, manager):
     assert reverse("questionnaire:done") in page
 
 
+def test_the_clients_send_redirects_and_sending_again_or_refreshing_raises_no_second_red_flag(case, manager):
+    from fitforwork.assessments.models import RedFlag
+    from fitforwork.cases.models import Task
+
+    _, token = send(case, manager)
+    client = Client()
+    answer_all(client, token, "phq9", lambda item: choices(item)[-1][0] if item.id == "q9" else choices(item)[0][0])
+    check = reverse("questionnaire:check", args=[token, "phq9"])
+
+    first = client.post(check)
+    assert first.status_code == 302
+    assert RedFlag.objects.filter(case=case).count() == 1  # made by the POST, before the page it redirects to
+    messages_sent = Message.objects.count()
+    client.get(first.url)  # the urgent-help page, refreshed
+    client.get(first.url)
+    again = client.post(check)  # back, and Send again
+
+    assert again.status_code == 302
+    assert again.url == reverse("questionnaire:done")
+    assert RedFlag.objects.filter(case=case).count() == 1
+    assert Task.objects.filter(case=case, kind=Task.Kind.RED_FLAG).count() == 1
+    assert Message.objects.count() == messages_sent
+    assert QuestionnaireResponse.objects.filter(case=case, instrument_code="phq9").count() == 1
+
+
 def test_two_questionnaires_follow_one_another(case, manager):
     link, token = send(case, manager, codes=("phq9", "ompsq10"))
     client = Client()

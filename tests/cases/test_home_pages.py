@@ -69,7 +69,8 @@ def test_the_case_managers_home_counts_the_day_and_each_count_opens_its_list(cli
         "High risk cases": 1,
         "Not contacted for 6 weeks": 1,
     }
-    assert "Red flags come from assessment questionnaires, which the service does not record yet" in html
+    assert "is an urgent task due the day it" in html
+    assert f'href="{reverse("cases:my-tasks")}?kind=red_flag"' in html
     # Each count links to the list it counts.
     assert "Make first contact" in client.get(counts["First contacts due today"][1]).content.decode()
     assert "Send the plan" in client.get(counts["Tasks overdue"][1]).content.decode()

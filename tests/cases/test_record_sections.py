@@ -24,7 +24,6 @@ SECTION_URLS = {
     "contacts": "cases:case-contacts",
     "tasks": "cases:case-tasks",
     "assessment": "cases:case-assessment",
-    "questionnaires": "cases:questionnaires",
     "plan": "cases:case-plan",
     "team": "cases:case-team",
     "letters": "cases:case-letters",
@@ -116,19 +115,37 @@ def test_a_section_this_build_does_not_have_is_left_out_of_the_navigation(case):
     later = (*sections.SECTIONS, sections.Section("consent", "Consent", "cases:case-consent-not-built"))
     with mock.patch.object(sections, "SECTIONS", later):
         items = sections.navigation(case, "summary")
-    texts = [
-        "Summary",
-        "Contacts",
-        "Tasks",
-        "Assessment",
-        "Questionnaires",
-        "Plan",
-        "Team and interventions",
-        "Letters",
-        "History",
-    ]
+    texts = ["Summary", "Contacts", "Tasks", "Assessment", "Plan", "Team and interventions", "Letters", "History"]
     assert [item["text"] for item in items] == texts
     assert [item["current"] for item in items] == [True] + [False] * (len(texts) - 1)
+
+
+@pytest.mark.parametrize("url_name", ["cases:questionnaires", "cases:questionnaire-record"])
+def test_the_questionnaires_are_a_sub_page_of_the_assessment_section(client, case, manager, url_name):
+    """One "Assessment" item in the navigation, current on the questionnaire pages too, which link back."""
+    _signed_in(client, manager)
+    args = [case.pk] if url_name == "cases:questionnaires" else [case.pk, "phq9"]
+    url = reverse(url_name, args=args)
+
+    html = client.get(url).content.decode()
+
+    assessment = reverse("cases:case-assessment", args=[case.pk])
+    assert f'href="{assessment}" aria-current="page">Assessment</a>' in html
+    assert html.count('aria-current="page"') == 1
+    assert "<strong>Questionnaires</strong>" in html
+    assert f'<a href="{assessment}">Assessment and pathway</a>' in html
+    assert ">Questionnaires</a>" not in html.split('aria-label="Sections of the case record"')[1].split("</nav>")[0]
+    event = AuditEvent.objects.filter(action="cases.case.viewed", object_id=str(case.pk)).latest("pk")
+    assert event.data["section"] == "questionnaires"
+
+
+def test_the_assessment_page_links_to_its_questionnaires_sub_page(client, case, manager):
+    _signed_in(client, manager)
+
+    html = client.get(reverse("cases:case-assessment", args=[case.pk])).content.decode()
+
+    assert "<strong>Assessment and pathway</strong>" in html
+    assert f'<a href="{reverse("cases:questionnaires", args=[case.pk])}">Questionnaires</a>' in html
 
 
 def test_the_panel_shows_the_last_contact_and_next_task_and_the_history_moves_to_its_section(client, case, manager):

@@ -6,12 +6,14 @@ from decimal import Decimal
 import pytest
 from django.db.models import F
 from django.db.models.fields import NOT_PROVIDED
+from django.utils import timezone
 
+from fitforwork.assessments import safety
 from fitforwork.assessments.models import Assessment, PathwayDecision, QuestionnaireResponse, RedFlag
 from fitforwork.assessments.pathways import pathway_propose
 from fitforwork.assessments.registry import definition_get
 from fitforwork.assessments.scoring import score
-from fitforwork.cases.models import Case
+from fitforwork.cases.models import Case, Task
 from fitforwork.demo import assessments
 from fitforwork.organisations.selectors import rules_config
 
@@ -101,18 +103,65 @@ def test_some_phq9s_have_question_9_above_0_and_carry_the_self_harm_flag():
 
 def test_each_flagged_phq9_has_its_red_flag_closed_with_what_was_done_when_staff_recorded_it():
     flagged = {r.pk: r for r in QuestionnaireResponse.objects.filter(instrument_code="phq9") if r.flags}
-    red_flags = list(RedFlag.objects.all())
+    red_flags = list(RedFlag.objects.select_related("case"))
     assert sorted(f.response_id for f in red_flags) == sorted(flagged)
     for red_flag in red_flags:
         response = flagged[red_flag.response_id]
         assert red_flag.case_id == response.case_id
         assert red_flag.code in response.flags
-        if response.recorded_by_id is None:
+        if response.recorded_by_id is None and red_flag.case.status != "discharged":
             assert red_flag.closed_at is None
             assert red_flag.action_taken == ""
         else:
-            assert red_flag.closed_by_id == response.recorded_by_id
+            assert red_flag.closed_by_id == (response.recorded_by_id or red_flag.case.case_manager_id)
             assert red_flag.action_taken
+
+
+def test_each_red_flag_has_its_urgent_task_as_the_live_path_makes_it():
+    """Kind red_flag, due the day it was raised, for the case manager; open while the flag is, done when closed."""
+    red_flags = list(RedFlag.objects.select_related("task", "case"))
+    assert red_flags
+    for red_flag in red_flags:
+        task = red_flag.task
+        assert task is not None, red_flag
+        assert task.case_id == red_flag.case_id
+        assert task.kind == Task.Kind.RED_FLAG
+        assert task.title == safety.red_flag_task_title("PHQ-9")
+        assert task.due_on == timezone.localdate(red_flag.raised_at)
+        assert task.assigned_to_id == red_flag.case.case_manager_id
+        assert task.automatic
+        assert task.cancelled_at is None
+        if red_flag.closed_at is None:
+            assert task.completed_at is None
+        else:
+            assert (task.completed_at, task.completed_by_id) == (red_flag.closed_at, red_flag.closed_by_id)
+    assert Task.objects.filter(kind=Task.Kind.RED_FLAG).count() == len(red_flags)
+
+
+def test_an_open_red_flag_on_a_case_without_a_case_manager_gives_its_task_to_the_team_lead():
+    flagged = [
+        ("r1", "c1", "2026-11-02 09:15:00+00:00", None, None, "lead-1", True),  # online, no manager, open case
+        ("r2", "c2", "2026-11-03 10:00:00+00:00", None, "manager-2", "lead-1", True),
+        ("r3", "c3", "2026-11-04 11:00:00+00:00", "manager-3", "manager-3", "lead-1", True),  # staff recorded
+        ("r4", "c4", "2026-11-05 12:00:00+00:00", None, "manager-4", "lead-1", False),  # since discharged
+    ]
+    keys = iter(["t1", "t2", "t3", "t4"])
+
+    (task_model, task_columns, tasks), (flag_model, flag_columns, flags) = assessments.red_flag_rows(
+        flagged, lambda: next(keys)
+    )
+
+    assert (task_model, flag_model) == (Task, RedFlag)
+    tasks_by = [dict(zip(task_columns, row, strict=True)) for row in tasks]
+    flags_by = [dict(zip(flag_columns, row, strict=True)) for row in flags]
+    assert [t["assigned_to_id"] for t in tasks_by] == ["lead-1", "manager-2", "manager-3", "manager-4"]
+    assert [t["due_on"] for t in tasks_by] == ["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"]
+    assert {t["kind"] for t in tasks_by} == {"red_flag"}
+    assert [f["task_id"] for f in flags_by] == ["t1", "t2", "t3", "t4"]
+    assert [f["closed_at"] is None for f in flags_by] == [True, True, False, False]
+    assert [t["completed_at"] is None for t in tasks_by] == [True, True, False, False]
+    assert [f["closed_by_id"] for f in flags_by] == [None, None, "manager-3", "manager-4"]
+    assert assessments.red_flag_rows([], lambda: next(keys)) == []
 
 
 def test_each_decision_is_the_proposal_of_its_stored_scores_under_the_case_rules():

@@ -1,11 +1,14 @@
-"""A case manager records a client's biopsychosocial assessment, sees the proposed pathway with its reasons,
-confirms it, and sees the decision in the case's Assessment section."""
+"""A case manager records a client's biopsychosocial assessment, sees the pathway proposed from the recorded
+PHQ-9 with its reasons, confirms it, and sees the decision in the case's Assessment section and its summary
+panel (with the latest band as a tag)."""
 
 from playwright.sync_api import expect
 
 from fitforwork.accounts.models import Role
+from fitforwork.assessments import services
 from fitforwork.assessments.models import PathwayDecision
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.assessments.safety_helpers import phq9
 from tests.cases.conftest import open_case
 from tests.e2e.conftest import code_from_secret
 from tests.referrals.conftest import workwell_site  # noqa: F401  # shared fixture
@@ -27,6 +30,10 @@ def test_case_manager_records_the_assessment_and_confirms_the_pathway(browsing, 
     page = browsing.page
     manager = UserFactory(role=Role.CASE_MANAGER, site=workwell_site, first_name="Sam", last_name="Okafor")
     case = open_case(workwell_site, manager, case_manager=manager)
+    # PHQ-9 recorded on the phone earlier: 2 to every question but the ninth (0), 16, moderately severe
+    services.response_record(
+        case=case, instrument_code="phq9", answers=phq9(item9=0, others=2), mode="phone", actor=manager
+    )
 
     # Given the case manager, signed in, on the case's Assessment section
     sign_in(browsing, manager)
@@ -60,7 +67,7 @@ def test_case_manager_records_the_assessment_and_confirms_the_pathway(browsing, 
     page.keyboard.press("Enter")
     expect(page.get_by_text("Assessment saved")).to_be_visible()
     expect(page.get_by_text("Bus driver", exact=False)).to_be_visible()
-    expect(page.locator("#proposal-reasons")).to_contain_text("No questionnaire scores are recorded yet")
+    expect(page.locator("#proposal-reasons")).to_contain_text("PHQ-9 score 16 is 10 or more")
     browsing.check_accessibility()
     browsing.screenshot("assessment-proposal")
 
@@ -76,3 +83,11 @@ def test_case_manager_records_the_assessment_and_confirms_the_pathway(browsing, 
     browsing.check_accessibility()
     browsing.screenshot("assessment-pathway-confirmed")
     assert PathwayDecision.objects.get(case=case).rules == case.rules
+
+    # And the case's summary panel, on every section, shows the pathway and the latest band as a tag
+    page.get_by_role("link", name="Summary", exact=True).click()
+    panel = page.locator(".ffw-case-panel")
+    expect(panel).to_contain_text("Case-managed support with fast access to treatment")
+    expect(panel.locator(".nhsuk-tag", has_text="Moderately severe depression")).to_be_visible()
+    browsing.check_accessibility()
+    browsing.screenshot("case-summary-assessment-panel")

@@ -13,10 +13,10 @@ from typing import Any
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from fitforwork.api.fhir.http import fhir_endpoint, fhir_response, http_date, not_found, outcome_response, parse_uuid
+from fitforwork.api.fhir.http import fhir_endpoint, fhir_response, http_date, not_found, parse_uuid
 from fitforwork.api.fhir.mappers import _instant
-from fitforwork.api.fhir.questionnaire_views import _bundle, _page
-from fitforwork.api.fhir.search import RESULT_PARAMETERS, SearchError, _reference_id
+from fitforwork.api.fhir.search import reference_id
+from fitforwork.api.fhir.searchsets import SearchError, audited_search
 from fitforwork.api.models import ApiClient
 from fitforwork.core.audit.services import audit_record
 from fitforwork.organisations.models import Organisation
@@ -87,42 +87,25 @@ def _newest_agreed(version: PlanVersion) -> int:
     return int(found["newest"] or version.number)
 
 
+def _filter(queryset: QuerySet[PlanVersion], name: str, value: str) -> QuerySet[PlanVersion]:
+    if name == "_id":
+        return queryset.filter(pk__in=[i for i in (parse_uuid(v) for v in value.split(",")) if i])
+    if name in ("patient", "subject"):
+        return queryset.filter(plan__case__person_id=reference_id(value, "Patient", name))
+    raise SearchError(name, f"CarePlan cannot be searched by {name}", code="not-supported")
+
+
 @fhir_endpoint({"GET"})
 def care_plan_type(request: HttpRequest, client: ApiClient) -> HttpResponse:
-    queryset = plans_visible(client)
-    used: list[tuple[str, str]] = []
-    try:
-        count, page = _page(request)
-        for name, values in request.GET.lists():
-            if name in RESULT_PARAMETERS:
-                continue
-            for value in values:
-                if name == "_id":
-                    queryset = queryset.filter(pk__in=[i for i in (parse_uuid(v) for v in value.split(",")) if i])
-                elif name in ("patient", "subject"):
-                    queryset = queryset.filter(plan__case__person_id=_reference_id(value, "Patient", name))
-                else:
-                    raise SearchError(name, f"CarePlan cannot be searched by {name}", code="not-supported")
-                used.append((name, value))
-    except SearchError as error:
-        return outcome_response(400, error.code, error.message, f"CarePlan?{error.parameter}")
-    queryset = queryset.order_by("agreed_at", "id")
-    start = (page - 1) * count
-    found = list(queryset[start : start + count]) if count else []
-    total = queryset.count()
-    audit_record(
-        actor=None,
-        action="api.fhir.search",
-        obj=client,
-        data={
-            "api_client": client.name,
-            "resource_type": "CarePlan",
-            "query": request.GET.urlencode(),
-            "returned": [f"CarePlan/{version.pk}" for version in found],
-        },
+    return audited_search(
+        request,
+        client,
+        "CarePlan",
+        plans_visible(client),
+        _filter,
+        lambda version: care_plan(version, _newest_agreed(version)),
+        default_order=("agreed_at", "id"),
     )
-    resources = [care_plan(version, _newest_agreed(version)) for version in found]
-    return fhir_response(_bundle(request, "CarePlan", resources, total, used, count, page))
 
 
 @fhir_endpoint({"GET"})

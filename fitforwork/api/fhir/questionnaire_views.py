@@ -3,29 +3,38 @@
 Questionnaires are the instruments' definitions, public to any authenticated client. Responses and their
 Observations are a person's health information: a client reads only those on cases its organisation referred
 (`questionnaires.responses_visible`), anything else is a 404, and every read and search is audited as the
-referral reads are.
+referral reads are (the search is the shared `searchsets.audited_search`).
+
+QuestionnaireResponse and Observation are two views of the same rows, so they share one route table,
+`RESPONSE_RESOURCES`: each resource type with its mapper; `response_urls()` makes the type (search) and
+instance (read) addresses of each, named `<type>-type` and `<type>-instance`, as urls.py includes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import URLPattern, path
 
 from fitforwork.api.fhir import questionnaires as q
 from fitforwork.api.fhir.http import fhir_endpoint, fhir_response, http_date, not_found, outcome_response, parse_uuid
-from fitforwork.api.fhir.search import RESULT_PARAMETERS, SearchError, _positive_int, _reference_id
+from fitforwork.api.fhir.search import reference_id
+from fitforwork.api.fhir.searchsets import RESULT_PARAMETERS, SearchError, audited_search, paging, searchset_bundle
 from fitforwork.api.models import ApiClient
 from fitforwork.assessments.models import QuestionnaireResponse
 from fitforwork.core.audit.services import audit_record
 
-DEFAULT_COUNT = 20
-MAX_COUNT = 100
 Responses = QuerySet[QuestionnaireResponse]
+ToFhir = Callable[[QuestionnaireResponse], dict[str, Any]]
+
+# The route table: the resource types made from questionnaire responses, and how each is mapped.
+RESPONSE_RESOURCES: dict[str, ToFhir] = {
+    "QuestionnaireResponse": q.questionnaire_response,
+    "Observation": q.observation,
+}
 
 
 def _response_filter(resource_type: str) -> Callable[[Responses, str, str], Responses]:
@@ -34,7 +43,7 @@ def _response_filter(resource_type: str) -> Callable[[Responses, str, str], Resp
             ids = [parse_uuid(v) for v in value.split(",")]
             return queryset.filter(pk__in=[i for i in ids if i])
         if name in ("patient", "subject"):
-            return queryset.filter(case__person_id=_reference_id(value, "Patient", name))
+            return queryset.filter(case__person_id=reference_id(value, "Patient", name))
         if resource_type == "QuestionnaireResponse" and name == "questionnaire":
             url, _, version = value.partition("|")
             code = url.rstrip("/").rsplit("/", 1)[-1] if url.startswith(q.QUESTIONNAIRE_BASE) else None
@@ -48,92 +57,56 @@ def _response_filter(resource_type: str) -> Callable[[Responses, str, str], Resp
     return apply
 
 
-def _page(request: HttpRequest) -> tuple[int, int]:
-    count = min(_positive_int(request.GET.get("_count", str(DEFAULT_COUNT)), "_count", minimum=0), MAX_COUNT)
-    return count, _positive_int(request.GET.get("_page", "1"), "_page", minimum=1)
+def _search_view(resource_type: str, to_fhir: ToFhir) -> Callable[..., HttpResponse]:
+    @fhir_endpoint({"GET"})
+    def search(request: HttpRequest, client: ApiClient) -> HttpResponse:
+        return audited_search(
+            request,
+            client,
+            resource_type,
+            q.responses_visible(client),
+            _response_filter(resource_type),
+            to_fhir,
+            default_order=("completed_at", "id"),
+        )
+
+    search.__name__ = search.__qualname__ = f"{resource_type.lower()}_type"
+    return search
 
 
-def _bundle(
-    request: HttpRequest,
-    resource_type: str,
-    resources: list[dict[str, Any]],
-    total: int,
-    used: list[tuple[str, str]],
-    count: int,
-    page: int,
-) -> dict[str, Any]:
-    base = request.build_absolute_uri(reverse(f"fhir:{resource_type.lower()}-type"))
+def _read_view(resource_type: str, to_fhir: ToFhir) -> Callable[..., HttpResponse]:
+    @fhir_endpoint({"GET"})
+    def read(request: HttpRequest, client: ApiClient, resource_id: str) -> HttpResponse:
+        found = parse_uuid(resource_id)
+        response = q.responses_visible(client).filter(pk=found).first() if found else None
+        if response is None:
+            return not_found(resource_type, resource_id)
+        audit_record(
+            actor=None,
+            action="api.fhir.read",
+            obj=response,
+            data={
+                "api_client": client.name,
+                "resource": f"{resource_type}/{response.pk}",
+                "case": str(response.case_id),
+            },
+        )
+        return fhir_response(to_fhir(response), headers={"Last-Modified": http_date(response.modified_at)})
 
-    def link(relation: str, to_page: int) -> dict[str, str]:
-        return {"relation": relation, "url": f"{base}?{urlencode([*used, ('_count', count), ('_page', to_page)])}"}
-
-    links = [link("self", page), link("first", 1)]
-    if page > 1:
-        links.append(link("previous", page - 1))
-    if count and page * count < total:
-        links.append(link("next", page + 1))
-    if count:
-        links.append(link("last", max(1, -(-total // count))))
-    return {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": total,
-        "link": links,
-        "entry": [
-            {"fullUrl": f"{base}/{resource['id']}", "resource": resource, "search": {"mode": "match"}}
-            for resource in resources
-        ],
-    }
+    read.__name__ = read.__qualname__ = f"{resource_type.lower()}_instance"
+    return read
 
 
-def _search_responses(
-    request: HttpRequest, client: ApiClient, resource_type: str, to_fhir: Callable[[Any], dict[str, Any]]
-) -> HttpResponse:
-    queryset = q.responses_visible(client)
-    apply = _response_filter(resource_type)
-    used: list[tuple[str, str]] = []
-    try:
-        count, page = _page(request)
-        for name, values in request.GET.lists():
-            if name in RESULT_PARAMETERS:
-                continue
-            for value in values:
-                queryset = apply(queryset, name, value)
-                used.append((name, value))
-    except SearchError as error:
-        return outcome_response(400, error.code, error.message, f"{resource_type}?{error.parameter}")
-    queryset = queryset.order_by("completed_at", "id")
-    start = (page - 1) * count
-    found = list(queryset[start : start + count]) if count else []
-    total = queryset.count()
-    audit_record(
-        actor=None,
-        action="api.fhir.search",
-        obj=client,
-        data={
-            "api_client": client.name,
-            "resource_type": resource_type,
-            "query": request.GET.urlencode(),
-            "returned": [f"{resource_type}/{response.pk}" for response in found],
-        },
-    )
-    return fhir_response(_bundle(request, resource_type, [to_fhir(r) for r in found], total, used, count, page))
-
-
-def _read_response(
-    client: ApiClient, resource_type: str, resource_id: str, to_fhir: Callable[[Any], dict[str, Any]]
-) -> HttpResponse:
-    found = parse_uuid(resource_id)
-    response = q.responses_visible(client).filter(pk=found).first() if found else None
-    if response is None:
-        return not_found(resource_type, resource_id)
-    audit_record(
-        actor=None,
-        action="api.fhir.read",
-        obj=response,
-        data={"api_client": client.name, "resource": f"{resource_type}/{response.pk}", "case": str(response.case_id)},
-    )
-    return fhir_response(to_fhir(response), headers={"Last-Modified": http_date(response.modified_at)})
+def response_urls() -> list[URLPattern]:
+    """The search and read address of each resource in the route table."""
+    patterns = []
+    for resource_type, to_fhir in RESPONSE_RESOURCES.items():
+        name = resource_type.lower()
+        patterns.append(path(resource_type, _search_view(resource_type, to_fhir), name=f"{name}-type"))
+        patterns.append(
+            path(f"{resource_type}/<str:resource_id>", _read_view(resource_type, to_fhir), name=f"{name}-instance")
+        )
+    return patterns
 
 
 @fhir_endpoint({"GET"})
@@ -141,7 +114,7 @@ def questionnaire_type(request: HttpRequest, client: ApiClient) -> HttpResponse:
     definitions = q.definitions_served()
     used: list[tuple[str, str]] = []
     try:
-        count, page = _page(request)
+        count, page = paging(request)
         for name, values in request.GET.lists():
             if name in RESULT_PARAMETERS:
                 continue
@@ -159,8 +132,18 @@ def questionnaire_type(request: HttpRequest, client: ApiClient) -> HttpResponse:
         return outcome_response(400, error.code, error.message, f"Questionnaire?{error.parameter}")
     start = (page - 1) * count
     shown = definitions[start : start + count] if count else []
-    resources = [q.questionnaire(d) for d in shown]
-    return fhir_response(_bundle(request, "Questionnaire", resources, len(definitions), used, count, page))
+    total = len(definitions)
+    bundle = searchset_bundle(
+        request,
+        "Questionnaire",
+        [q.questionnaire(d) for d in shown],
+        total=total,
+        more=bool(count) and page * count < total,
+        kept=used,
+        count=count,
+        page=page,
+    )
+    return fhir_response(bundle)
 
 
 @fhir_endpoint({"GET"})
@@ -169,23 +152,3 @@ def questionnaire_instance(request: HttpRequest, client: ApiClient, resource_id:
     if definition is None:
         return not_found("Questionnaire", resource_id)
     return fhir_response(q.questionnaire(definition))
-
-
-@fhir_endpoint({"GET"})
-def questionnaire_response_type(request: HttpRequest, client: ApiClient) -> HttpResponse:
-    return _search_responses(request, client, "QuestionnaireResponse", q.questionnaire_response)
-
-
-@fhir_endpoint({"GET"})
-def questionnaire_response_instance(request: HttpRequest, client: ApiClient, resource_id: str) -> HttpResponse:
-    return _read_response(client, "QuestionnaireResponse", resource_id, q.questionnaire_response)
-
-
-@fhir_endpoint({"GET"})
-def observation_type(request: HttpRequest, client: ApiClient) -> HttpResponse:
-    return _search_responses(request, client, "Observation", q.observation)
-
-
-@fhir_endpoint({"GET"})
-def observation_instance(request: HttpRequest, client: ApiClient, resource_id: str) -> HttpResponse:
-    return _read_response(client, "Observation", resource_id, q.observation)

@@ -1,6 +1,6 @@
-"""FHIR search over the referrals a client may see: the parameters the CapabilityStatement lists, paging by
-`_count` and `_page` with first, previous, next and last links, `_sort`, `_total`, and one audit event per
-search naming what it returned."""
+"""FHIR search over the referrals a client may see: the parameters the CapabilityStatement lists, each a
+filter here; paging, `_sort`, `_total` and the one audit event per search naming what it returned are the
+shared `searchsets.audited_search`."""
 
 from __future__ import annotations
 
@@ -9,33 +9,24 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 
 from fitforwork.api.fhir import extensions as ext
 from fitforwork.api.fhir import mappers
-from fitforwork.api.fhir.http import fhir_response, outcome_response, parse_uuid
+from fitforwork.api.fhir.http import parse_uuid
+from fitforwork.api.fhir.searchsets import SearchError, audited_search
 from fitforwork.api.fhir.selectors import referrals_visible
 from fitforwork.api.models import ApiClient
-from fitforwork.core.audit.services import audit_record
 from fitforwork.referrals.models import Referral
 
-DEFAULT_COUNT = 20
-MAX_COUNT = 100
-MAX_SEARCH_NUMBER = 1_000_000
-# Parameters about the answer rather than which resources match.
-# `_totalMethod` is fhirpy's (Aidbox's) way to ask for a count: the total is counted anyway.
-RESULT_PARAMETERS = {"_count", "_page", "_format", "_sort", "_total", "_totalMethod"}
 SORTS = {
     "_lastUpdated": ("modified_at", "id"),
     "-_lastUpdated": ("-modified_at", "-id"),
 }
 DEFAULT_ORDER = ("received_at", "id")
-TOTALS = {"accurate", "none", "estimate"}
 PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le")
 _DATE_VALUE = re.compile(
     r"(?P<year>[0-9]{4})(-(?P<month>[0-9]{2})(-(?P<day>[0-9]{2})"
@@ -45,18 +36,12 @@ _DATE_VALUE = re.compile(
 Filter = Callable[[QuerySet[Referral], str, str], QuerySet[Referral]]
 
 
-class SearchError(Exception):
-    def __init__(self, parameter: str, message: str, code: str = "value") -> None:
-        super().__init__(message)
-        self.parameter, self.message, self.code = parameter, message, code
-
-
 def _token(value: str) -> tuple[str | None, str]:
     system, bar, code = value.partition("|")
     return (system, code) if bar else (None, value)
 
 
-def _reference_id(value: str, resource_type: str, parameter: str) -> uuid.UUID:
+def reference_id(value: str, resource_type: str, parameter: str) -> uuid.UUID:
     """The id in `id`, `Type/id` or an absolute URL ending in `Type/id`."""
     parts = value.rstrip("/").split("/")
     if len(parts) >= 2 and parts[-2] != resource_type:
@@ -131,7 +116,7 @@ def _common_filter(queryset: QuerySet[Referral], name: str, value: str) -> Query
         ids = [parse_uuid(v) for v in value.split(",")]
         return queryset.filter(pk__in=[i for i in ids if i])
     if name in ("patient", "subject"):
-        return queryset.filter(person_id=_reference_id(value, "Patient", name))
+        return queryset.filter(person_id=reference_id(value, "Patient", name))
     if name in ("patient:identifier", "subject:identifier"):
         return _patient_identifier_filter(queryset, name, value)
     if name == "_lastUpdated":
@@ -159,27 +144,8 @@ def task_filter(queryset: QuerySet[Referral], name: str, value: str) -> QuerySet
     if common is not None:
         return common
     if name == "focus":
-        return queryset.filter(pk=_reference_id(value, "ServiceRequest", name))
+        return queryset.filter(pk=reference_id(value, "ServiceRequest", name))
     raise SearchError(name, f"Task cannot be searched by {name}", code="not-supported")
-
-
-def _positive_int(value: str, name: str, *, minimum: int) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise SearchError(name, f"{name} must be a whole number") from None
-    if number < minimum:
-        raise SearchError(name, f"{name} must be at least {minimum}")
-    if number > MAX_SEARCH_NUMBER:
-        raise SearchError(name, f"{name} must be at most {MAX_SEARCH_NUMBER}")
-    return number
-
-
-def _one(request: HttpRequest, name: str, default: str, allowed: set[str] | dict[str, Any]) -> str:
-    value = request.GET.get(name, default)
-    if value not in allowed:
-        raise SearchError(name, f"{name} must be one of {', '.join(sorted(allowed))}", code="not-supported")
-    return value
 
 
 def search(
@@ -189,69 +155,15 @@ def search(
     to_fhir: Callable[[Referral], dict[str, Any]],
     apply: Filter,
 ) -> HttpResponse:
-    """A searchset Bundle of what matches; one audit event for the search, listing the references returned."""
-    queryset = referrals_visible(client)
-    used: list[tuple[str, str]] = []
-    try:
-        count = min(_positive_int(request.GET.get("_count", str(DEFAULT_COUNT)), "_count", minimum=0), MAX_COUNT)
-        page = _positive_int(request.GET.get("_page", "1"), "_page", minimum=1)
-        sort = request.GET.get("_sort", "")
-        if sort:
-            _one(request, "_sort", "", SORTS)
-        total_mode = _one(request, "_total", "accurate", TOTALS)
-        for name, values in request.GET.lists():
-            if name in RESULT_PARAMETERS:
-                continue
-            for value in values:
-                queryset = apply(queryset, name, value)
-                used.append((name, value))
-    except SearchError as error:
-        return outcome_response(400, error.code, error.message, f"{resource_type}?{error.parameter}")
-    queryset = queryset.order_by(*SORTS.get(sort, DEFAULT_ORDER))
-    start = (page - 1) * count
-    fetched = list(queryset[start : start + count + 1]) if count else []
-    referrals, more = fetched[:count], len(fetched) > count
-    total = queryset.count() if total_mode != "none" else None
-    if total is not None:
-        more = start + count < total if count else False
-    kept = [*used, *((name, request.GET[name]) for name in ("_sort", "_total") if name in request.GET)]
-    base = request.build_absolute_uri(reverse(f"fhir:{resource_type.lower()}-type"))
-
-    def link(relation: str, to_page: int) -> dict[str, str]:
-        return {"relation": relation, "url": f"{base}?{urlencode([*kept, ('_count', count), ('_page', to_page)])}"}
-
-    links = [link("self", page), link("first", 1)]
-    if page > 1:
-        links.append(link("previous", page - 1))
-    if more:
-        links.append(link("next", page + 1))
-    if total is not None and count:
-        links.append(link("last", max(1, -(-total // count))))
-    audit_record(
-        actor=None,
-        action="api.fhir.search",
-        obj=client,
-        data={
-            "api_client": client.name,
-            "resource_type": resource_type,
-            "query": request.GET.urlencode(),
-            "returned": [f"{resource_type}/{referral.pk}" for referral in referrals],
-        },
+    """A searchset Bundle of what matches among the referrals the client may see; one audit event for the
+    search, listing the references returned (searchsets.audited_search)."""
+    return audited_search(
+        request,
+        client,
+        resource_type,
+        referrals_visible(client),
+        apply,
+        to_fhir,
+        default_order=DEFAULT_ORDER,
+        sorts=SORTS,
     )
-    bundle: dict[str, Any] = {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        **({"total": total} if total is not None else {}),
-        "link": links,
-        "entry": [
-            {
-                "fullUrl": request.build_absolute_uri(
-                    reverse(f"fhir:{resource_type.lower()}-instance", args=[referral.pk])
-                ),
-                "resource": to_fhir(referral),
-                "search": {"mode": "match"},
-            }
-            for referral in referrals
-        ],
-    }
-    return fhir_response(bundle)

@@ -24,18 +24,7 @@ urlpatterns = [
     path("Patient/<str:resource_id>", views.patient_instance, name="patient-instance"),
     path("Questionnaire", questionnaire_views.questionnaire_type, name="questionnaire-type"),
     path("Questionnaire/<str:resource_id>", questionnaire_views.questionnaire_instance, name="questionnaire-instance"),
-    path(
-        "QuestionnaireResponse",
-        questionnaire_views.questionnaire_response_type,
-        name="questionnaireresponse-type",
-    ),
-    path(
-        "QuestionnaireResponse/<str:resource_id>",
-        questionnaire_views.questionnaire_response_instance,
-        name="questionnaireresponse-instance",
-    ),
-    path("Observation", questionnaire_views.observation_type, name="observation-type"),
-    path("Observation/<str:resource_id>", questionnaire_views.observation_instance, name="observation-instance"),
+    *questionnaire_views.response_urls(),  # QuestionnaireResponse and Observation: one route table
     path("CarePlan", careplans.care_plan_type, name="careplan-type"),
     path("CarePlan/<str:resource_id>", careplans.care_plan_instance, name="careplan-instance"),
     path("_async/<str:submission_id>", asynchronous.status, name="async-status"),

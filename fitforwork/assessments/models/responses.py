@@ -55,6 +55,12 @@ class QuestionnaireResponse(BaseModel):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    submission_key = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The staff form's one-off key: the same form posted twice records one response",
+    )
 
     class Meta:
         ordering = ["case", "instrument_code", "completed_at"]

@@ -1,8 +1,9 @@
-"""The questionnaire pages' view of the instruments: their items as radios, and each case's scores over time
-(the engine itself is in definitions.py, registry.py, scoring.py, services.py and selectors.py)."""
+"""The questionnaire pages' view of the instruments: their items as radios or number boxes, and each case's
+scores over time (the engine itself is in definitions.py, registry.py, scoring.py, services.py, selectors.py)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.utils import timezone
@@ -29,8 +30,8 @@ def _as_radios(item: Item) -> list[tuple[int, str]] | None:
 
 
 def recordable(definition: InstrumentDefinition) -> bool:
-    """Staff record here the instruments whose every item is a choice (radios); not those asking for numbers."""
-    return all(_as_radios(item) is not None for item in definition.items)
+    """Staff record here every instrument whose items are choices (radios) or numbers (a box each)."""
+    return all(_as_radios(item) is not None or item.number is not None for item in definition.items)
 
 
 def definitions() -> list[InstrumentDefinition]:
@@ -53,22 +54,61 @@ def intro(definition: InstrumentDefinition) -> str:
     return definition.instructions
 
 
+def _hint(item: Item, definition: InstrumentDefinition) -> str:
+    """When a question is asked only after some answers, say so (the page shows every question at once)."""
+    if not item.asked_when:
+        return f"In {item.number.unit}" if item.number is not None and item.number.unit else ""
+    parts = []
+    for condition in item.asked_when:
+        earlier = definition.item(condition.item)
+        number = definition.items.index(earlier) + 1
+        if condition.op == "eq":
+            words = next(
+                (option.label for option in earlier.options or [] if option.value == condition.value),
+                str(condition.value),
+            )
+            parts.append(f"question {number} is {words.lower()}")
+        else:
+            parts.append(f"question {number} is more than {condition.value}")
+    unit = f"In {item.number.unit}. " if item.number is not None and item.number.unit else ""
+    return f"{unit}Only if {' and '.join(parts)}"
+
+
 def items(definition: InstrumentDefinition) -> list[dict[str, Any]]:
-    """Each item as the form needs it: its key, number, words, choices, and whether it may be left out."""
-    return [
-        {
+    """Each item as the form needs it: its key, number, words, kind (choice or number), choices or range,
+    whether it may be left out, and the conditions under which it is asked."""
+    shown = []
+    for n, item in enumerate(definition.items, start=1):
+        entry: dict[str, Any] = {
             "key": item.id,
             "number": n,
             "text": item.text,
+            "kind": "number" if item.number is not None else "choice",
             "choices": _as_radios(item) or [],
             "optional": item.optional or not item.scored,
+            "hint": _hint(item, definition),
+            "asked_when": [
+                {"item": condition.item, "op": condition.op, "value": condition.value} for condition in item.asked_when
+            ],
         }
-        for n, item in enumerate(definition.items, start=1)
-    ]
+        if item.number is not None:
+            entry |= {"min": item.number.min, "max": item.number.max, "decimal_places": item.number.decimal_places}
+        shown.append(entry)
+    return shown
 
 
-def record(*, case: Case, code: str, answers: dict[str, int], mode: str, actor: User | None) -> QuestionnaireResponse:
-    return services.response_record(case=case, instrument_code=code, answers=answers, mode=mode, actor=actor)
+def record(
+    *,
+    case: Case,
+    code: str,
+    answers: dict[str, Any],
+    mode: str,
+    actor: User | None,
+    submission: uuid.UUID | None = None,
+) -> QuestionnaireResponse:
+    return services.response_record(
+        case=case, instrument_code=code, answers=answers, mode=mode, actor=actor, submission_key=submission
+    )
 
 
 def _tag(response: QuestionnaireResponse, definition: InstrumentDefinition) -> dict[str, str]:
@@ -91,6 +131,8 @@ def overview(case: Case) -> list[dict[str, Any]]:
             "code": found.code,
             "title": title(found),
             "max_score": number(found.scoring.max),
+            # WPAI's score is its activity impairment, a percentage, not a count out of a maximum.
+            "measure": "% activity impairment" if found.scoring.kind == "wpai" else "",
             "latest": None,
             "history": [],
         }

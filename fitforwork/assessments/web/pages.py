@@ -1,12 +1,12 @@
 """The "Assessment" section of the case record: the biopsychosocial assessment, the proposed pathway with
 its reasons, and the case manager's decision; and the page that records or changes the assessment.
 
-Every page gets its case through `access.case_for`, which audits the read; the services check who may write.
+Every page gets its case through `case_page` (access.case_for, which audits the read, and break-glass for a
+reader with no relationship to the case); the services check who may write.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -23,16 +23,16 @@ from fitforwork.assessments import assessment_services as services
 from fitforwork.assessments.models import Assessment, PathwayDecision
 from fitforwork.assessments.models.assessment import OBSTACLE_GROUPS
 from fitforwork.assessments.pathways import instrument_name, score_text
+from fitforwork.assessments.web.case_pages import case_page
 from fitforwork.assessments.web.forms import AssessmentForm, PathwayForm
-from fitforwork.cases import access
 from fitforwork.cases.models import Case
 from fitforwork.cases.rules import can_work_case
-from fitforwork.cases.web.break_glass_page import offers_break_glass
 from fitforwork.cases.web.sections import render_section
 from fitforwork.core.presenters import date_long
 from fitforwork.organisations.selectors import rules_config
 from fitforwork.people.models import Employment
 
+SECTION = "assessment"
 GROUP_LABELS = {"health": "Health", "work": "Work", "other": "Other (social, money, caring, housing)"}
 
 
@@ -116,7 +116,7 @@ def assessment_section(
     return render_section(
         request,
         case,
-        "assessment",
+        SECTION,
         "assessments/section.jinja",
         status=400 if (error or (form is not None and form.errors)) else 200,
         assessment=assessment,
@@ -130,15 +130,14 @@ def assessment_section(
 
 
 @require_http_methods(["GET"])
-@offers_break_glass
-def assessment_page(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    return assessment_section(request, access.case_for(request, case_id, section="assessment"))
+@case_page(SECTION)
+def assessment_page(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
+    return assessment_section(request, case)
 
 
 @require_POST
-@offers_break_glass
-def pathway_decide(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.case_for(request, case_id, section="assessment")
+@case_page(SECTION)
+def pathway_decide(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     scores = selectors.latest_scores(case)
     proposal = selectors.pathway_proposal(case, scores)
     form = PathwayForm(request.POST, pathways=_pathway_choices(case), proposed=proposal.pathway)
@@ -171,9 +170,8 @@ def _initial(assessment: Assessment | None, job: Employment | None) -> dict[str,
 
 
 @require_http_methods(["GET", "POST"])
-@offers_break_glass
-def assessment_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.case_for(request, case_id, section="assessment")
+@case_page(SECTION)
+def assessment_edit(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
     assessment = selectors.assessment_of(case)
     job = Employment.objects.filter(person=case.person, is_current=True).first()
     form = AssessmentForm(initial=_initial(assessment, job))
@@ -208,7 +206,7 @@ def assessment_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Ht
             except services.StaleAssessment as stale:
                 error, differences = str(stale), stale.differences
                 posted = request.POST.copy()
-                posted["version"] = str(stale.current)
+                posted["version"] = str(stale.current_version)
                 form = AssessmentForm(posted)
                 form.is_valid()
             except (services.AssessmentError, ValidationError) as refused:

@@ -1,5 +1,6 @@
-"""The sections of the case record, each its own page: summary, contacts, tasks, team and interventions,
-history. Every section shows the summary panel at the top and the same secondary navigation.
+"""The sections of the case record, each its own page: summary, contacts, tasks, assessment (with its
+questionnaires as a sub-page), team and interventions, history. Every section shows the summary panel at the
+top and the same secondary navigation.
 
 `SECTIONS` is the one list of them: a later part of the service (assessment, plan, consent, outcomes) joins
 the navigation by adding a `Section` here with the name of its URL; a section whose URL this build does not
@@ -39,7 +40,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("contacts", "Contacts", "cases:case-contacts"),
     Section("tasks", "Tasks", "cases:case-tasks"),
     Section("assessment", "Assessment", "cases:case-assessment"),
-    Section("questionnaires", "Questionnaires", "cases:questionnaires"),
     Section("plan", "Plan", "cases:case-plan"),
     Section("team", "Team and interventions", "cases:case-team"),
     Section("letters", "Letters", "cases:case-letters"),
@@ -66,12 +66,20 @@ def navigation(case: Case, current: str) -> list[dict[str, Any]]:
 
 
 def render_section(
-    request: AuthenticatedHttpRequest, case: Case, section: str, template: str, status: int = 200, **context: Any
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    section: str,
+    template: str,
+    status: int = 200,
+    *,
+    subpage: str = "",
+    **context: Any,
 ) -> HttpResponse:
-    """A section's page: the case's heading, the summary panel, the navigation, then the section itself."""
+    """A section's page: the case's heading, the summary panel, the navigation, then the section itself. A
+    sub-page of a section (the assessment's questionnaires) keeps its section current and is headed `subpage`."""
     attempts = contacts.failed_attempts(case)
     can_work = can_work_case(request.user, case)
-    label = next(item.label for item in SECTIONS if item.slug == section)
+    label = subpage or next(item.label for item in SECTIONS if item.slug == section)
     context = {
         "case": case,
         "name": presenters.person_name(case),

@@ -208,6 +208,10 @@ def complete_task(request: AuthenticatedHttpRequest, task_id: uuid.UUID) -> Http
     task = selectors.my_tasks(request.user).filter(pk=task_id).first()
     if task is None:
         raise Http404("No such open task in your tasks")
+    if task.kind == Task.Kind.RED_FLAG:
+        # Done only by closing the red flag with what was done (assessments.safety.red_flag_close).
+        messages.error(request, "Close the red flag on the case, saying what was done: that completes its task")
+        return redirect(_back_to_list(request))
     try:
         services.task_complete(task=task, actor=request.user)
     except services.CaseError as error:
