@@ -195,3 +195,31 @@ def fit_note_document(fit_note: FitNote) -> Document:
             ),
         ),
     )
+
+
+def plan_summary_text(version: PlanVersion, *, removed: tuple[str, ...] | list[str] = ()) -> str:
+    """The plan in a few paragraphs for the GP's letter, leaving out the obstacle groups (health, work, other)
+    the person asked to be removed when they agreed to share it. Paragraphs are separated by blank lines."""
+    fitness = version.get_fitness_display() if version.fitness else "Not yet decided"
+    parts = [
+        f"Version {version.number}, covering {_day(version.period_from)} to {_day(version.period_to)}.",
+        f"Fitness for work: {fitness.lower()}.",
+    ]
+    obstacles = list(version.obstacles.all())
+    for group in ObstacleGroup:
+        if group.value in removed:
+            continue
+        lines = [
+            f"{obstacle.label}: "
+            + "; ".join(
+                recommendation_text(r.kind, r.adjustment, r.text, r.intervention.name if r.intervention else "")
+                for r in obstacle.recommendations.all()
+            )
+            for obstacle in obstacles
+            if obstacle.group == group.value and obstacle.recommendations.exists()
+        ]
+        if lines:
+            parts.append(f"{group.label}. " + " ".join(lines))
+    if removed:
+        parts.append("The person asked for some parts of the plan to be left out of what we share.")
+    return "\n\n".join(parts)

@@ -27,6 +27,7 @@ from fitforwork.core.versions import bump, check_version, refusals_audited
 from fitforwork.interventions import services as intervention_services
 from fitforwork.interventions.models import Intervention
 from fitforwork.organisations.selectors import rules_config
+from fitforwork.plans.letters import plan_letter_send
 from fitforwork.plans.models import (
     Adjustment,
     DiscussedHow,
@@ -387,6 +388,7 @@ def version_agree(*, version: PlanVersion, actor: User, expected_version: int | 
     )
     if first:
         _first_agreed_moves_case(case=case, actor=actor, number=locked.number)
+    plan_letter_send(version=locked, actor=actor)  # to the GP practice: the plan only with consent to share it
     return locked
 
 

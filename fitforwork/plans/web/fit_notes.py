@@ -21,8 +21,9 @@ from fitforwork.people.models import Employment
 from fitforwork.plans import fit_note_services as services
 from fitforwork.plans.documents import fit_note_document
 from fitforwork.plans.models import FitNote
+from fitforwork.plans.printable import pdf_of
 from fitforwork.plans.web.forms import IssueFitNoteForm, ReceivedFitNoteForm
-from fitforwork.plans.web.pages import _case_name
+from fitforwork.plans.web.pages import _case_name, pdf_download
 
 
 def _content(data: dict[str, Any]) -> services.FitNoteContent:
@@ -135,6 +136,22 @@ def fit_note_page(request: AuthenticatedHttpRequest, case_id: uuid.UUID, fit_not
             "case_name": _case_name(case),
             "case_href": reverse("cases:case-plan", args=[case.pk]),
             "document": fit_note_document(note),
+            "pdf_href": reverse("cases:case-fit-note-pdf", args=[case.pk, note.pk]),
             "can_work": can_work_case(request.user, case),
         },
+    )
+
+
+@require_GET
+@offers_break_glass
+def fit_note_pdf(request: AuthenticatedHttpRequest, case_id: uuid.UUID, fit_note_id: uuid.UUID) -> HttpResponse:
+    """The fit note as a tagged PDF to print, from the same content as its page; audited as a read."""
+    case = access.case_for(request, case_id, section="plan")
+    note = FitNote.objects.select_related("case__person").filter(case=case, pk=fit_note_id).first()
+    if note is None:
+        raise Http404("No such fit note")
+    footer = f"Fit note, reference {case.referral.reference}"
+    return pdf_download(
+        pdf_of(fit_note_document(note), author=case.site.name, footer=footer),
+        f"fit-note-{case.referral.reference}-{note.period_from:%Y-%m-%d}.pdf",
     )

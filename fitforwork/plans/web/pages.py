@@ -31,6 +31,7 @@ from fitforwork.plans import fit_note_services, selectors, services
 from fitforwork.plans.compare import compare
 from fitforwork.plans.documents import plan_version_document
 from fitforwork.plans.models import PlanVersion
+from fitforwork.plans.printable import pdf_of
 from fitforwork.plans.web.forms import VersionOnlyForm
 
 
@@ -132,9 +133,30 @@ def version_page(request: AuthenticatedHttpRequest, case_id: uuid.UUID, number: 
             "draft": not version.is_agreed,
             "edit_href": reverse("cases:case-plan-edit", args=[case.pk, number]) if not version.is_agreed else "",
             "agree_href": reverse("cases:case-plan-agree", args=[case.pk, number]) if not version.is_agreed else "",
+            "pdf_href": reverse("cases:case-plan-pdf", args=[case.pk, number]),
             "can_work": can_work_case(request.user, case),
         },
     )
+
+
+@require_GET
+@offers_break_glass
+def version_pdf(request: AuthenticatedHttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
+    """The version as a tagged PDF to print or send, made from the same content as its page; audited as a read."""
+    case = access.case_for(request, case_id, section="plan")
+    version = _version(case, number)
+    footer = f"Return-to-work plan, version {number}, reference {case.referral.reference}"
+    return pdf_download(
+        pdf_of(plan_version_document(version), author=case.site.name, footer=footer),
+        f"return-to-work-plan-{case.referral.reference}-v{number}.pdf",
+    )
+
+
+def pdf_download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
