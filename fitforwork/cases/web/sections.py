@@ -41,6 +41,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("assessment", "Assessment", "cases:case-assessment"),
     Section("questionnaires", "Questionnaires", "cases:questionnaires"),
     Section("team", "Team and interventions", "cases:case-team"),
+    Section("outcomes", "Outcomes", "cases:case-outcomes"),
     Section("history", "History", "cases:case-history"),
 )
 

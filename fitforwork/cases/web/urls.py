@@ -16,5 +16,6 @@ urlpatterns = [
     # Before the questionnaire pages: their <code> would otherwise take "send".
     path("", include("fitforwork.assessments.web.link_urls")),
     path("", include("fitforwork.assessments.web.questionnaire_urls")),
+    path("", include("fitforwork.outcomes.web.urls")),
     path("search/", search.search, name="search"),
 ]
