@@ -6,6 +6,7 @@ Pages get their case through `access.case_for`, which audits the read; the servi
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -33,6 +34,12 @@ STATUS_TAGS = {
 }
 
 
+def hours_text(value: Decimal) -> str:
+    """37.5 as "37.5" and 24.0 as "24"."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _who(record: OutcomeRecord) -> str:
     how = record.get_mode_display()
     if record.recorded_by is not None:
@@ -50,7 +57,7 @@ def _row(time_point: OutcomeTimePoint, can_work: bool) -> dict[str, Any]:
         if record.return_to_work_date:
             found += f", back at work from {date_long(record.return_to_work_date)}"
         if record.hours_per_week is not None:
-            found += f", {record.hours_per_week:g} hours a week"
+            found += f", {hours_text(record.hours_per_week)} hours a week"
     elif time_point.status == TimePointStatus.MISSED:
         found = "Missing: nothing was recorded in time (it is counted as missing, not filled in)"
     return {
