@@ -1,4 +1,4 @@
-"""Outcomes: the time points of a case's outcome schedule and what was recorded at each (ADR 00XX-outcomes).
+"""Outcomes: the time points of a case's outcome schedule and what was recorded at each (ADR 0026).
 
 A case gets its time points when it is discharged: baseline (at assessment), discharge, and a follow-up at
 each of its service model's `outcome_schedule.follow_up_months` after discharge. A follow-up is `due` until

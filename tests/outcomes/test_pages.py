@@ -11,7 +11,7 @@ from django.utils import timezone
 from fitforwork.accounts.models import Role
 from fitforwork.assessments import registry
 from fitforwork.assessments.models import QuestionnaireLink
-from fitforwork.cases.models import Task
+from fitforwork.cases.models import CareTeamMember, Task
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.core.outbox.models import Message
 from fitforwork.outcomes.due import outcomes_due
@@ -85,13 +85,29 @@ def test_a_return_date_before_the_referral_is_refused_and_the_answers_kept(clien
     assert not OutcomeRecord.objects.filter(time_point=point).exists()
 
 
-def test_someone_outside_the_cases_team_cannot_record_one(client, discharged, workwell_site):
+def test_someone_outside_the_cases_team_cannot_record_one(client, discharged):
     point = three_months(discharged)
     other_site_manager = UserFactory(role=Role.CASE_MANAGER, with_device=True)
     sign_in_with_two_factor(client, other_site_manager)
     response = client.post(reverse("cases:case-outcome-record", args=[discharged.pk, point.pk]), good())
-    assert response.status_code in (403, 404) or "break" in response.content.decode().lower()
+    assert response.status_code == 403
+    assert "You do not work on this case" in response.content.decode()
     assert not OutcomeRecord.objects.filter(time_point=point).exists()
+
+
+def test_the_care_team_reads_the_outcomes_but_cannot_record_them(client, discharged, manager, workwell_site):
+    point = three_months(discharged)
+    physio = UserFactory(role=Role.PRACTITIONER, site=workwell_site, with_device=True)
+    CareTeamMember.objects.create(case=discharged, user=physio, discipline="physiotherapist", added_by=manager)
+    sign_in_with_two_factor(client, physio)
+    page = client.get(reverse("cases:case-outcomes", args=[discharged.pk]))
+    assert page.status_code == 200
+    assert "3-month follow-up" in page.content.decode()
+    assert "Record the outcome" not in page.content.decode()
+    response = client.post(reverse("cases:case-outcome-record", args=[discharged.pk, point.pk]), good())
+    assert response.status_code == 403
+    assert not OutcomeRecord.objects.filter(time_point=point).exists()
+    assert AuditEvent.objects.filter(action="cases.case.viewed", actor=physio, data__section="outcomes").exists()
 
 
 def token_of(point):

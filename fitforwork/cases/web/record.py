@@ -126,7 +126,7 @@ def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
             return _form_page(request, "discharge", case, fresh, str(refused), status=STALE)
         except services.CaseError as refused:
             return _form_page(request, "discharge", case, form, str(refused))
-        # The outcome schedule starts from the discharge (cases cannot read outcomes; ADR 00XX-outcomes).
+        # The outcome schedule starts from the discharge (cases cannot read outcomes; ADR 0026).
         outcome_services.outcome_schedule_create(case=discharged, actor=request.user)
         messages.success(request, "Case discharged")
         return redirect(section_url("summary", case.pk))
