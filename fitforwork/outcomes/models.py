@@ -58,7 +58,7 @@ class OutcomeTimePoint(BaseModel):
     )
 
     class Meta:
-        ordering = ["due_on", "offset_months"]
+        ordering = ["due_on", "kind", "offset_months"]
         constraints = [
             models.UniqueConstraint(fields=["case", "kind", "offset_months"], name="outcome_time_point_once"),
             models.CheckConstraint(
@@ -120,7 +120,7 @@ class OutcomeRecord(BaseModel):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["time_point", "-recorded_at"]
+        ordering = ["-recorded_at"]
         indexes = [models.Index(fields=["time_point", "-recorded_at"], name="outcome_record_latest")]
         constraints = [
             models.CheckConstraint(

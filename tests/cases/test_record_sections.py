@@ -26,6 +26,7 @@ SECTION_URLS = {
     "assessment": "cases:case-assessment",
     "questionnaires": "cases:questionnaires",
     "team": "cases:case-team",
+    "outcomes": "cases:case-outcomes",
     "history": "cases:case-history",
 }
 
@@ -114,9 +115,9 @@ def test_a_section_this_build_does_not_have_is_left_out_of_the_navigation(case):
     later = (*sections.SECTIONS, sections.Section("plan", "Plan", "cases:case-plan-not-built"))
     with mock.patch.object(sections, "SECTIONS", later):
         items = sections.navigation(case, "summary")
-    texts = ["Summary", "Contacts", "Tasks", "Assessment", "Questionnaires", "Team and interventions", "History"]
-    assert [item["text"] for item in items] == texts
-    assert [item["current"] for item in items] == [True, False, False, False, False, False, False]
+    texts = ["Summary", "Contacts", "Tasks", "Assessment", "Questionnaires", "Team and interventions", "Outcomes"]
+    assert [item["text"] for item in items] == [*texts, "History"]
+    assert [item["current"] for item in items] == [True, False, False, False, False, False, False, False]
 
 
 def test_the_panel_shows_the_last_contact_and_next_task_and_the_history_moves_to_its_section(client, case, manager):

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.task')),
             ],
             options={
-                'ordering': ['due_on', 'offset_months'],
+                'ordering': ['due_on', 'kind', 'offset_months'],
             },
         ),
         migrations.CreateModel(
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('time_point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='outcomes.outcometimepoint')),
             ],
             options={
-                'ordering': ['time_point', '-recorded_at'],
+                'ordering': ['-recorded_at'],
             },
         ),
         migrations.AddIndex(
