@@ -92,6 +92,8 @@ KINDS = {
     "questionnaires": "read",
     "questionnaire-record": "write",
     "red-flag-close": "write",
+    "case-outcomes": "read",
+    "case-outcome-record": "write",
     "break-glass": "door",
     "break-glass-reviews": "review",
     "break-glass-review": "review item",
@@ -261,8 +263,18 @@ def world(workwell_site):
         "referral_id": _onward_referral(case, manager),
         "code": "phq9",
         "flag_id": _red_flag(case, manager),
+        "time_point_id": _time_point(case),
     }
     return people, args
+
+
+def _time_point(case):
+    """A follow-up time point of the case, if this build has outcomes."""
+    try:
+        from fitforwork.outcomes.models import OutcomeTimePoint
+    except ImportError:
+        return None
+    return OutcomeTimePoint.objects.create(case=case, kind="follow_up", offset_months=3, due_on=timezone.localdate()).pk
 
 
 def _red_flag(case, actor):

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -91,6 +91,8 @@ def outcomes_page(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Http
 @offers_break_glass
 def outcome_record(request: AuthenticatedHttpRequest, case_id: uuid.UUID, time_point_id: uuid.UUID) -> HttpResponse:
     case = access.case_for(request, case_id, section="outcomes")
+    if not can_work_case(request.user, case):
+        raise PermissionDenied("Only the case's own team can record its outcomes.")
     time_point = OutcomeTimePoint.objects.filter(case=case, pk=time_point_id).first()
     if time_point is None:
         raise Http404("No such time point on this case")
