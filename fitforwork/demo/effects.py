@@ -13,6 +13,9 @@ from __future__ import annotations
 MODEL_EFFECT = {
     "fit-for-work-national": (1.0, 1.0),
     "fit-for-work-pilot-gp-led": (0.8, 1.1),
+    "pilot-guidance-and-gateway": (0.7, 1.15),
+    "pilot-guidance-plus": (0.85, 1.05),
+    "pilot-fast-access": (1.2, 0.85),
     "workwell": (1.35, 0.8),
     "working-health-services-scotland": (1.6, 0.75),
     "health-and-work-support-pilot": (0.9, 1.0),
