@@ -44,6 +44,16 @@ def test_the_discharge_page_starts_the_schedule(client, case, manager):
     assert OutcomeTimePoint.objects.filter(case=assessed).count() == 4
 
 
+def test_discharge_as_returned_to_work_needs_the_date(client, case, manager):
+    assessed = assess(case, manager)
+    sign_in_with_two_factor(client, manager)
+    data = {"version": assessed.version, "reason_code": "returned_to_work", "work_status": "in_work_usual"}
+    response = client.post(reverse("cases:case-discharge", args=[assessed.pk]), data)
+    assert response.status_code == 400
+    assert "Enter the date they went back to work" in response.content.decode()
+    assert not OutcomeTimePoint.objects.filter(case=assessed).exists()
+
+
 def test_the_section_lists_the_time_points(client, discharged, manager):
     sign_in_with_two_factor(client, manager)
     page = client.get(reverse("cases:case-outcomes", args=[discharged.pk])).content.decode()
