@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "fitforwork.interventions",
     "fitforwork.assessments",
     "fitforwork.plans",
+    "fitforwork.outcomes",
     "fitforwork.api",
     "fitforwork.demo",
     "fitforwork.administration",

@@ -53,6 +53,7 @@ urlpatterns = [
     path("referrals/", include("fitforwork.referrals.web.urls")),
     path("refer-yourself/", include("fitforwork.referrals.self_referral.urls")),
     path("questionnaire/", include("fitforwork.assessments.web.client_urls")),
+    path("outcome/", include("fitforwork.outcomes.web.client_urls")),
     path("cases/", include("fitforwork.cases.web.urls")),
     path("administration/", include("fitforwork.administration.urls")),
     path("", include("fitforwork.administration.invitation_urls")),

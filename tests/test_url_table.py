@@ -82,6 +82,8 @@ DECLARED_PUBLIC = {
     "questionnaire:check",
     "questionnaire:urgent-help",
     "questionnaire:done",
+    "outcome:start",
+    "outcome:done",
     "fhir:metadata",
     *FHIR_TOKEN_AUTHENTICATED,
 }
@@ -149,7 +151,7 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_from_every_private_url(client, 
     sorted(
         DECLARED_PUBLIC
         - {"accounts:sign-out", "invitations:set-password", "accounts:reset-password"}
-        - {"questionnaire:start", "questionnaire:question", "questionnaire:check"}
+        - {"questionnaire:start", "questionnaire:question", "questionnaire:check", "outcome:start"}
         # A chat's own pages need a chat begun in the session (tests/advice_line/test_pages.py).
         - {"advice_line_public:chat-room", "advice_line_public:chat-poll", "advice_line_public:chat-leave"}
         - FHIR_TOKEN_AUTHENTICATED
@@ -166,6 +168,7 @@ def test_public_pages_open_without_signing_in(client, name):
         ("questionnaire:start", ["made-up"]),
         ("questionnaire:question", ["made-up", "phq9", 1]),
         ("questionnaire:check", ["made-up", "phq9"]),
+        ("outcome:start", ["made-up"]),
     ],
 )
 def test_the_questionnaire_pages_open_without_signing_in(client, name, args):

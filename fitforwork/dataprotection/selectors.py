@@ -38,6 +38,7 @@ from fitforwork.consent.models import Consent
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.core.outbox.models import Message
 from fitforwork.interventions.models import OnwardReferral
+from fitforwork.outcomes.models import OutcomeTimePoint
 from fitforwork.people.models import Person
 from fitforwork.people.nhs_number import normalise_nhs_number
 from fitforwork.plans.models import FitNote, PlanVersion
@@ -64,6 +65,7 @@ EXPORTED: dict[str, str] = {
     "plans.plan": "plans",
     "plans.fitnote": "fit_notes",
     "cases.letter": "letters",
+    "outcomes.outcometimepoint": "outcomes",
     "cases.breakglass": "break_glass",
     "interventions.onwardreferral": "onward_referrals",
     "assessments.assessment": "assessments",
@@ -101,6 +103,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("plans", "Return-to-work plans"),
     ("fit_notes", "Fit notes"),
     ("letters", "Letters to the GP practice"),
+    ("outcomes", "Outcomes: work status at discharge and at each follow-up"),
     ("break_glass", "Access outside the care team (break-glass)"),
     ("onward_referrals", "Onward referrals"),
     ("messages", "Messages sent"),
@@ -262,6 +265,10 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
         "letters": [
             row(letter, leave_out=("pdf",))
             for letter in Letter.objects.filter(case_id__in=case_ids).order_by("created_at")
+        ],
+        "outcomes": [
+            {**row(point), "records": [row(record, leave_out=("time_point",)) for record in point.records.all()]}
+            for point in OutcomeTimePoint.objects.filter(case_id__in=case_ids).order_by("due_on", "pk")
         ],
         "fit_notes": [row(note) for note in FitNote.objects.filter(case_id__in=case_ids).order_by("period_from")],
         "onward_referrals": [

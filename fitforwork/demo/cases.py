@@ -30,6 +30,7 @@ from django.db.models import Model
 from fitforwork.accounts.models import Role, User
 from fitforwork.cases.models import Case, CaseAllocation, CaseStatusChange, Contact, Task
 from fitforwork.core.calendar import add_working_days, next_working_day
+from fitforwork.demo.effects import return_chance
 from fitforwork.demo.structure import SitePlan
 from fitforwork.demo.values import at_text, day_text, id_maker
 from fitforwork.organisations.models import ServiceModelVersion, Site
@@ -106,6 +107,14 @@ DISCHARGES = (  # reason, share, work status choices
     ("other", 0.02, ("not_seeking", "off_sick")),
 )
 IN_WORK_STATUSES = ("in_work_usual", "in_work_adjusted", "new_job")
+# Engaged clients who leave without returning: why, and their work status then.
+NOT_RETURNED = (
+    ("no_longer_helps", 0.35, ("off_sick", "left_job", "unemployed_seeking")),
+    ("time_limit", 0.35, ("off_sick", "unemployed_seeking")),
+    ("consent_withdrawn", 0.1, ("off_sick",)),
+    ("moved_out_of_area", 0.1, ("off_sick", "new_job")),
+    ("other", 0.1, ("not_seeking", "off_sick")),
+)
 DECLINE_REASONS = (
     "Not eligible: lives outside the service's area.",
     "Not eligible: already getting the same support elsewhere.",
@@ -114,6 +123,29 @@ CONTACT_METHODS = ("phone", "phone", "phone", "video", "face_to_face", "sms", "l
 HISTORY_DAYS = 730  # cases were referred over the two years before the reference date
 EARLIER_DECLINED_SHARE = 0.04
 BREACH_SHARE = 0.12  # open cases whose next review slipped past its due date
+
+
+@lru_cache(maxsize=64)
+def model_key(rules_id: str) -> str:
+    return str(ServiceModelVersion.objects.select_related("service_model").get(pk=rules_id).service_model.key)
+
+
+def engaged_discharge(
+    random_: Callable[[], float], key: str, condition: str, risk: str, employment: str
+) -> tuple[str, tuple[str, ...], float]:
+    """For a client who was assessed: the discharge reason, work statuses and how quickly (a factor on the
+    case's length), with a chance of return set by the service model, the condition and the baseline risk
+    (the demo's known effects, in fitforwork/demo/effects.py)."""
+    chance, speed = return_chance(key, condition, risk)
+    if random_() < chance:
+        reason = "stayed_in_work" if employment == "employed_at_work" else "returned_to_work"
+        return reason, ("in_work_usual", "in_work_usual", "in_work_adjusted"), speed
+    point, total = random_(), 0.0
+    for reason, share, statuses in NOT_RETURNED:
+        total += share
+        if point < total:
+            return reason, statuses, 1.0
+    return NOT_RETURNED[-1][0], NOT_RETURNED[-1][2], 1.0
 
 
 @dataclass
@@ -337,20 +369,26 @@ class CaseGenerator:
         last_day = self.reference  # the last day the case was open
         return_to_work: str | None = None
         status = stage
+        risk = "" if reached < 2 else self._pick(("low", "low", "medium", "medium", "high"))
         if discharged:
             status = "discharged"
             reason, _, work_statuses = self._weighted(DISCHARGES, 1)
             if reached == 0 and reason in ("returned_to_work", "stayed_in_work"):
                 reason = "not_contactable"
+            speed = 1.0
+            if reached >= 2:  # engaged: whether they return depends on the model, the condition and the risk
+                reason, work_statuses, speed = engaged_discharge(
+                    self.random, model_key(staff.rules_id), client[4], risk, employment
+                )
             work_status = self._pick(work_statuses)
-            end = min(self.reference, max(day + 1, received + int(age * (0.4 + 0.5 * self.random()))))
+            length = int(age * (0.4 + 0.5 * self.random()) * speed)
+            end = min(self.reference, max(day + 1, received + length))
             last_day = end
             discharged_at = _at(end, 200)
             discharge_reason = reason
             if work_status in IN_WORK_STATUSES and reason in ("returned_to_work", "stayed_in_work"):
                 return_to_work = _day(max(received, end - int(self.random() * 28)))
             changes.append((case_id, stage, "discharged", manager, "", reason, discharged_at))
-        risk = "" if reached < 2 else self._pick(("low", "low", "medium", "medium", "high"))
         rows[Case].append((
             case_id, opened_at, opened_at, lead, referral_id, person_id, site_id, staff.rules_id, manager, team,
             status, stage, opened_at, discharged_at, discharge_reason,

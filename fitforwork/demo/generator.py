@@ -29,6 +29,7 @@ from fitforwork.demo.advice import make_advice_line
 from fitforwork.demo.assessments import assessment_hook
 from fitforwork.demo.cases import CASE_MODELS, CaseGenerator, onward_referral_hook, site_staff
 from fitforwork.demo.clients import CONDITION_COLUMNS, EMPLOYMENT_COLUMNS, PERSON_COLUMNS, ClientGenerator
+from fitforwork.demo.outcomes import outcome_hook
 from fitforwork.demo.referrers import make_referrer_referrals
 from fitforwork.demo.staff import create_extra_staff, ensure_demo_users
 from fitforwork.demo.structure import StructureBuilder, demo_already_loaded
@@ -67,6 +68,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
     )
     assessment_rng = random.Random(master.getrandbits(64))  # drawn after the others, so their rows do not change
     advice_rng = random.Random(master.getrandbits(64))  # drawn last, likewise
+    outcome_rng = random.Random(master.getrandbits(64))
     now = timezone.now()
     phases: dict[str, float] = {}
     started = time.monotonic()
@@ -85,8 +87,11 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
             review_weeks={s.site_id: s.review_weeks for s in staff_by_site},
             team_leads={s.site_id: s.team_leads[0] for s in staff_by_site if s.team_leads},
         )
+        outcome_models, outcomes = outcome_hook(rng=outcome_rng, today=timezone.localdate(now))
         phases["setup"] = time.monotonic() - started
-        with indexes_rebuilt_after([Person, Employment, Condition, *CASE_MODELS, *onward_models, *assessment_models]):
+        with indexes_rebuilt_after(
+            [Person, Employment, Condition, *CASE_MODELS, *onward_models, *assessment_models, *outcome_models]
+        ):
             started = time.monotonic()
             writer = writer_for_connection()
             try:
@@ -97,7 +102,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
                                 (Person, PERSON_COLUMNS, chunk.persons),
                                 (Employment, EMPLOYMENT_COLUMNS, chunk.employments),
                                 (Condition, CONDITION_COLUMNS, chunk.conditions),
-                                *case_generator.chunk(chunk.clients, hooks=[onward, histories]).batch(),
+                                *case_generator.chunk(chunk.clients, hooks=[onward, histories, outcomes]).batch(),
                             ]
                         )
                         bar.update(len(chunk.persons))

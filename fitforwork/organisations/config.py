@@ -120,10 +120,14 @@ class CaseLength(_Section):
     max_weeks_by_employment_status: dict[EmploymentStatusValue, Positive] = Field(default_factory=dict)
 
 
+DEFAULT_FOLLOW_UP_MONTHS = (3, 6)
+
+
 class OutcomeSchedule(_Section):
     baseline_at_assessment: Flag = True
     at_discharge: Flag = True
-    follow_up_months: Annotated[tuple[Positive, ...], Distinct]
+    # Months after discharge; a config written before this setting had a default gets 3 and 6.
+    follow_up_months: Annotated[tuple[Positive, ...], Distinct] = DEFAULT_FOLLOW_UP_MONTHS
 
 
 Code = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_]*$")]
@@ -198,7 +202,7 @@ class ServiceModelConfig(_Section):
     reopen_window_days: Whole
     pathways: Annotated[tuple[Text, ...], Field(min_length=1), Distinct]
     support_offered: Annotated[tuple[Text, ...], Distinct]
-    outcome_schedule: OutcomeSchedule
+    outcome_schedule: OutcomeSchedule = Field(default_factory=OutcomeSchedule)
     service_issues_fit_notes: Flag = False
     pathway_allocation: PathwayAllocation = Field(default_factory=_default_allocation)
     # Field paths (such as "time_standards.first_contact_working_days") no public source confirms.

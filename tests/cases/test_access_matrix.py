@@ -98,6 +98,8 @@ KINDS = {
     "case-fit-note": "read",
     "case-plan-start": "write",
     "case-plan-new-draft": "write",
+    "case-outcomes": "read",
+    "case-outcome-record": "write",
     "break-glass": "door",
     "break-glass-reviews": "review",
     "break-glass-review": "review item",
@@ -269,6 +271,7 @@ def world(workwell_site):
         "flag_id": _red_flag(case, manager),
         **_plan_and_fit_note(case),
         "letter_id": case.letters.first().pk,  # the letter to the GP written when the case opened
+        "time_point_id": _time_point(case),
     }
     return people, args
 
@@ -293,6 +296,15 @@ def _plan_and_fit_note(case):
         issuer_profession="doctor",
     )
     return {"number": 1, "fit_note_id": note.pk}
+
+
+def _time_point(case):
+    """A follow-up time point of the case, if this build has outcomes."""
+    try:
+        from fitforwork.outcomes.models import OutcomeTimePoint
+    except ImportError:
+        return None
+    return OutcomeTimePoint.objects.create(case=case, kind="follow_up", offset_months=3, due_on=timezone.localdate()).pk
 
 
 def _red_flag(case, actor):

@@ -26,6 +26,7 @@ SECTION_URLS = {
     "assessment": "cases:case-assessment",
     "plan": "cases:case-plan",
     "team": "cases:case-team",
+    "outcomes": "cases:case-outcomes",
     "letters": "cases:case-letters",
     "history": "cases:case-history",
 }
@@ -115,7 +116,9 @@ def test_a_section_this_build_does_not_have_is_left_out_of_the_navigation(case):
     later = (*sections.SECTIONS, sections.Section("consent", "Consent", "cases:case-consent-not-built"))
     with mock.patch.object(sections, "SECTIONS", later):
         items = sections.navigation(case, "summary")
-    texts = ["Summary", "Contacts", "Tasks", "Assessment", "Plan", "Team and interventions", "Letters", "History"]
+    texts = ["Summary", "Contacts", "Tasks", "Assessment", "Plan", "Team and interventions", "Outcomes",
+        "Letters", "History",
+    ]  # fmt: skip
     assert [item["text"] for item in items] == texts
     assert [item["current"] for item in items] == [True] + [False] * (len(texts) - 1)
 

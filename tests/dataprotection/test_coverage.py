@@ -50,7 +50,7 @@ def test_the_export_holds_a_row_of_each_exported_model(db):
     # The fixture makes a row of every kind except these, which only other paths make.
     assert empty == [
         "advice_line_contacts", "allocations", "assessments", "conditions", "employments", "fit_notes",
-        "letters", "pathway_decisions", "plans", "questionnaire_links",
+        "letters", "outcomes", "pathway_decisions", "plans", "questionnaire_links",
     ]  # fmt: skip
     [response] = export["questionnaire_responses"]
     assert response["instrument_code"] == "phq9"

@@ -199,6 +199,7 @@ class Task(BaseModel):
         CASE_LENGTH = "case_length", "Case length limit"
         MANUAL = "manual", "Task"
         RED_FLAG = "red_flag", "Red flag"
+        OUTCOME = "outcome", "Outcome follow-up"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     kind = models.CharField(max_length=20, choices=Kind.choices)

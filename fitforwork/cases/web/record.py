@@ -31,6 +31,7 @@ from fitforwork.cases.web.record_forms import (
 from fitforwork.cases.web.sections import section_url, summary_page, tasks_page
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.versions import StaleEdit
+from fitforwork.outcomes import services as outcome_services
 
 # A stale edit is refused with 409 Conflict and the page as it is now.
 STALE = 409
@@ -110,7 +111,7 @@ def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.case_discharge(
+            discharged = services.case_discharge(
                 case=case,
                 actor=request.user,
                 reason_code=data["reason_code"],
@@ -125,6 +126,8 @@ def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
             return _form_page(request, "discharge", case, fresh, str(refused), status=STALE)
         except services.CaseError as refused:
             return _form_page(request, "discharge", case, form, str(refused))
+        # The outcome schedule starts from the discharge (cases cannot read outcomes; ADR 0026).
+        outcome_services.outcome_schedule_create(case=discharged, actor=request.user)
         messages.success(request, "Case discharged")
         return redirect(section_url("summary", case.pk))
     return _form_page(request, "discharge", case, form)

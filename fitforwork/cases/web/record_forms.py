@@ -46,6 +46,10 @@ class DischargeForm(ServiceForm):
         data = super().clean() or {}
         if data.get("reason_code") == DischargeReason.OTHER and not (data.get("note") or "").strip():
             self.add_error("note", "Enter why the case is being discharged")
+        # The outcome measures need the date of return (evaluation.md: time to return to work).
+        returned = data.get("reason_code") == DischargeReason.RETURNED_TO_WORK
+        if returned and data.get("return_to_work_date") is None and "return_to_work_date" not in self.errors:
+            self.add_error("return_to_work_date", "Enter the date they went back to work")
         return data
 
 

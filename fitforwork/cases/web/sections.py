@@ -42,6 +42,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("assessment", "Assessment", "cases:case-assessment"),
     Section("plan", "Plan", "cases:case-plan"),
     Section("team", "Team and interventions", "cases:case-team"),
+    Section("outcomes", "Outcomes", "cases:case-outcomes"),
     Section("letters", "Letters", "cases:case-letters"),
     Section("history", "History", "cases:case-history"),
 )
