@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "fitforwork.cases",
     "fitforwork.interventions",
     "fitforwork.assessments",
+    "fitforwork.evaluation",
     "fitforwork.api",
     "fitforwork.demo",
     "fitforwork.administration",
