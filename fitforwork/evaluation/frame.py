@@ -84,6 +84,9 @@ def working_days(frame: pd.DataFrame, start: str, end: str) -> pd.Series:
     for nation, rows in frame.loc[known].groupby("nation"):
         begin = rows[start].to_numpy().astype("datetime64[D]") + 1
         stop = rows[end].to_numpy().astype("datetime64[D]") + 1
-        counts = np.busday_count(begin, stop, holidays=_holidays(str(nation), first, last))
+        days_off = _holidays(str(nation), first, last)
+        forward = np.busday_count(begin, np.maximum(begin, stop), holidays=days_off)
+        backward = np.busday_count(np.minimum(begin, stop), begin, holidays=days_off)
+        counts = np.where(stop >= begin, forward, -np.maximum(backward, 1))
         out.loc[rows.index] = counts
     return out
