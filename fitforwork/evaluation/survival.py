@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lifelines import CoxPHFitter, KaplanMeierFitter
-from lifelines.exceptions import ConvergenceError
+from lifelines.exceptions import ConvergenceError, StatError
 from lifelines.statistics import proportional_hazard_test
 from lifelines.utils import median_survival_times
 from scipy.stats import norm
@@ -47,7 +47,10 @@ def return_times(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
 def _km(durations: pd.Series, events: pd.Series, entry: pd.Series | None = None) -> Result:
     if durations.empty:
         return {"n": 0, "events": 0, "median_days": None, "ci_low": None, "ci_high": None, "survival": {}}
-    kmf = KaplanMeierFitter().fit(durations, events, entry=entry)
+    try:
+        kmf = KaplanMeierFitter().fit(durations, events, entry=entry)
+    except StatError as error:  # lifelines refuses left-truncated samples whose risk set empties early
+        return {"n": len(durations), "events": int(events.sum()), "median_days": None, "error": str(error).strip()}
     interval = median_survival_times(kmf.confidence_interval_)
     low, high = (float(v) for v in interval.iloc[0])
     median = float(kmf.median_survival_time_)
