@@ -179,9 +179,12 @@ def cox_compare(
 
 
 def _ph_check(fitter: CoxPHFitter, design: pd.DataFrame) -> Result:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        test = proportional_hazard_test(fitter, design, time_transform="rank")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            test = proportional_hazard_test(fitter, design, time_transform="rank")
+    except (ValueError, np.linalg.LinAlgError) as error:
+        return {"test": "not possible on these data", "error": str(error)}
     table = test.summary
     by_covariate = {str(name): round(float(row["p"]), 4) for name, row in table.iterrows()}
     failing = sorted(name for name, p in by_covariate.items() if p < 0.05)
