@@ -177,26 +177,35 @@ def _scores_into(frame: pd.DataFrame, ids: Any) -> None:
     """baseline_<code>: the first completed response's change measure; discharge_<code>: the last one after it, for
     discharged cases. The change measure is the score, or the percentage the definition names (WHO-5's)."""
     measures = {code: d.change.measure for (code, _), d in shipped_definitions().items()}
-    responses = _frame(
-        QuestionnaireResponse.objects.filter(case__in=ids, status="completed", instrument_code__in=INSTRUMENTS)
-        .annotate(value=Cast("score", FloatField()))
-        .order_by(),
-        ["episode_id", "code", "completed_at", "value", "percentages"],
-        ["case_id", "instrument_code", "completed_at", "value", "percentages"],
-    )
+    completed = QuestionnaireResponse.objects.filter(case__in=ids, status="completed", instrument_code__in=INSTRUMENTS)
+    by_score = [code for code in INSTRUMENTS if measures.get(code, "score") == "score"]
+    names = ["episode_id", "code", "completed_at", "value"]
+    parts = [
+        _frame(
+            completed.filter(instrument_code__in=by_score).annotate(value=Cast("score", FloatField())).order_by(),
+            names,
+            ["case_id", "instrument_code", "completed_at", "value"],
+        )
+    ]
+    for code in INSTRUMENTS:
+        measure = measures.get(code, "score")
+        if measure != "score":  # read on a named percentage (WHO-5's): only these rows carry their JSON here
+            rows = _frame(
+                completed.filter(instrument_code=code).order_by(),
+                ["episode_id", "code", "completed_at", "percentages"],
+                ["case_id", "instrument_code", "completed_at", "percentages"],
+            )
+            rows["value"] = [
+                float(p[measure]) if p and p.get(measure) is not None else None for p in rows.pop("percentages")
+            ]
+            parts.append(rows)
+    responses = pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
     if responses.empty:
         for code in INSTRUMENTS:
             frame[f"baseline_{code}"] = None
             frame[f"discharge_{code}"] = None
         return
     responses["episode_id"] = responses["episode_id"].astype(str)
-    for code, measure in measures.items():
-        if measure != "score":
-            rows = responses["code"] == code
-            responses.loc[rows, "value"] = [
-                float(p[measure]) if p and p.get(measure) is not None else None
-                for p in responses.loc[rows, "percentages"]
-            ]
     responses = responses.sort_values(["episode_id", "code", "completed_at"])
     first = responses.drop_duplicates(["episode_id", "code"], keep="first").set_index(["episode_id", "code"])
     last = responses.drop_duplicates(["episode_id", "code"], keep="last").set_index(["episode_id", "code"])

@@ -22,7 +22,7 @@ import pandas as pd
 from django.conf import settings
 from django.utils import timezone
 
-from fitforwork.evaluation.columns import EPISODE_NAMES, OUTCOME_NAMES, dictionary_text
+from fitforwork.evaluation.columns import DATE_COLUMNS, EPISODE_NAMES, OUTCOME_NAMES, dictionary_text
 from fitforwork.evaluation.database import case_count, episodes_from_database
 from fitforwork.evaluation.outcomes_source import outcomes_from_database
 
@@ -58,9 +58,9 @@ def _write_key(path: Path, key: bytes, out: Path) -> None:
 
 
 def _iso(frame: pd.DataFrame) -> pd.DataFrame:
-    for column in frame.columns:
-        if frame[column].map(lambda v: isinstance(v, date)).any():
-            frame[column] = frame[column].map(lambda v: v.isoformat() if isinstance(v, date) else v)
+    """Date columns as datetime64, so to_csv writes them as ISO dates in C (an empty cell where missing)."""
+    for column in DATE_COLUMNS:
+        frame[column] = pd.to_datetime(frame[column])
     return frame
 
 
@@ -88,7 +88,9 @@ def extract_write(
     episodes["person_id"] = pseudonymise(episodes["person_id"], key)
     for column in ("birth_year", "service_model_version"):
         episodes[column] = episodes[column].astype("Int64")
-    _iso(episodes)[list(EPISODE_NAMES)].to_csv(out / "episodes.csv", index=False, chunksize=100_000)
+    _iso(episodes)[list(EPISODE_NAMES)].to_csv(
+        out / "episodes.csv", index=False, chunksize=100_000, date_format="%Y-%m-%d"
+    )
     outcomes[list(OUTCOME_NAMES)].to_csv(out / "outcomes.csv", index=False)
     (out / "data-dictionary.md").write_text(dictionary_text(), encoding="utf-8")
     meta = {

@@ -85,6 +85,7 @@ def cox_compare(
     continuous: tuple[str, ...] = (),
     categorical: tuple[str, ...] = (),
     reference: str | None = None,
+    keep_design: bool = False,
 ) -> Result:
     """Cox proportional hazards with `group` as dummies against `reference` (default: the largest group),
     adjusted for the covariates. A covariate missing (or the same) for everyone is left out and named; rows
@@ -147,6 +148,8 @@ def cox_compare(
     design = design.loc[:, design.nunique() > 1] if len(design) > 1 else design
     design[duration] = frame[duration].astype(float)
     design[event] = frame[event].astype(float)
+    if keep_design:  # for bench/evaluation.py's bare lifelines fit on the same arrays
+        result["design"] = design
     fitter = CoxPHFitter()
     try:
         with warnings.catch_warnings():
@@ -195,13 +198,13 @@ def _ph_check(fitter: CoxPHFitter, design: pd.DataFrame) -> Result:
     }
 
 
-def cox_service_models(times: pd.DataFrame, reference: str | None = None) -> Result:
+def cox_service_models(times: pd.DataFrame, reference: str | None = None, keep_design: bool = False) -> Result:
     """Hazard ratios for return to work by service model (time from referral), adjusted for case mix."""
     data = times.copy()
     data["age"] = data["referred_on"].dt.year - data["birth_year"]
     data["absence_days_at_referral"] = data["entry"]
     data["baseline_risk"] = data[f"baseline_{RISK_INSTRUMENT}"]
-    result = cox_compare(data, "duration", "event", "model", CONTINUOUS, CATEGORICAL, reference)
+    result = cox_compare(data, "duration", "event", "model", CONTINUOUS, CATEGORICAL, reference, keep_design)
     result["time"] = "days from referral"
     result["baseline_risk"] = f"baseline_{RISK_INSTRUMENT}"
     return result
