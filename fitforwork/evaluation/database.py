@@ -16,13 +16,15 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Count, FloatField, Min, Q
+from django.db import connection
+from django.db.models import Count, FloatField, Min
 from django.db.models.functions import Cast, ExtractYear, TruncDate
 
 from fitforwork.assessments.models import Assessment, QuestionnaireResponse
 from fitforwork.assessments.registry import shipped_definitions
 from fitforwork.cases.models import Case, CaseStatusChange
 from fitforwork.evaluation.columns import EPISODE_NAMES, INSTRUMENTS
+from fitforwork.evaluation.database_sql import episodes_streamed
 from fitforwork.interventions.models import OnwardReferral
 from fitforwork.organisations.models import ServiceModelVersion, Site
 from fitforwork.organisations.selectors import rules_config
@@ -70,7 +72,7 @@ def case_queryset(site: str | None = None, date_from: date | None = None, date_t
         birth_year=ExtractYear("person__date_of_birth"),
     )
     if site:
-        cases = cases.filter(Q(site__name__iexact=site) | Q(site__provider__ods_code__iexact=site))
+        cases = cases.filter(site__name__iexact=site)
     if date_from:
         cases = cases.filter(referred_on__gte=date_from)
     if date_to:
@@ -122,7 +124,12 @@ def episodes_from_database(
     date_to: date | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """Every case in scope as the episodes table (identifiers not yet hashed; `postcode_district` coarsened)."""
+    """Every case in scope as the episodes table (identifiers not yet hashed; `postcode_district` coarsened).
+    On PostgreSQL one streamed statement (`database_sql`); elsewhere a few portable ORM queries."""
+    if connection.vendor == "postgresql":
+        frame = episodes_streamed(site, date_from, date_to, progress)
+        frame["postcode_district"] = frame.pop("postcode").map(_postcode_district)
+        return frame.reindex(columns=list(EPISODE_NAMES))
     cases = case_queryset(site, date_from, date_to)
     names = list(CASE_FIELDS)
     frame = _frame(cases.order_by(), names, list(CASE_FIELDS.values()), progress)
