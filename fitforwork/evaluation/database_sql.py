@@ -112,6 +112,26 @@ def episodes_streamed(
 ) -> pd.DataFrame:
     """Run episodes_sql through a named (server-side) cursor, FETCH rows at a time."""
     chunks: list[pd.DataFrame] = []
+    with connection.cursor() as plain:
+        # A cursor's plan is tuned for its first tenth by default (nested loops); this one reads every row, and
+        # its aggregates sort in memory rather than on disk.
+        plain.execute("SET cursor_tuple_fraction = 1.0")
+        plain.execute("SET work_mem = '256MB'")
+    try:
+        return _fetch(site, date_from, date_to, progress, chunks)
+    finally:
+        with connection.cursor() as plain:
+            plain.execute("RESET cursor_tuple_fraction")
+            plain.execute("RESET work_mem")
+
+
+def _fetch(
+    site: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    progress: Callable[[int], None] | None,
+    chunks: list[pd.DataFrame],
+) -> pd.DataFrame:
     with connection.chunked_cursor() as cursor:
         cursor.execute(episodes_sql(), {"site": site, "date_from": date_from, "date_to": date_to})
         names: list[str] = []
