@@ -57,7 +57,18 @@ def prepare(episodes: pd.DataFrame, data_cutoff: date | None = None) -> pd.DataF
     frame["discharged"] = frame["discharged_on"].notna()
     frame["in_work"] = frame["work_status_at_discharge"].isin(IN_WORK)
     frame["absent"] = frame["absence_start"].notna() & (frame["absence_start"] <= frame["referred_on"])
+    for name, (start, end) in WORKING_DAYS.items():
+        frame[name] = working_days(frame, start, end)
     return frame
+
+
+# Working days between two steps, counted once per table (the measures read these columns).
+WORKING_DAYS = {
+    "wd_to_contact": ("referred_on", "first_contact_on"),
+    "wd_to_assessment": ("referred_on", "assessed_on"),
+    "wd_to_intervention": ("referred_on", "first_intervention_on"),
+    "wd_assessment_to_intervention": ("assessed_on", "first_intervention_on"),
+}
 
 
 @cache

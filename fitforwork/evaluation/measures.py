@@ -15,7 +15,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from fitforwork.assessments.registry import shipped_definitions
 from fitforwork.evaluation.columns import INSTRUMENTS, NOT_ENGAGED_REASONS, STAGES
-from fitforwork.evaluation.frame import working_days
+from fitforwork.evaluation.frame import WORKING_DAYS, working_days
 
 Result = dict[str, Any]
 
@@ -56,8 +56,16 @@ def referrals(frame: pd.DataFrame, practices: bool = False) -> Result:
     return result
 
 
+def _days(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A working-days column of frame.prepare (worked out here for a table that did not come through it)."""
+    if name in frame.columns:
+        return frame[name]
+    start, end = WORKING_DAYS[name]
+    return working_days(frame, start, end)
+
+
 def _standard(frame: pd.DataFrame, column: str, standard_column: str, label: str) -> Result:
-    days = working_days(frame, "referred_on", column)
+    days = _days(frame, column)
     happened = days.notna()
     valid = happened & (days >= 0)
     within = valid & (days <= frame[standard_column])
@@ -76,15 +84,15 @@ def time_standards(frame: pd.DataFrame) -> Result:
     calendar; 2 and 5 when an extract does not say), and median working days to first contact, assessment and
     first intervention. The denominator of each is the episodes that reached the step."""
     return {
-        "contacted_within_standard": _standard(frame, "first_contact_on", "contact_standard_wd", "contacted"),
-        "assessed_within_standard": _standard(frame, "assessed_on", "assessment_standard_wd", "assessed"),
+        "contacted_within_standard": _standard(frame, "wd_to_contact", "contact_standard_wd", "contacted"),
+        "assessed_within_standard": _standard(frame, "wd_to_assessment", "assessment_standard_wd", "assessed"),
     }
 
 
 def time_to_first_intervention(frame: pd.DataFrame) -> Result:
     """Median working days from referral, and from assessment, to the first intervention started."""
-    from_referral = working_days(frame, "referred_on", "first_intervention_on")
-    from_assessment = working_days(frame, "assessed_on", "first_intervention_on")
+    from_referral = _days(frame, "wd_to_intervention")
+    from_assessment = _days(frame, "wd_assessment_to_intervention")
     valid = from_referral.notna() & (from_referral >= 0)
     assessed = valid & from_assessment.notna() & (from_assessment >= 0)
     return {
@@ -176,7 +184,7 @@ def questionnaire_change(frame: pd.DataFrame, outcomes: pd.DataFrame) -> Result:
             continue
         before = frame[f"baseline_{code}"]
         after = frame.get(f"discharge_{code}", pd.Series(np.nan, index=frame.index))
-        if f"score_{code}" in at_discharge.columns:
+        if not at_discharge.empty and f"score_{code}" in at_discharge.columns:
             reported = pd.to_numeric(frame["episode_id"].map(at_discharge[f"score_{code}"]), errors="coerce")
             after = reported.where(reported.notna(), after)
         pair = before.notna() & after.notna()

@@ -21,6 +21,8 @@ DIMENSIONS = {
     "main_condition": "main_condition",
     "referral_source": "referral_source",
 }
+# Columns no per-group measure reads (left out of the groups' copies).
+UNUSED_IN_GROUPS = ("person_id", "gp_practice", "postcode_district", "birth_year", "sex", "employer_size_band")
 Measure = Callable[[pd.DataFrame], dict[str, Any]]
 
 
@@ -33,13 +35,19 @@ def _period(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _split(frame: pd.DataFrame, measure: Measure) -> dict[str, Any]:
-    result = {**measure(frame), "period": _period(frame)}
-    result["by"] = {
-        dimension: {str(value): {**measure(group), "period": _period(group)} for value, group in frame.groupby(column)}
-        for dimension, column in DIMENSIONS.items()
-    }
-    return result
+def _split(frame: pd.DataFrame, named: dict[str, Measure]) -> dict[str, dict[str, Any]]:
+    """Every measure overall and per group of each dimension; each dimension's groups are cut once."""
+    period = _period(frame)
+    out = {name: {**measure(frame), "period": period, "by": {}} for name, measure in named.items()}
+    slim = frame.drop(columns=[c for c in UNUSED_IN_GROUPS if c in frame.columns])
+    for dimension, column in DIMENSIONS.items():
+        for name in named:
+            out[name]["by"][dimension] = {}
+        for value, group in slim.groupby(column):
+            group_period = _period(group)
+            for name, measure in named.items():
+                out[name]["by"][dimension][str(value)] = {**measure(group), "period": group_period}
+    return out
 
 
 def period_filter(frame: pd.DataFrame, period: str | None, site: str | None) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -90,7 +98,7 @@ def evaluate(
         "episodes": len(frame),
         "scope": {"site": site, "period": period, "excluded": scoped_out},
         "period": _period(frame),
-        "measures": {name: _split(frame, measure) for name, measure in named.items()},
+        "measures": _split(frame, named),
     }
     report["measures"]["referrals_by_practice"] = {
         **measures.referrals(frame, practices=True), "period": _period(frame)
