@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["demo_load", "referral_intake", "referral_import", "case_pages", "search"]
+BENCHMARKS = ["demo_load", "referral_intake", "referral_import", "case_pages", "search", "evaluation"]
 
 
 def main(names: list[str]) -> int:

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "fitforwork.assessments",
     "fitforwork.plans",
     "fitforwork.outcomes",
+    "fitforwork.evaluation",
     "fitforwork.api",
     "fitforwork.demo",
     "fitforwork.administration",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EvaluationConfig(AppConfig):
+    name = "fitforwork.evaluation"
+    label = "evaluation"
+    verbose_name = "Evaluation"
