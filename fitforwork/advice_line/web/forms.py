@@ -131,7 +131,7 @@ class ContactForm(ServiceForm):
         return data
 
 
-class FindForm(forms.Form):
+class FindForm(ServiceForm):
     q = forms.CharField(label="Organisation, phone number or name", required=False, max_length=200)
 
 
