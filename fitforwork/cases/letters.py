@@ -1,9 +1,12 @@
 """Letters to the client's GP practice about their case, as tagged PDFs sent through the outbox.
 
 A letter is written when the case opens (the referral was accepted), when a plan is agreed and at discharge,
-by the service that makes that change and in its transaction: the letter's content, its PDF and the outbox
-email that carries it are saved together. If the PDF cannot be made the letter is saved `failed` with the
-error, and `retry_letters` makes it again and sends it; if the email cannot be sent the outbox retries it,
+by the service that makes that change and in its transaction: the letter's content, `pending`, with the task
+that makes it (`letter_make_later`, django-tasks' database backend, so the same commit holds both). The task
+makes the PDF and queues the outbox email that carries it, after the request: a referral's acceptance does
+not wait a quarter of a second for a PDF. A download of a letter still pending makes it there and then. If
+the PDF cannot be made the letter is saved `failed` with the error, and `retry_letters` makes it again and
+sends it; if the email cannot be sent the outbox retries it,
 and a letter whose send failed for good is queued again by `retry_letters`. Nothing is lost: every letter is
 a row, shown on the case record and on the GP practice's referral page. docs/adr/0030-pdf-documents-and-gp-letters.md.
 
@@ -247,24 +250,50 @@ def _enqueue_retry() -> None:
 
 def _letter_make(*, case: Case, kind: str, document: Document, actor: User | None) -> Letter:
     letter = Letter(
-        case=case, kind=kind, practice=practice_for(case), title=document.title[:200], content=document.as_data()
+        case=case,
+        kind=kind,
+        practice=practice_for(case),
+        title=document.title[:200],
+        content=document.as_data(),
+        status=Letter.Status.PENDING,
     )
-    made = _make_pdf(letter)
     letter.stamp(actor)
     letter.save(force_insert=True)
+    audit_record(actor=actor, action="cases.letter.written", obj=case, data={"letter": str(letter.pk), "kind": kind})
+    letter_make_later.enqueue(str(letter.pk))  # a row in this transaction: no letter is left without its task
+    return letter
+
+
+@transaction.atomic
+def letter_make_now(letter: Letter, *, actor: User | None = None) -> Letter:
+    """Make a pending letter's PDF and queue its email (the task, or a download that cannot wait); a letter
+    already made, or failed (the retry's), is returned as it is."""
+    locked = (
+        Letter.objects.select_for_update(of=("self",)).select_related("case__referral", "practice").get(pk=letter.pk)
+    )
+    if locked.status != Letter.Status.PENDING:
+        return locked
+    made = _make_pdf(locked)
     audit_record(
         actor=actor,
         action="cases.letter.made" if made else "cases.letter.failed",
-        obj=case,
-        reason=letter.error,
-        data={"letter": str(letter.pk), "kind": kind},
+        obj=locked.case,
+        reason=locked.error,
+        data={"letter": str(locked.pk), "kind": locked.kind},
     )
     if made:
-        _queue_send(letter, actor)
-        letter.save(update_fields=["message", "not_sent_reason", "modified_at"])
+        _queue_send(locked, actor)
     else:
         transaction.on_commit(_enqueue_retry, robust=True)
-    return letter
+    locked.save()
+    return locked
+
+
+@task()
+def letter_make_later(letter_id: str) -> str:
+    """After the request that wrote it: make the letter's PDF and queue it to send."""
+    letter = Letter.objects.filter(pk=letter_id).first()
+    return "gone" if letter is None else letter_make_now(letter).status
 
 
 @transaction.atomic
@@ -298,6 +327,8 @@ def letter_retry(letter: Letter, *, actor: User | None = None) -> Letter:
     # Only the letter's row is locked: PostgreSQL cannot lock the nullable side of the joins.
     related = ("case__referral", "practice", "message")
     locked = Letter.objects.select_for_update(of=("self",)).select_related(*related).get(pk=letter.pk)
+    if locked.status == Letter.Status.PENDING:  # its task has not run (no worker yet): make it now
+        return letter_make_now(locked, actor=actor)
     changed = False
     if locked.status == Letter.Status.FAILED:
         locked.attempts += 1
@@ -325,9 +356,10 @@ def letter_retry(letter: Letter, *, actor: User | None = None) -> Letter:
 
 def letters_to_retry() -> list[Letter]:
     failed = Letter.objects.filter(status=Letter.Status.FAILED)
+    waiting = Letter.objects.filter(status=Letter.Status.PENDING, created_at__lt=timezone.now() - RETRY_AFTER)
     unsent = Letter.objects.filter(status=Letter.Status.MADE, message__isnull=True, practice__email__gt="")
     send_failed = Letter.objects.filter(message__status=Message.Status.FAILED, message__unconfirmed=False)
-    return list((failed | unsent | send_failed).distinct().order_by("created_at")[:200])
+    return list((failed | waiting | unsent | send_failed).distinct().order_by("created_at")[:200])
 
 
 @task()
@@ -349,6 +381,8 @@ __all__ = [
     "help_given_register",
     "letter_case_opened",
     "letter_discharged",
+    "letter_make_later",
+    "letter_make_now",
     "letter_plan_agreed",
     "letter_retry",
     "retry_letters",

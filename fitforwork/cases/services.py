@@ -16,6 +16,7 @@ from fitforwork.accounts.models import Role, User
 from fitforwork.cases import schedule
 from fitforwork.cases.access import case_assignees
 from fitforwork.cases.letters import letter_case_opened, letter_discharged
+from fitforwork.cases.letters import letter_make_now as letter_make_now  # for the letters' download pages
 from fitforwork.cases.models import (
     STAGES,
     Case,

@@ -28,6 +28,13 @@ from tests.organisations.factories import OrganisationFactory
 PRACTICE_EMAIL = "letters.limes@example.nhs.uk"
 
 
+def made(letter: Letter) -> Letter:
+    """Run the letter's task, as the worker does after the request that wrote it."""
+    letters.letter_make_later.call(str(letter.pk))
+    letter.refresh_from_db()
+    return letter
+
+
 def pdf_text(letter: Letter) -> str:
     reader = PdfReader(io.BytesIO(bytes(letter.pdf)))
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
@@ -55,8 +62,14 @@ def case(workwell_site, practice, case_manager):
 
 
 def test_accepting_a_referral_writes_the_gp_a_letter_and_queues_it_in_the_outbox(case, practice):
+    from django_tasks_db.models import DBTaskResult
+
     letter = Letter.objects.get(case=case)
     assert letter.kind == Letter.Kind.CASE_OPENED
+    assert letter.status == Letter.Status.PENDING  # written with the case; made after the request
+    task = DBTaskResult.objects.get(task_path=letters.letter_make_later.module_path)
+    assert task.args_kwargs["args"] == [str(letter.pk)]
+    letter = made(letter)
     assert letter.status == Letter.Status.MADE
     assert letter.practice == practice
     text = pdf_text(letter)
@@ -84,7 +97,7 @@ def test_accepting_a_referral_writes_the_gp_a_letter_and_queues_it_in_the_outbox
 
 
 def test_a_sent_letter_is_audited_as_sent(case):
-    letter = Letter.objects.get(case=case)
+    letter = made(Letter.objects.get(case=case))
     sent = deliver(letter.message_id)
     assert sent.status == Message.Status.SENT
     event = AuditEvent.objects.get(action="outbox.message.sent", object_id=str(letter.message_id))
@@ -106,7 +119,7 @@ def test_the_discharge_letter_gives_reason_work_status_return_date_and_help(case
         work_status="in_work_adjusted",
         return_to_work_date=back,
     )
-    letter = Letter.objects.get(case=case, kind=Letter.Kind.DISCHARGED)
+    letter = made(Letter.objects.get(case=case, kind=Letter.Kind.DISCHARGED))
     text = pdf_text(letter)
     for expected in (
         "Your patient has been discharged",
@@ -121,7 +134,7 @@ def test_the_discharge_letter_gives_reason_work_status_return_date_and_help(case
 
 
 def test_the_plan_letter_gives_no_plan_detail_until_consent_can_be_recorded(case):
-    letter = letter_plan_agreed(case, "Phased return over four weeks, mornings only.")
+    letter = made(letter_plan_agreed(case, "Phased return over four weeks, mornings only."))
     text = pdf_text(letter)
     assert "has not agreed to share the plan's details" in text
     assert "Phased return" not in text
@@ -135,7 +148,7 @@ def test_a_letter_that_cannot_be_made_is_kept_failed_and_made_by_the_retry(
 
     monkeypatch.setattr(letters, "render_pdf", broken)
     case = open_case(workwell_site, case_manager, case_manager=case_manager)
-    letter = Letter.objects.get(case=case)
+    letter = made(Letter.objects.get(case=case))
     assert letter.status == Letter.Status.FAILED
     assert letter.error == "RuntimeError: font missing"
     assert letter.pdf is None
@@ -153,7 +166,7 @@ def test_a_letter_that_cannot_be_made_is_kept_failed_and_made_by_the_retry(
 
 def test_a_practice_without_an_email_address_is_shown_and_sent_once_it_has_one(workwell_site, case_manager):
     case = open_case(workwell_site, case_manager, case_manager=case_manager)
-    letter = Letter.objects.get(case=case)
+    letter = made(Letter.objects.get(case=case))
     assert letter.status == Letter.Status.MADE
     assert letter.message is None
     assert letter.not_sent_reason == NO_EMAIL
@@ -167,7 +180,7 @@ def test_a_practice_without_an_email_address_is_shown_and_sent_once_it_has_one(w
 
 
 def test_a_send_that_failed_for_good_is_queued_again_but_an_unconfirmed_one_is_not(case):
-    letter = Letter.objects.get(case=case)
+    letter = made(Letter.objects.get(case=case))
     first = letter.message
     Message.objects.filter(pk=first.pk).update(status=Message.Status.FAILED, unconfirmed=True, last_error="Timeout")
     retry_letters.call()
@@ -187,7 +200,7 @@ def gp(practice):
 
 
 def test_the_practice_sees_its_letter_on_the_referral_page_and_downloads_it(client, case, gp):
-    letter = Letter.objects.get(case=case)
+    letter = made(Letter.objects.get(case=case))
     signed_in = sign_in_with_two_factor(client, gp)
     page = signed_in.get(reverse("referrals:detail", args=[case.referral_id]))
     assert page.status_code == 200
@@ -226,13 +239,17 @@ def test_staff_see_the_letters_on_the_case_record(client, case):
     html = page.content.decode()
     assert page.status_code == 200
     assert "Your patient has started with the service" in html
-    assert "Waiting to send" in html
+    assert "Being made" in html  # its task has not run yet
+    # Downloading a letter still being made makes it there and then, and queues it to send.
     download = signed_in.get(reverse("cases:case-letter-pdf", args=[case.pk, letter.pk]))
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.MADE
     assert download.content == bytes(letter.pdf)
+    assert "Waiting to send" in signed_in.get(reverse("cases:case-letters", args=[case.pk])).content.decode()
 
 
 def test_the_plan_summary_is_included_only_when_shared_with_consent(case):
-    letter = letter_plan_agreed(case, "Phased return over four weeks, mornings only.", shared_with_consent=True)
+    letter = made(letter_plan_agreed(case, "Phased return over four weeks, mornings only.", shared_with_consent=True))
     assert "Phased return over four weeks, mornings only." in pdf_text(letter)
 
 
@@ -241,6 +258,7 @@ def test_letters_retry_command_makes_a_failed_letter(workwell_site, practice, ca
 
     monkeypatch.setattr(letters, "render_pdf", lambda document: 1 / 0)
     case = open_case(workwell_site, case_manager, case_manager=case_manager)
+    made(Letter.objects.get(case=case))
     monkeypatch.undo()
     out = io.StringIO()
     call_command("letters", "retry", stdout=out)

@@ -19,6 +19,7 @@ class LetterKind(models.TextChoices):
 
 
 class LetterStatus(models.TextChoices):
+    PENDING = "pending", "Being made"
     MADE = "made", "Made"
     FAILED = "failed", "Could not be made"
 

@@ -13,6 +13,7 @@ from fitforwork.cases import access
 from fitforwork.cases.models import Case, Letter
 from fitforwork.cases.presenters import letter_state
 from fitforwork.cases.selectors import letters_for_case
+from fitforwork.cases.services import letter_make_now
 from fitforwork.cases.web.break_glass_page import offers_break_glass
 from fitforwork.cases.web.sections import render_section
 from fitforwork.core.audit.services import audit_record
@@ -65,6 +66,8 @@ def case_letter(request: AuthenticatedHttpRequest, case_id: uuid.UUID, letter_id
 def case_letter_pdf(request: AuthenticatedHttpRequest, case_id: uuid.UUID, letter_id: uuid.UUID) -> HttpResponse:
     case = access.case_for(request, case_id, section="letters")
     letter = _letter(case, letter_id)
+    if letter.status == Letter.Status.PENDING:  # not made yet after the request that wrote it: make it now
+        letter = letter_make_now(letter, actor=request.user)
     if letter.status != Letter.Status.MADE:
         raise Http404("This letter could not be made yet")
     audit_record(actor=request.user, action="cases.letter.downloaded", obj=letter, request=request)

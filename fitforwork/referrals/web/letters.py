@@ -16,6 +16,7 @@ from fitforwork.accounts.models import AuthenticatedHttpRequest, Role
 from fitforwork.cases.models import Letter
 from fitforwork.cases.presenters import letter_state
 from fitforwork.cases.selectors import letters_for_practice
+from fitforwork.cases.services import letter_make_now
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.documents import document_from_data, render_html
 from fitforwork.referrals.models import Referral
@@ -70,6 +71,8 @@ def referral_letter(request: AuthenticatedHttpRequest, pk: uuid.UUID, letter_id:
 @require_GET
 def referral_letter_pdf(request: AuthenticatedHttpRequest, pk: uuid.UUID, letter_id: uuid.UUID) -> HttpResponse:
     letter = _letter(request, pk, letter_id)
+    if letter.status == Letter.Status.PENDING:  # not made yet after the request that wrote it: make it now
+        letter = letter_make_now(letter, actor=request.user)
     if letter.status != Letter.Status.MADE:
         raise Http404("This letter could not be made yet")
     audit_record(actor=request.user, action="cases.letter.downloaded", obj=letter, request=request)
