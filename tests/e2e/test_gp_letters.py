@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from fitforwork.accounts.models import Role, User
+from fitforwork.cases.letters import letter_make_later
 from fitforwork.cases.models import Letter
 from fitforwork.demo.accounts import DEMO_USERS
 from fitforwork.organisations.models import Site
@@ -41,6 +42,8 @@ def an_accepted_referral_from_the_demo_practice():
     referral = referral_receive(channel="gp_form", payload={}, parse=lambda _: data)
     lead = User.objects.filter(role=Role.TEAM_LEAD, site=site).first()
     referral_accept(referral=referral, actor=lead)
+    for letter in Letter.objects.filter(case__referral=referral):  # as the worker does after the request
+        letter_make_later.call(str(letter.pk))
     return referral
 
 
