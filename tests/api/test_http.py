@@ -274,7 +274,14 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
         ("Patient", "read"),
         *(
             (kind, code)
-            for kind in ("Questionnaire", "QuestionnaireResponse", "Observation", "CarePlan")
+            for kind in (
+                "Questionnaire",
+                "QuestionnaireResponse",
+                "Observation",
+                "CarePlan",
+                "DocumentReference",
+                "Consent",
+            )
             for code in ("read", "search-type")
         ),
     }
