@@ -26,6 +26,10 @@ FHIR_TOKEN_AUTHENTICATED = {
     "fhir:observation-instance",
     "fhir:careplan-type",
     "fhir:careplan-instance",
+    "fhir:documentreference-type",
+    "fhir:documentreference-instance",
+    "fhir:consent-type",
+    "fhir:consent-instance",
     "fhir:unknown",
     "fhir-base",
 }

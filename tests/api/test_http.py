@@ -274,7 +274,14 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
         ("Patient", "read"),
         *(
             (kind, code)
-            for kind in ("Questionnaire", "QuestionnaireResponse", "Observation", "CarePlan")
+            for kind in (
+                "Questionnaire",
+                "QuestionnaireResponse",
+                "Observation",
+                "CarePlan",
+                "DocumentReference",
+                "Consent",
+            )
             for code in ("read", "search-type")
         ),
     }
@@ -284,7 +291,8 @@ def test_the_capability_statement_lists_exactly_what_works(api, client):
     # Each listed interaction works, with each listed search parameter.
     for r in rest.resource:
         if r.type not in ids:
-            continue  # the assessments' and plans' resources: test_fhir_questionnaires.py, test_fhir_care_plans.py
+            continue  # the assessments' and plans' resources: test_fhir_questionnaires.py, test_fhir_care_plans.py,
+            # test_fhir_fit_notes.py, test_fhir_consent.py
         if "read" in {i.code for i in r.interaction}:
             assert api.get(f"/fhir/R4/{r.type}/{ids[r.type]}").status_code == 200
         for param in r.searchParam or []:

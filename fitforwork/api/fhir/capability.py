@@ -72,6 +72,23 @@ RESOURCES: dict[str, dict[str, Any]] = {
             "subject": ("reference", "Patient/{id}"),
         },
     },
+    # Issues 15 and 16 (ADR 00XX-fhir2): fit notes with their PDF, and the consent ledger.
+    "DocumentReference": {
+        "interactions": ["read", "search-type"],
+        "search": {
+            "_id": ("token", "The fit note's id"),
+            "patient": ("reference", "Patient/{id}"),
+            "subject": ("reference", "Patient/{id}"),
+        },
+    },
+    "Consent": {
+        "interactions": ["read", "search-type"],
+        "search": {
+            "_id": ("token", "The consent ledger row's id"),
+            "patient": ("reference", "Patient/{id}"),
+            "subject": ("reference", "Patient/{id}"),
+        },
+    },
 }
 SYSTEM_INTERACTIONS = ["transaction"]
 
@@ -115,7 +132,10 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                     "description": (
                         "Send the token issued by `fitforwork apiclient create` as 'Authorization: Bearer <token>'. "
                         "A client sees only the referrals its organisation made, and the questionnaire responses and "
-                        "scores on the cases those referrals opened; Questionnaires are open to any client. "
+                        "scores on the cases those referrals opened; a GP practice that referred with consent "
+                        "also reads their agreed plans (CarePlan), fit notes (DocumentReference) and the consent "
+                        "ledger's rows about the service or about sharing with the practice (Consent). "
+                        "Questionnaires are open to any client. "
                         "metadata is public."
                     )
                 },

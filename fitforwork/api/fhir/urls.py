@@ -3,7 +3,7 @@ else under /fhir/R4/ answers a 404 OperationOutcome (`unknown`), never the site'
 
 from django.urls import path, re_path
 
-from fitforwork.api.fhir import asynchronous, careplans, questionnaire_views, views
+from fitforwork.api.fhir import asynchronous, careplans, consents, fit_notes, questionnaire_views, views
 
 app_name = "fhir"
 
@@ -27,6 +27,12 @@ urlpatterns = [
     *questionnaire_views.response_urls(),  # QuestionnaireResponse and Observation: one route table
     path("CarePlan", careplans.care_plan_type, name="careplan-type"),
     path("CarePlan/<str:resource_id>", careplans.care_plan_instance, name="careplan-instance"),
+    path("DocumentReference", fit_notes.document_reference_type, name="documentreference-type"),
+    path(
+        "DocumentReference/<str:resource_id>", fit_notes.document_reference_instance, name="documentreference-instance"
+    ),
+    path("Consent", consents.consent_type, name="consent-type"),
+    path("Consent/<str:resource_id>", consents.consent_instance, name="consent-instance"),
     path("_async/<str:submission_id>", asynchronous.status, name="async-status"),
     re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),
 ]
