@@ -72,7 +72,7 @@ RESOURCES: dict[str, dict[str, Any]] = {
             "subject": ("reference", "Patient/{id}"),
         },
     },
-    # Issues 15 and 16 (ADR 00XX-fhir2): fit notes with their PDF, and the consent ledger.
+    # Issues 15 and 16 (ADR 0034): fit notes with their PDF, and the consent ledger.
     "DocumentReference": {
         "interactions": ["read", "search-type"],
         "search": {

@@ -1,4 +1,4 @@
-"""The consent ledger as FHIR R4 Consent: read and search (issue 16, ADR 0026, ADR 00XX-fhir2).
+"""The consent ledger as FHIR R4 Consent: read and search (issue 16, ADR 0026, ADR 0034).
 
 Each ledger row is one Consent. Who sees which: `consents_visible`. A client sees the ledger of the people on
 cases its organisation referred as their GP practice with consent (the CarePlan rule), and of that ledger only

@@ -1,4 +1,4 @@
-"""Fit notes as DocumentReference, with the printable PDF: read and search (issue 15, ADR 00XX-fhir2).
+"""Fit notes as DocumentReference, with the printable PDF: read and search (issue 15, ADR 0034).
 
 A client reads the fit notes of cases its organisation referred when it is the person's GP practice and the
 referral was made with consent, the same rule as CarePlan (`careplans.plans_visible`); anything else is a
