@@ -48,24 +48,36 @@ def _excluded(**reasons: int) -> dict[str, int]:
 
 
 def _keys(frame: pd.DataFrame, by: str | None) -> tuple[np.ndarray, list[str]]:
-    """Each row's group label, and the labels in order (the whole table is one group, ALL, when by is None)."""
+    """Each row's group as a number into the labels, and the labels in order (the whole table is one group, ALL,
+    when by is None). Grouping on the numbers is much cheaper than on the text."""
     if by is None:
-        return np.full(len(frame), ALL, dtype=object), [ALL]
-    keys = frame[by].astype(str).to_numpy()
-    return keys, sorted(pd.unique(keys))
+        return np.zeros(len(frame), dtype=np.int64), [ALL]
+    codes, uniques = pd.factorize(frame[by].astype(str), sort=True)
+    return codes, [str(label) for label in uniques]
+
+
+def _labelled(found: pd.DataFrame | pd.Series, labels: list[str], fill: Any) -> Any:
+    """A result grouped on the codes of _keys, with a row for every label in order."""
+    found = found.reindex(range(len(labels)), fill_value=fill)
+    found.index = labels
+    return found
 
 
 def _sums(keys: np.ndarray, labels: list[str], **flags: Any) -> pd.DataFrame:
     """Per group, the count of each named per-row flag (or sum of a per-row number)."""
     table = pd.DataFrame({name: np.asarray(values) for name, values in flags.items()}, index=range(len(keys)))
-    return table.groupby(keys).sum().reindex(labels, fill_value=0)
+    return _labelled(table.groupby(keys).sum(), labels, 0)
+
+
+def _means(keys: np.ndarray, labels: list[str], values: Any, where: Any, how: str = "mean") -> dict[str, float | None]:
+    """Per group, the mean (or median) of `values` on the rows `where` holds (None for a group with none)."""
+    masked = pd.Series(np.where(np.asarray(where), np.asarray(values, dtype=float), np.nan))
+    found = _labelled(masked.groupby(keys).agg(how), labels, np.nan)
+    return {label: None if pd.isna(value) else float(value) for label, value in found.items()}
 
 
 def _medians(keys: np.ndarray, labels: list[str], values: Any, where: Any) -> dict[str, float | None]:
-    """Per group, the median of `values` on the rows `where` holds (None for a group with no such row)."""
-    masked = pd.Series(np.where(np.asarray(where), np.asarray(values, dtype=float), np.nan))
-    found = masked.groupby(keys).median().reindex(labels)
-    return {label: None if pd.isna(value) else float(value) for label, value in found.items()}
+    return _means(keys, labels, values, where, "median")
 
 
 def _cells(keys: np.ndarray, labels: list[str], values: pd.Series, where: Any = None) -> dict[str, dict[str, int]]:
@@ -74,8 +86,8 @@ def _cells(keys: np.ndarray, labels: list[str], values: pd.Series, where: Any = 
     text = values.astype(str).to_numpy()
     counts = pd.Series(np.ones(int(chosen.sum()), dtype=int)).groupby([keys[chosen], text[chosen]]).size()
     out: dict[str, dict[str, int]] = {label: {} for label in labels}
-    for (label, value), count in counts.sort_index().items():
-        out[str(label)][str(value)] = int(count)
+    for (code, value), count in counts.sort_index().items():
+        out[labels[int(code)]][str(value)] = int(count)
     return out
 
 
@@ -329,12 +341,12 @@ def questionnaire_change_by(frame: pd.DataFrame, by: str | None, outcomes: pd.Da
             no_baseline=before.isna(),
             no_after=before.notna() & after.isna(),
         )
-        means = pd.Series(change.where(pair).to_numpy()).groupby(keys).mean().reindex(labels)
+        means = _means(keys, labels, change, pair)
         for group in labels:
             row = sums.loc[group]
             item: Result = {
                 "n": int(row["pair"]),
-                "mean_change": None if pd.isna(means[group]) else round(float(means[group]), 2),
+                "mean_change": None if means[group] is None else round(float(means[group] or 0.0), 2),
                 "better": better,
                 "threshold": threshold,
                 "excluded": _excluded(no_baseline=int(row["no_baseline"]), no_discharge_score=int(row["no_after"])),
@@ -369,8 +381,8 @@ def cost_by(frame: pd.DataFrame, by: str | None, unit_costs: dict[str, dict[str,
     totals: dict[str, dict[str, Any]] = {
         label: {"total": 0.0, "cases": 0, "returns": 0, "missing": [], "excluded": 0} for label in labels
     }
-    for (label, site), row in by_site.iterrows():
-        into = totals[str(label)]
+    for (code, site), row in by_site.iterrows():
+        into = totals[labels[int(code)]]
         costs = unit_costs.get(str(site))
         if not costs:
             into["missing"].append(str(site))
