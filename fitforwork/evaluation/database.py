@@ -1,9 +1,9 @@
 """The episodes table from the database: one row per case, the columns of columns.EPISODE_COLUMNS.
 
-Read in chunks with server-side cursors on PostgreSQL (`iterator(chunk_size=...)`), a handful of queries in all
-(cases with their referral, person, site and rules; first status changes; first interventions; questionnaire
-scores), joined in pandas on the case id. Identifiers stay as they are here: `extract` hashes them, `evaluate`
-never shows them.
+On PostgreSQL one statement, sent as COPY and parsed by pandas (`database_sql`). Elsewhere read in chunks
+(`iterator(chunk_size=...)`), a handful of queries in all (cases with their referral, person, site and rules;
+first status changes; first interventions; questionnaire scores), joined in pandas on the case id. Identifiers
+stay as they are here: `extract` hashes them, `evaluate` never shows them.
 """
 
 from __future__ import annotations

@@ -46,8 +46,8 @@ def episodes_sql() -> str:
         + " END"
     )
     pivots = ", ".join(
-        f"max(first) FILTER (WHERE code = '{code}') AS baseline_{code}, "
-        f"max(last) FILTER (WHERE code = '{code}' AND n > 1) AS discharge_{code}"
+        f"max(vals[1]) FILTER (WHERE code = '{code}') AS baseline_{code}, "
+        f"max(vals[n]) FILTER (WHERE code = '{code}' AND n > 1) AS discharge_{code}"
         for code in INSTRUMENTS
     )
     codes = ", ".join(f"'{code}'" for code in INSTRUMENTS)
@@ -70,8 +70,7 @@ WITH scope AS (
   WHERE started_on IS NOT NULL GROUP BY case_id
 ), qa AS (
   SELECT q.case_id, q.instrument_code AS code,
-         (array_agg({value} ORDER BY q.completed_at))[1] AS first,
-         (array_agg({value} ORDER BY q.completed_at DESC))[1] AS last, count(*) AS n
+         array_agg({value} ORDER BY q.completed_at) AS vals, count(*) AS n
   FROM {_t(QuestionnaireResponse)} q JOIN scope ON scope.id = q.case_id
   WHERE q.status = 'completed' AND q.instrument_code IN ({codes})
   GROUP BY q.case_id, q.instrument_code
@@ -147,7 +146,8 @@ def _copy(
     blocks: list[bytes] = []
     with connection.cursor() as wrapper, wrapper.cursor.copy(statement, params) as copy:
         for block in copy:
-            blocks.append(bytes(block))
+            data = bytes(block)
+            blocks.append(data)
             if progress:
-                progress(block.count(b"\n"))
+                progress(data.count(b"\n"))
     return b"".join(blocks)
