@@ -145,9 +145,11 @@ def _copy(
     statement = f"COPY ({episodes_sql()}) TO STDOUT WITH (FORMAT csv, HEADER, NULL '{NULL}')"
     blocks: list[bytes] = []
     with connection.cursor() as wrapper, wrapper.cursor.copy(statement, params) as copy:
+        header = 1  # the first line is the header, not a case
         for block in copy:
             data = bytes(block)
             blocks.append(data)
             if progress:
-                progress(data.count(b"\n"))
+                progress(data.count(b"\n") - header)
+            header = 0
     return b"".join(blocks)

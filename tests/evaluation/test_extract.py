@@ -70,6 +70,13 @@ def test_episodes_from_the_database(cases):
     assert len(frame) == 2
 
 
+def test_reading_reports_progress_case_by_case(cases):
+    seen: list[int] = []
+    frame = episodes_from_database(progress=seen.append)
+    assert sum(seen) == len(frame) == 2
+    assert str(frame["referred_on"].dtype).startswith("datetime64")  # not Python date objects
+
+
 def test_extract_is_pseudonymised_and_keeps_its_key_outside(cases, tmp_path, settings):
     returned, _ = cases
     settings.VAR_DIR = tmp_path / "var"
