@@ -1,9 +1,9 @@
 """The episodes table from the database: one row per case, the columns of columns.EPISODE_COLUMNS.
 
-Read in chunks with server-side cursors on PostgreSQL (`iterator(chunk_size=...)`), a handful of queries in all
-(cases with their referral, person, site and rules; first status changes; first interventions; questionnaire
-scores), joined in pandas on the case id. Identifiers stay as they are here: `extract` hashes them, `evaluate`
-never shows them.
+On PostgreSQL one statement, sent as COPY and parsed by pandas (`database_sql`). Elsewhere read in chunks
+(`iterator(chunk_size=...)`), a handful of queries in all (cases with their referral, person, site and rules;
+first status changes; first interventions; questionnaire scores), joined in pandas on the case id. Identifiers
+stay as they are here: `extract` hashes them, `evaluate` never shows them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, ExtractYear, TruncDate
 from fitforwork.assessments.models import Assessment, QuestionnaireResponse
 from fitforwork.assessments.registry import shipped_definitions
 from fitforwork.cases.models import Case, CaseStatusChange
-from fitforwork.evaluation.columns import EPISODE_NAMES, INSTRUMENTS
+from fitforwork.evaluation.columns import DATE_COLUMNS, EPISODE_NAMES, INSTRUMENTS
 from fitforwork.evaluation.database_sql import episodes_streamed
 from fitforwork.interventions.models import OnwardReferral
 from fitforwork.organisations.models import ServiceModelVersion, Site
@@ -107,11 +107,11 @@ def _standards(rules_id: Any) -> tuple[int, int]:
     return standards.first_contact_working_days, standards.assessment_working_days
 
 
-def _postcode_district(postcode: Any) -> str:
-    text = str(postcode or "").strip().upper()
-    if " " in text:
-        return text.split()[0]
-    return text[:-3] if len(text) > 4 else text
+def _postcode_districts(postcodes: pd.Series) -> pd.Series:
+    """The outward part of each postcode (before the space, or all but the last three characters), upper case."""
+    text = postcodes.fillna("").astype(str).str.strip().str.upper()
+    spaced = text.str.contains(" ", regex=False)
+    return text.str.split(" ", n=1).str[0].where(spaced, text.str[:-3].where(text.str.len() > 4, text))
 
 
 def case_count(site: str | None = None, date_from: date | None = None, date_to: date | None = None) -> int:
@@ -128,7 +128,7 @@ def episodes_from_database(
     On PostgreSQL one streamed statement (`database_sql`); elsewhere a few portable ORM queries."""
     if connection.vendor == "postgresql":
         frame = episodes_streamed(site, date_from, date_to, progress)
-        frame["postcode_district"] = frame.pop("postcode").map(_postcode_district)
+        frame["postcode_district"] = _postcode_districts(frame.pop("postcode"))
         return frame.reindex(columns=list(EPISODE_NAMES))
     cases = case_queryset(site, date_from, date_to)
     names = list(CASE_FIELDS)
@@ -172,11 +172,13 @@ def episodes_from_database(
     frame["main_condition"] = assessed_condition.fillna(frame.pop("referral_condition").map(CONDITION))
 
     _scores_into(frame, ids)
-    frame["postcode_district"] = frame.pop("postcode").map(_postcode_district)
+    frame["postcode_district"] = _postcode_districts(frame.pop("postcode"))
     standards = {rules_id: _standards(rules_id) for rules_id in frame["rules_id"].unique()}
     frame["contact_standard_wd"] = frame["rules_id"].map(lambda r: standards[r][0])
     frame["assessment_standard_wd"] = frame["rules_id"].map(lambda r: standards[r][1])
     frame = frame.drop(columns=["rules_id"])
+    for name in DATE_COLUMNS:  # datetime64, as on PostgreSQL, not objects
+        frame[name] = pd.to_datetime(frame[name])
     return frame.reindex(columns=list(EPISODE_NAMES))
 
 

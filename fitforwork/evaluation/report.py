@@ -21,9 +21,8 @@ DIMENSIONS = {
     "main_condition": "main_condition",
     "referral_source": "referral_source",
 }
-# Columns no per-group measure reads (left out of the groups' copies).
-UNUSED_IN_GROUPS = ("person_id", "gp_practice", "postcode_district", "birth_year", "sex", "employer_size_band")
-Measure = Callable[[pd.DataFrame], dict[str, Any]]
+# A measure for every group of a column (or, for None, the whole table as measures.ALL).
+Measure = Callable[[pd.DataFrame, str | None], dict[str, dict[str, Any]]]
 
 
 def _period(frame: pd.DataFrame) -> dict[str, Any]:
@@ -35,18 +34,27 @@ def _period(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def _periods(frame: pd.DataFrame, column: str) -> dict[str, dict[str, Any]]:
+    """_period for each group of `column`, in one groupby."""
+    grouped = frame.groupby(frame[column].astype(str).to_numpy())
+    first, last, cutoff = grouped["referred_on"].min(), grouped["referred_on"].max(), grouped["data_cutoff"].max()
+    day = lambda value: None if pd.isna(value) else value.date().isoformat()  # noqa: E731
+    return {
+        str(key): {"referred_from": day(first[key]), "referred_to": day(last[key]), "data_cutoff": day(cutoff[key])}
+        for key in first.index
+    }
+
+
 def _split(frame: pd.DataFrame, named: dict[str, Measure]) -> dict[str, dict[str, Any]]:
-    """Every measure overall and per group of each dimension; each dimension's groups are cut once."""
+    """Every measure overall and for every group of each dimension (each measure takes a whole dimension at once)."""
     period = _period(frame)
-    out = {name: {**measure(frame), "period": period, "by": {}} for name, measure in named.items()}
-    slim = frame.drop(columns=[c for c in UNUSED_IN_GROUPS if c in frame.columns])
+    out = {name: {**measure(frame, None)[measures.ALL], "period": period, "by": {}} for name, measure in named.items()}
     for dimension, column in DIMENSIONS.items():
-        for name in named:
-            out[name]["by"][dimension] = {}
-        for value, group in slim.groupby(column):
-            group_period = _period(group)
-            for name, measure in named.items():
-                out[name]["by"][dimension][str(value)] = {**measure(group), "period": group_period}
+        periods = _periods(frame, column)
+        for name, measure in named.items():
+            out[name]["by"][dimension] = {
+                group: {**result, "period": periods[group]} for group, result in measure(frame, column).items()
+            }
     return out
 
 
@@ -84,14 +92,14 @@ def evaluate(
     outcomes = outcomes if outcomes is not None else pd.DataFrame(columns=list(OUTCOME_NAMES))
     costs = unit_costs or {}
     named: dict[str, Measure] = {
-        "referrals": measures.referrals,
-        "time_standards": measures.time_standards,
-        "time_to_first_intervention": measures.time_to_first_intervention,
-        "engagement": measures.engagement,
-        "returned_to_work": measures.returned_to_work,
-        "sustained_return": lambda f: measures.sustained_return(f, outcomes),
-        "questionnaire_change": lambda f: measures.questionnaire_change(f, outcomes),
-        "cost": lambda f: measures.cost(f, costs),
+        "referrals": measures.referrals_by,
+        "time_standards": measures.time_standards_by,
+        "time_to_first_intervention": measures.time_to_first_intervention_by,
+        "engagement": measures.engagement_by,
+        "returned_to_work": measures.returned_to_work_by,
+        "sustained_return": lambda f, by: measures.sustained_return_by(f, by, outcomes),
+        "questionnaire_change": lambda f, by: measures.questionnaire_change_by(f, by, outcomes),
+        "cost": lambda f, by: measures.cost_by(f, by, costs),
     }
     report: dict[str, Any] = {
         "source": source,

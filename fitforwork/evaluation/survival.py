@@ -213,7 +213,8 @@ def cox_service_models(times: pd.DataFrame, reference: str | None = None, keep_d
 def funnel(frame: pd.DataFrame, by: str = "site") -> Result:
     """Each site's return-to-work rate (the returned-to-or-stayed-in-work measure) against the overall rate, with
     95% and 99.8% control limits from the normal approximation to the binomial at the site's denominator."""
-    base = frame[frame["discharged"] & frame["assessed"] & (frame["work_status_at_discharge"].fillna("") != "")]
+    chosen = frame["discharged"] & frame["assessed"] & (frame["work_status_at_discharge"].fillna("") != "")
+    base = frame.loc[chosen, [by, "in_work"]]
     total = len(base)
     if total == 0:
         return {"overall_rate": None, "sites": [], "limits": []}

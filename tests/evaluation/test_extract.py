@@ -56,11 +56,11 @@ def test_episodes_from_the_database(cases):
     returned, still_open = cases
     frame = episodes_from_database().set_index("episode_id")
     row = frame.loc[str(returned.pk)]
-    assert row["referred_on"].isoformat() == "2026-03-02"
-    assert row["first_contact_on"].isoformat() == "2026-03-04"  # the first time it was contacted
-    assert row["assessed_on"].isoformat() == "2026-03-09"
-    assert row["discharged_on"].isoformat() == "2026-05-01"
-    assert row["returned_on"].isoformat() == "2026-04-20"
+    assert row["referred_on"].date().isoformat() == "2026-03-02"
+    assert row["first_contact_on"].date().isoformat() == "2026-03-04"  # the first time it was contacted
+    assert row["assessed_on"].date().isoformat() == "2026-03-09"
+    assert row["discharged_on"].date().isoformat() == "2026-05-01"
+    assert row["returned_on"].date().isoformat() == "2026-04-20"
     assert (row["birth_year"], row["postcode_district"], row["main_condition"]) == (1979, "LE1", "msk")
     assert (row["site"], row["service_model"], row["referral_source"]) == ("WorkWell Leicester", "workwell", "gp")
     # WHO-5 is read on its percentage (its change measure): baseline 160 -> discharge 208 here
@@ -68,6 +68,13 @@ def test_episodes_from_the_database(cases):
     assert pd.isna(row["discharge_ompsq10"])
     assert pd.isna(frame.loc[str(still_open.pk), "discharged_on"])
     assert len(frame) == 2
+
+
+def test_reading_reports_progress_case_by_case(cases):
+    seen: list[int] = []
+    frame = episodes_from_database(progress=seen.append)
+    assert sum(seen) == len(frame) == 2
+    assert str(frame["referred_on"].dtype).startswith("datetime64")  # not Python date objects
 
 
 def test_extract_is_pseudonymised_and_keeps_its_key_outside(cases, tmp_path, settings):
