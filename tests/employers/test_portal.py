@@ -167,3 +167,34 @@ def test_withdrawal_during_the_employers_session_refuses_the_next_request_and_ca
     message.refresh_from_db()
     assert message.status == "cancelled"
     assert "Fosse Way Logistics Ltd" in message.cancelled_reason
+
+
+def test_the_employers_home_links_to_the_portal(employer_user):
+    page = as_user(employer_user).get(reverse("accounts:home-employer")).content.decode()
+    assert f'href="{reverse("employers:employees")}"' in page
+
+
+def test_withdrawing_consent_to_the_gp_practice_cancels_its_queued_plan_letter(manager, employee):
+    from fitforwork.cases.letters import practice_for
+    from fitforwork.cases.models import Letter
+
+    case = employee
+    practice = practice_for(case)
+    practice.email = "limes@example.nhs.uk"
+    practice.save()
+    draft = plan_services.plan_create_from_assessment(case=case, actor=manager)
+    from fitforwork.consent.services import consent_give
+
+    consent = consent_give(
+        person=case.person, purpose="share_plan", how="verbal", recipient=practice, plan_version_id=draft.pk,
+        actor=manager,
+    )  # fmt: skip
+    draft.refresh_from_db()
+    agreed_version(draft, manager)
+    letter = Letter.objects.get(case=case, kind=Letter.Kind.PLAN_AGREED)
+    assert letter.message is not None
+    assert letter.message.status == "queued"
+    services.plan_share_withdraw(case=case, consent=consent, how="verbal", actor=manager)
+    letter.message.refresh_from_db()
+    assert letter.message.status == "cancelled"
+    assert practice.name in letter.message.cancelled_reason
