@@ -36,6 +36,14 @@ def employer_cases(organisation: Organisation) -> QuerySet[Case]:
     )
 
 
+def employer_may_see(case: Case, organisation: Organisation) -> bool:
+    """Whether the organisation may know this employee is with us now: it referred them, or a plan version of
+    theirs is shared with it now (a withdrawn share, alone, no longer counts)."""
+    if case.referral.referrer_organisation_id == organisation.pk:
+        return True
+    return bool(versions_shared_now(case, organisation))
+
+
 def share_answer(case: Case, version: PlanVersion, organisation: Organisation) -> Answer:
     return consent_allows(
         person=case.person, purpose=Purpose.SHARE_PLAN, recipient=organisation, plan_version_id=version.pk

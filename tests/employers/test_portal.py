@@ -93,8 +93,13 @@ def test_an_employee_shared_with_but_not_referred_by_the_organisation_is_listed(
 ):
     theirs = as_user(other_user)
     assert theirs.get(reverse("employers:employee", args=[employee.pk])).status_code == 404
-    _share(employee, version, other_org, manager)
+    consent = _share(employee, version, other_org, manager)
     assert theirs.get(reverse("employers:plan", args=[employee.pk, 1])).status_code == 200
+    assert "Morgan" in theirs.get(reverse("employers:employees")).content.decode()
+    # Once withdrawn, an organisation that did not refer them no longer sees the employee at all.
+    services.plan_share_withdraw(case=employee, consent=consent, how="verbal", actor=manager)
+    assert theirs.get(reverse("employers:employee", args=[employee.pk])).status_code == 404
+    assert "Morgan" not in theirs.get(reverse("employers:employees")).content.decode()
 
 
 def test_a_removed_section_appears_neither_in_the_page_nor_in_the_pdf(

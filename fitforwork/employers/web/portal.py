@@ -54,8 +54,9 @@ def _organisation(request: AuthenticatedHttpRequest) -> Organisation:
 
 
 def _employee(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Case:
-    case = selectors.employer_cases(_organisation(request)).filter(pk=case_id).first()
-    if case is None:
+    organisation = _organisation(request)
+    case = selectors.employer_cases(organisation).filter(pk=case_id).first()
+    if case is None or not selectors.employer_may_see(case, organisation):
         raise Http404("No such employee")
     return case
 
@@ -82,7 +83,9 @@ def _name(case: Case) -> str:
 @employer_only
 def employees(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = _organisation(request)
-    cases = list(selectors.employer_cases(organisation)[:200])
+    cases = [
+        case for case in selectors.employer_cases(organisation)[:200] if selectors.employer_may_see(case, organisation)
+    ]
     audit_record(actor=request.user, action="employers.employees.listed", data={"count": len(cases)}, request=request)
     rows = [
         {
