@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "fitforwork.interventions",
     "fitforwork.assessments",
     "fitforwork.plans",
+    "fitforwork.employers",
     "fitforwork.outcomes",
     "fitforwork.evaluation",
     "fitforwork.api",

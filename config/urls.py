@@ -55,6 +55,7 @@ urlpatterns = [
     path("questionnaire/", include("fitforwork.assessments.web.client_urls")),
     path("outcome/", include("fitforwork.outcomes.web.client_urls")),
     path("cases/", include("fitforwork.cases.web.urls")),
+    path("employer/", include("fitforwork.employers.urls")),
     path("administration/", include("fitforwork.administration.urls")),
     path("", include("fitforwork.administration.invitation_urls")),
     path("data-protection/", include("fitforwork.dataprotection.urls")),

@@ -27,9 +27,10 @@ from fitforwork.assessments.models import Assessment, PathwayDecision, Questionn
 from fitforwork.cases.models import CareTeamMember, Case, Contact, Letter, MdtNote, Task
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.outbox.models import Message
+from fitforwork.employers.models import EmployerResponse
 from fitforwork.interventions.models import OnwardReferral
 from fitforwork.people.models import Person
-from fitforwork.plans.models import FitNote
+from fitforwork.plans.models import FitNote, PlanVersion
 from fitforwork.plans.models import Plan as Plan_  # the return-to-work plan; `Plan` here is a retention plan
 from fitforwork.referrals.models import Referral, Submission
 
@@ -106,6 +107,7 @@ def retention_plan(now: datetime.datetime | None = None) -> Plan:
         Plan_,
         FitNote,
         Letter,
+        EmployerResponse,
     ):
         plan.counts[model._meta.label_lower] = model.objects.filter(case__in=cases).count()
     plan.counts["outbox.message"] = Message.objects.filter(reference__in=[str(pk) for pk in referral_ids]).count()
@@ -156,6 +158,10 @@ def _delete_for_person(person_id: Any, now: datetime.datetime) -> Counter[str]:
         )
         count(Letter.objects.filter(case_id__in=case_ids).delete())
         count(Message.objects.filter(pk__in=letter_messages).delete())
+        # What employers said about a shared plan, and the emails that told them it was shared.
+        count(EmployerResponse.objects.filter(case_id__in=case_ids).delete())
+        for version_id in PlanVersion.objects.filter(plan__case_id__in=case_ids).values_list("pk", flat=True):
+            count(Message.objects.filter(reference__startswith=f"share:{version_id}:").delete())
         count(Case.objects.filter(pk__in=case_ids).delete())
         # A referral flagged as a possible duplicate of one going now keeps its flag, not the link (the link
         # protects the referral it points to, even from a referral deleted alongside it).

@@ -37,6 +37,7 @@ from fitforwork.cases.models.case import CaseStatusChange
 from fitforwork.consent.models import Consent
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.core.outbox.models import Message
+from fitforwork.employers.models import EmployerResponse
 from fitforwork.interventions.models import OnwardReferral
 from fitforwork.outcomes.models import OutcomeTimePoint
 from fitforwork.people.models import Person
@@ -65,6 +66,7 @@ EXPORTED: dict[str, str] = {
     "plans.plan": "plans",
     "plans.fitnote": "fit_notes",
     "cases.letter": "letters",
+    "employers.employerresponse": "employer_responses",
     "outcomes.outcometimepoint": "outcomes",
     "cases.breakglass": "break_glass",
     "interventions.onwardreferral": "onward_referrals",
@@ -103,6 +105,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("plans", "Return-to-work plans"),
     ("fit_notes", "Fit notes"),
     ("letters", "Letters to the GP practice"),
+    ("employer_responses", "What the employer said about a shared plan"),
     ("outcomes", "Outcomes: work status at discharge and at each follow-up"),
     ("break_glass", "Access outside the care team (break-glass)"),
     ("onward_referrals", "Onward referrals"),
@@ -269,6 +272,10 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
         "outcomes": [
             {**row(point), "records": [row(record, leave_out=("time_point",)) for record in point.records.all()]}
             for point in OutcomeTimePoint.objects.filter(case_id__in=case_ids).order_by("due_on", "pk")
+        ],
+        "employer_responses": [
+            {**row(response), "answers": [row(answer, leave_out=("response",)) for answer in response.answers.all()]}
+            for response in EmployerResponse.objects.filter(case_id__in=case_ids).order_by("created_at")
         ],
         "fit_notes": [row(note) for note in FitNote.objects.filter(case_id__in=case_ids).order_by("period_from")],
         "onward_referrals": [

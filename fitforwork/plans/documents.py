@@ -72,11 +72,16 @@ def recommendation_text(kind: str, adjustment: str, text: str, intervention: str
     return f"{label}. {text}"
 
 
-def _obstacle_sections(version: PlanVersion) -> list[Section]:
+def _obstacle_sections(version: PlanVersion, removed: tuple[str, ...] | list[str] = ()) -> list[Section]:
     sections = [Section("Obstacles and recommendations")]
+    if removed:
+        sections[0] = Section(
+            sections[0].heading,
+            (Paragraph("The person asked for some parts of the plan to be left out of what we share."),),
+        )
     obstacles = list(version.obstacles.all())
     for group in ObstacleGroup:
-        in_group = [obstacle for obstacle in obstacles if obstacle.group == group.value]
+        in_group = [obstacle for obstacle in obstacles if obstacle.group == group.value and group.value not in removed]
         if not in_group:
             continue
         sections.append(
@@ -95,8 +100,9 @@ def _obstacle_sections(version: PlanVersion) -> list[Section]:
     return sections
 
 
-def plan_version_document(version: PlanVersion) -> Document:
-    """The content of one version of a return-to-work plan."""
+def plan_version_document(version: PlanVersion, *, removed: tuple[str, ...] | list[str] = ()) -> Document:
+    """The content of one version of a return-to-work plan, less the obstacle groups (health, work, other) in
+    `removed`: what a recipient the person asked to leave them out for may see (the employer's portal)."""
     status = "Agreed" if version.is_agreed else "Draft, not yet agreed"
     about: list[Block] = [
         Paragraph(f"For {_person(version)}, referral {version.plan.case.referral.reference}."),
@@ -117,7 +123,7 @@ def plan_version_document(version: PlanVersion) -> Document:
     sections = [
         Section("About this plan", tuple(about)),
         Section("Fitness for work", (Paragraph(f"{_person(version)}: {fitness.lower()}."),)),
-        *_obstacle_sections(version),
+        *_obstacle_sections(version, removed),
     ]
     timetable = tuple(
         (t.what, _day(t.starts_on), _day(t.ends_on) if t.ends_on else "Ongoing") for t in version.timetable.all()

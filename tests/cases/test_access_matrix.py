@@ -272,8 +272,21 @@ def world(workwell_site):
         **_plan_and_fit_note(case),
         "letter_id": case.letters.first().pk,  # the letter to the GP written when the case opened
         "time_point_id": _time_point(case),
+        "consent_id": _share_consent(case),
     }
     return people, args
+
+
+def _share_consent(case):
+    """A consent to share version 1 of the plan with a named organisation, if this build has the consent app."""
+    try:
+        from fitforwork.consent.services import consent_give
+    except ImportError:
+        return None
+    version_id = case.plan.versions.get(number=1).pk
+    return consent_give(
+        person=case.person, purpose="share_plan", how="verbal", recipient_name="Acme", plan_version_id=version_id
+    ).pk
 
 
 def _plan_and_fit_note(case):

@@ -25,6 +25,7 @@ SECTION_URLS = {
     "tasks": "cases:case-tasks",
     "assessment": "cases:case-assessment",
     "plan": "cases:case-plan",
+    "consent": "cases:case-consent",
     "team": "cases:case-team",
     "outcomes": "cases:case-outcomes",
     "letters": "cases:case-letters",
@@ -113,10 +114,10 @@ def test_someone_outside_clinical_staff_is_told_there_is_no_such_case(client, wo
 
 
 def test_a_section_this_build_does_not_have_is_left_out_of_the_navigation(case):
-    later = (*sections.SECTIONS, sections.Section("consent", "Consent", "cases:case-consent-not-built"))
+    later = (*sections.SECTIONS, sections.Section("gp", "GP view", "cases:case-gp-not-built"))
     with mock.patch.object(sections, "SECTIONS", later):
         items = sections.navigation(case, "summary")
-    texts = ["Summary", "Contacts", "Tasks", "Assessment", "Plan", "Team and interventions", "Outcomes",
+    texts = ["Summary", "Contacts", "Tasks", "Assessment", "Plan", "Consent", "Team and interventions", "Outcomes",
         "Letters", "History",
     ]  # fmt: skip
     assert [item["text"] for item in items] == texts

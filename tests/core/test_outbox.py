@@ -167,7 +167,7 @@ def test_status_command_prints_counts_for_every_status(capsys):
     call_command("outbox", "status")
 
     out = capsys.readouterr().out.splitlines()
-    assert out == ["queued: 2", "sending: 0", "sent: 1", "failed: 0", "due now: 2"]
+    assert out == ["queued: 2", "sending: 0", "sent: 1", "failed: 0", "cancelled: 0", "due now: 2"]
 
 
 def test_delivering_twice_sends_once(settings):

@@ -49,7 +49,8 @@ def test_the_export_holds_a_row_of_each_exported_model(db):
     empty = sorted({part for part in EXPORTED.values() if part not in ("person",) and not export[part]})
     # The fixture makes a row of every kind except these, which only other paths make.
     assert empty == [
-        "advice_line_contacts", "allocations", "assessments", "conditions", "employments", "fit_notes",
+        "advice_line_contacts", "allocations", "assessments", "conditions", "employer_responses", "employments",
+        "fit_notes",
         "letters", "outcomes", "pathway_decisions", "plans", "questionnaire_links",
     ]  # fmt: skip
     [response] = export["questionnaire_responses"]

@@ -41,6 +41,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("tasks", "Tasks", "cases:case-tasks"),
     Section("assessment", "Assessment", "cases:case-assessment"),
     Section("plan", "Plan", "cases:case-plan"),
+    Section("consent", "Consent", "cases:case-consent"),
     Section("team", "Team and interventions", "cases:case-team"),
     Section("outcomes", "Outcomes", "cases:case-outcomes"),
     Section("letters", "Letters", "cases:case-letters"),

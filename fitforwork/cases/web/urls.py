@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("fitforwork.assessments.web.link_urls")),
     path("", include("fitforwork.assessments.web.questionnaire_urls")),
     path("", include("fitforwork.plans.web.urls")),
+    path("", include("fitforwork.employers.web.case_urls")),
     path("", include("fitforwork.outcomes.web.urls")),
     path("search/", search.search, name="search"),
 ]

@@ -24,6 +24,7 @@ class MessageAdmin(AuditedReadsAdmin):
         "template_name",
         "reference",
         "attempts",
+        "cancelled_reason",
         "unconfirmed",
         "next_attempt_at",
         "sent_at",

@@ -28,6 +28,7 @@ class Message(BaseModel):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
     template_id = models.CharField(max_length=64, help_text="The GOV.UK Notify template id.")
@@ -49,6 +50,9 @@ class Message(BaseModel):
     provider_id = models.CharField(max_length=100, blank=True, help_text="The provider's id for the message.")
     sent_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    cancelled_reason = models.TextField(
+        blank=True, help_text="Why a message was cancelled before it was sent (consent withdrawn, say)."
+    )
     unconfirmed = models.BooleanField(
         default=False,
         help_text="An attempt may have reached the provider without an answer we could read; "
@@ -65,7 +69,7 @@ class Message(BaseModel):
                 condition=models.Q(channel__in=["email", "sms", "letter"]), name="outbox_message_channel_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["queued", "sending", "sent", "failed"]),
+                condition=models.Q(status__in=["queued", "sending", "sent", "failed", "cancelled"]),
                 name="outbox_message_status_valid",
             ),
             models.CheckConstraint(

@@ -21,6 +21,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
+from django.utils import timezone
 
 from fitforwork.core.outbox.delivery import BACKOFF, INTERRUPTED_ERROR, MAX_ATTEMPTS, UNCONFIRMED_ERROR
 from fitforwork.core.outbox.models import Message
@@ -33,6 +34,7 @@ __all__ = [
     "UNCONFIRMED_ERROR",
     "deliver",
     "message_build",
+    "messages_cancel",
     "message_enqueue",
     "messages_enqueue",
     "send_pending",
@@ -108,3 +110,12 @@ def messages_enqueue(messages: list[Message]) -> None:
         transaction.on_commit(partial(enqueue_send, messages[0].pk), robust=True)
     else:
         transaction.on_commit(partial(enqueue_send_all, [m.pk for m in messages]), robust=True)
+
+
+def messages_cancel(*, references: list[str], reason: str) -> int:
+    """Cancel the messages with these references that are not yet sent (queued, or failed without having reached
+    the provider), saying why; one being sent right now is left to finish. Returns how many were cancelled."""
+    unsent = models.Q(status=Message.Status.QUEUED) | models.Q(status=Message.Status.FAILED, unconfirmed=False)
+    return Message.objects.filter(unsent, reference__in=references).update(
+        status=Message.Status.CANCELLED, cancelled_reason=reason, modified_at=timezone.now()
+    )

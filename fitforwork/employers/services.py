@@ -1,0 +1,183 @@
+"""Sharing a plan version and what the employer says back (issue 16).
+
+`plan_share_give` puts the person's consent on the ledger and, for an employer, queues the email telling them a
+new version is shared (reference `share:<version>:<organisation>`). `plan_share_withdraw` appends the
+withdrawal and, in the same transaction, cancels every message not yet sent that carries that plan to that
+recipient: the employer's notice, and the GP practice's plan letter. Each is audited (the ledger audits too).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from fitforwork.accounts.models import Role, User
+from fitforwork.cases.models import Case, Letter
+from fitforwork.consent.models import Consent, Purpose
+from fitforwork.consent.services import consent_give, consent_withdraw
+from fitforwork.core.audit.services import audit_record
+from fitforwork.core.outbox.services import message_enqueue, messages_cancel
+from fitforwork.employers.models import EmployerResponse, RecommendationAnswer
+from fitforwork.organisations.models import Organisation
+from fitforwork.plans.models import PlanVersion
+
+TEMPLATE = "plan_shared_with_employer"
+SECTIONS = ("health", "work", "other")
+
+
+def share_reference(plan_version_id: Any, organisation_id: Any) -> str:
+    return f"share:{plan_version_id}:{organisation_id}"
+
+
+def _employer_addresses(organisation: Organisation) -> list[str]:
+    if organisation.email:
+        return [organisation.email]
+    users = User.objects.filter(organisation=organisation, role=Role.EMPLOYER, is_active=True).order_by("email")
+    return [user.email for user in users]
+
+
+@transaction.atomic
+def plan_share_give(
+    *,
+    case: Case,
+    version: PlanVersion,
+    how: str,
+    actor: User,
+    recipient: Organisation | None = None,
+    recipient_name: str = "",
+    removed_sections: list[str] | None = None,
+    given_on: datetime.date | None = None,
+) -> Consent:
+    """Record the person's consent to share this agreed version with one recipient, less the removed sections."""
+    if version.plan.case_id != case.pk:
+        raise ValidationError({"plan_version": "Choose a version of this case's plan"})
+    if not version.is_agreed:
+        raise ValidationError({"plan_version": "Only an agreed version, discussed with the person, can be shared"})
+    removed = [section for section in SECTIONS if section in (removed_sections or [])]
+    consent = consent_give(
+        person=case.person,
+        purpose=Purpose.SHARE_PLAN,
+        how=how,
+        given_on=given_on,
+        recipient=recipient,
+        recipient_name=recipient_name,
+        plan_version_id=version.pk,
+        removed_sections=removed,
+        actor=actor,
+    )
+    if recipient is not None and recipient.kind == Organisation.Kind.EMPLOYER:
+        for address in _employer_addresses(recipient):
+            message_enqueue(
+                channel="email",
+                template_id=str(settings.NOTIFY_TEMPLATES.get(TEMPLATE, TEMPLATE)),
+                template_name=TEMPLATE,
+                recipient=address,
+                # No plan content in the email: the employer signs in to read it, and the ledger is asked then.
+                personalisation={"organisation": recipient.name, "reference": case.referral.reference},
+                reference=share_reference(version.pk, recipient.pk),
+                actor=actor,
+            )
+    audit_record(
+        actor=actor,
+        action="employers.plan.shared",
+        obj=case,
+        data={"consent": str(consent.pk), "plan_version": version.number, "recipient": consent.recipient_label},
+    )
+    return consent
+
+
+def _plan_letter_references(consent: Consent) -> list[str]:
+    """The GP practice's plan letters on the person's cases, when the consent was to that practice."""
+    if consent.recipient is None or consent.recipient.kind != Organisation.Kind.GP_PRACTICE:
+        return []
+    letters = Letter.objects.filter(
+        case__person=consent.person,
+        kind=Letter.Kind.PLAN_AGREED,
+        practice=consent.recipient,
+        message__isnull=False,
+    ).values_list("pk", flat=True)
+    return [f"letter:{pk}" for pk in letters]
+
+
+@transaction.atomic
+def plan_share_withdraw(
+    *, case: Case, consent: Consent, how: str, actor: User, given_on: datetime.date | None = None
+) -> tuple[Consent, int]:
+    """Withdraw a consent to share a plan version; cancel what is queued to carry it. Returns the new row and how
+    many messages were cancelled."""
+    if consent.person_id != case.person_id or consent.purpose != Purpose.SHARE_PLAN:
+        raise ValidationError({"consent": "Choose a consent to share this person's plan"})
+    withdrawal = consent_withdraw(consent=consent, how=how, given_on=given_on, actor=actor)
+    references = _plan_letter_references(consent)
+    if consent.recipient_id is not None:
+        references.append(share_reference(consent.plan_version_id, consent.recipient_id))
+    reason = f"Consent to share the plan with {consent.recipient_label} withdrawn on {withdrawal.given_on:%-d %B %Y}"
+    cancelled = messages_cancel(references=references, reason=reason)
+    audit_record(
+        actor=actor,
+        action="employers.plan.share_withdrawn",
+        obj=case,
+        data={"consent": str(withdrawal.pk), "recipient": consent.recipient_label, "messages_cancelled": cancelled},
+    )
+    return withdrawal, cancelled
+
+
+def _response(case: Case, version: PlanVersion, organisation: Organisation, actor: User) -> EmployerResponse:
+    response, _ = EmployerResponse.objects.get_or_create(
+        plan_version=version, organisation=organisation, defaults={"case": case, "created_by": actor}
+    )
+    return response
+
+
+@transaction.atomic
+def response_acknowledge(
+    *, case: Case, version: PlanVersion, organisation: Organisation, actor: User
+) -> EmployerResponse:
+    response = _response(case, version, organisation, actor)
+    if response.acknowledged_at is None:
+        response.acknowledged_at = timezone.now()
+        response.acknowledged_by = actor
+        response.stamp(actor)
+        response.save()
+        audit_record(actor=actor, action="employers.response.acknowledged", obj=response, data={"case": str(case.pk)})
+    return response
+
+
+@transaction.atomic
+def response_record(
+    *,
+    case: Case,
+    version: PlanVersion,
+    organisation: Organisation,
+    actor: User,
+    answers: dict[Any, tuple[str, str]],
+    accepted_as_evidence: bool | None,
+    evidence_note: str = "",
+) -> EmployerResponse:
+    """Record, for each recommendation the employer may see, whether it was implemented (with a note), and
+    whether the plan is taken as evidence of sickness instead of a fit note."""
+    response = _response(case, version, organisation, actor)
+    for recommendation_id, (implemented, note) in answers.items():
+        if implemented not in RecommendationAnswer.Implemented.values:
+            raise ValidationError({"implemented": "Say whether each recommendation was implemented"})
+        RecommendationAnswer.objects.update_or_create(
+            response=response,
+            recommendation_id=recommendation_id,
+            defaults={"implemented": implemented, "note": note.strip(), "recorded_by": actor},
+        )
+    response.accepted_as_evidence = accepted_as_evidence
+    response.evidence_note = evidence_note.strip()
+    response.stamp(actor)
+    response.save()
+    audit_record(
+        actor=actor,
+        action="employers.response.recorded",
+        obj=response,
+        data={"case": str(case.pk), "answers": len(answers), "accepted_as_evidence": accepted_as_evidence},
+    )
+    return response
