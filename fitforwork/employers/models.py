@@ -1,6 +1,6 @@
 """What an employer told us about a plan version the person consented to share with them: that they read it,
 what they did about each recommendation, and whether they take the plan as evidence of sickness instead of a
-fit note (issue 16, ADR 00XX-employers-portal). One response per version and organisation; the answers to the
+fit note (issue 16, ADR 0035). One response per version and organisation; the answers to the
 recommendations hang off it. Both go with the case (retention) and are in a subject access export."""
 
 from __future__ import annotations

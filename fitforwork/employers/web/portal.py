@@ -2,7 +2,7 @@
 the plan versions the person consented to share with the organisation, read (page and PDF, less the parts the
 person removed), acknowledged and answered.
 
-Everything is asked afresh on every request (ADR 00XX-employers-portal): the user's role and organisation, the
+Everything is asked afresh on every request (ADR 0035): the user's role and organisation, the
 employee's link to it, and the ledger for the version. Anything not allowed is a 404, so a page never says that
 a record exists. Never questionnaires, scores, clinical notes or the removed sections.
 """
