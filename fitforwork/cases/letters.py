@@ -289,6 +289,22 @@ def letter_make_now(letter: Letter, *, actor: User | None = None) -> Letter:
     return locked
 
 
+def letters_cancel_pending(*, person: Any, kind: str, practice: Organisation, reason: str, actor: User | None) -> int:
+    """Cancel the person's letters of `kind` to `practice` that are still being made (their consent to what they
+    carry was withdrawn): never made, never sent, shown as cancelled with the reason. Returns how many."""
+    cancelled = 0
+    pending = Letter.objects.select_for_update(of=("self",)).filter(
+        case__person=person, kind=kind, practice=practice, status=Letter.Status.PENDING
+    )
+    for letter in pending:
+        letter.status, letter.not_sent_reason = Letter.Status.CANCELLED, reason[:200]
+        letter.stamp(actor)
+        letter.save(update_fields=["status", "not_sent_reason", "modified_at", "modified_by"])
+        audit_record(actor=actor, action="cases.letter.cancelled", obj=letter, reason=reason)
+        cancelled += 1
+    return cancelled
+
+
 @task()
 def letter_make_later(letter_id: str) -> str:
     """After the request that wrote it: make the letter's PDF and queue it to send."""
@@ -382,6 +398,7 @@ __all__ = [
     "letter_case_opened",
     "letter_discharged",
     "letter_make_later",
+    "letters_cancel_pending",
     "letter_make_now",
     "letter_plan_agreed",
     "letter_retry",

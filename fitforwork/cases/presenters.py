@@ -263,6 +263,8 @@ def letter_state(letter: Letter) -> dict[str, str]:
     message = letter.message
     if letter.status == Letter.Status.FAILED:
         return {"text": "Could not be made", "classes": "nhsuk-tag--red", "detail": "We are trying again."}
+    if letter.status == Letter.Status.CANCELLED:
+        return {"text": "Cancelled", "classes": "nhsuk-tag--grey", "detail": letter.not_sent_reason}
     if letter.status == Letter.Status.PENDING:
         return {"text": "Being made", "classes": "nhsuk-tag--blue", "detail": "It is sent within a few minutes."}
     if message is None:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fitforwork.accounts.models import Role, User
+from fitforwork.cases.letters import letters_cancel_pending
 from fitforwork.cases.models import Case, Letter
 from fitforwork.consent.models import Consent, Purpose
 from fitforwork.consent.services import consent_give, consent_withdraw
@@ -118,6 +119,11 @@ def plan_share_withdraw(
         references.append(share_reference(consent.plan_version_id, consent.recipient_id))
     reason = f"Consent to share the plan with {consent.recipient_label} withdrawn on {withdrawal.given_on:%-d %B %Y}"
     cancelled = messages_cancel(references=references, reason=reason)
+    if consent.recipient is not None and consent.recipient.kind == Organisation.Kind.GP_PRACTICE:
+        # A plan letter to that practice not made yet (its task has not run) is cancelled before it is.
+        cancelled += letters_cancel_pending(
+            person=consent.person, kind=Letter.Kind.PLAN_AGREED, practice=consent.recipient, reason=reason, actor=actor
+        )
     audit_record(
         actor=actor,
         action="employers.plan.share_withdrawn",

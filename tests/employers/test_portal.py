@@ -180,7 +180,7 @@ def test_the_employers_home_links_to_the_portal(employer_user):
 
 
 def test_withdrawing_consent_to_the_gp_practice_cancels_its_queued_plan_letter(manager, employee):
-    from fitforwork.cases.letters import practice_for
+    from fitforwork.cases.letters import letter_make_later, practice_for
     from fitforwork.cases.models import Letter
 
     case = employee
@@ -197,9 +197,36 @@ def test_withdrawing_consent_to_the_gp_practice_cancels_its_queued_plan_letter(m
     draft.refresh_from_db()
     agreed_version(draft, manager)
     letter = Letter.objects.get(case=case, kind=Letter.Kind.PLAN_AGREED)
+    letter_make_later.call(str(letter.pk))  # the worker makes it and queues its email
+    letter.refresh_from_db()
     assert letter.message is not None
     assert letter.message.status == "queued"
     services.plan_share_withdraw(case=case, consent=consent, how="verbal", actor=manager)
     letter.message.refresh_from_db()
     assert letter.message.status == "cancelled"
     assert practice.name in letter.message.cancelled_reason
+
+
+def test_withdrawing_consent_before_the_plan_letter_is_made_cancels_it_unmade(manager, employee):
+    from fitforwork.cases.letters import letter_make_later, practice_for
+    from fitforwork.cases.models import Letter
+    from fitforwork.consent.services import consent_give
+
+    case = employee
+    practice = practice_for(case)
+    draft = plan_services.plan_create_from_assessment(case=case, actor=manager)
+    consent = consent_give(
+        person=case.person, purpose="share_plan", how="verbal", recipient=practice, plan_version_id=draft.pk,
+        actor=manager,
+    )  # fmt: skip
+    draft.refresh_from_db()
+    agreed_version(draft, manager)
+    letter = Letter.objects.get(case=case, kind=Letter.Kind.PLAN_AGREED)
+    assert letter.status == Letter.Status.PENDING
+    services.plan_share_withdraw(case=case, consent=consent, how="verbal", actor=manager)
+    letter_make_later.call(str(letter.pk))  # the worker comes round after the withdrawal
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.CANCELLED
+    assert letter.pdf is None
+    assert letter.message is None
+    assert practice.name in letter.not_sent_reason

@@ -22,6 +22,7 @@ class LetterStatus(models.TextChoices):
     PENDING = "pending", "Being made"
     MADE = "made", "Made"
     FAILED = "failed", "Could not be made"
+    CANCELLED = "cancelled", "Cancelled before it was made"
 
 
 class Letter(BaseModel):
