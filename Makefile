@@ -6,6 +6,8 @@ PORT ?= 8000
 DEMO_CASES ?= 300
 DEMO_SEED ?= 1
 CHROMIUM ?= /usr/bin/chromium
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
 export FFW_VAR_DIR ?= $(CURDIR)/var
 
 .PHONY: run install test test-fast screenshots lint format bench worker chromium clean
@@ -52,14 +54,14 @@ chromium:
 
 ## make test: everything, unit to end-to-end, on DATABASE_URL (SQLite by default).
 test: $(VENV)/.installed-test chromium
-	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## make screenshots: re-take the user guide's pictures while the end-to-end tests run.
 screenshots: $(VENV)/.installed-test chromium
 	FFW_SCREENSHOTS=1 $(PY) -m pytest -p no:cacheprovider tests/e2e -q
 
 test-fast: $(VENV)/.installed-test
-	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) -m "not e2e" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -35,3 +35,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory, so tests can open several connections at once (concurrent retries, live server).
     # One file per test run, so two runs on one machine never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
+else:
+    # Still the real PostgreSQL, only without waiting for each commit to reach the disk: the suite's many
+    # transactional tests commit thousands of times, and a crash of a test database loses nothing of worth.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
