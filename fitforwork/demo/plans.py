@@ -3,7 +3,7 @@
 Every case whose furthest stage is `plan_agreed` or `active_support` has a plan with an agreed version 1, agreed
 a few days after its assessment by its case manager. About 1 in 8 have a version 2 made from it a few weeks
 later: agreed, or (for some open cases) a draft still being edited. A version holds a work obstacle with a
-workplace adjustment, for 1 in 4 a health obstacle with a self-care recommendation, and, for a phased return (1
+workplace adjustment, for 1 in 5 a health obstacle with a self-care recommendation, and, for a phased return (1
 in 4), its timetable entry and two weeks of hours. About 1 in 4 of these cases have a fit note the client brought.
 
 Rows are kept few on purpose (one or two obstacles and recommendations a version, a timetable only for a
@@ -55,7 +55,7 @@ MODELS: list[type[Model]] = [Obstacle, Recommendation, TimetableEntry, PhasedWee
 PLAN_STAGE = 3  # index of "plan_agreed" in cases.STAGES
 SECOND_VERSION_SHARE = 0.12
 SECOND_DRAFT_SHARE = 0.4  # of the second versions of open cases
-HEALTH_OBSTACLE_SHARE = 0.25
+HEALTH_OBSTACLE_SHARE = 0.2
 FIT_NOTE_SHARE = 0.25
 WORK_OBSTACLES = (
     ("physical_demands", "Physical demands of the job", "Lifting and standing for long periods."),
