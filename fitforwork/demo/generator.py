@@ -95,8 +95,16 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
         plan_hook = PlanHook(rng=plan_rng, today=timezone.localdate(now))
         phases["setup"] = time.monotonic() - started
         with indexes_rebuilt_after(
-            [Person, Employment, Condition, *CASE_MODELS, *onward_models, *assessment_models, *outcome_models,
-             *plan_hook.models]
+            [
+                Person,
+                Employment,
+                Condition,
+                *CASE_MODELS,
+                *onward_models,
+                *assessment_models,
+                *outcome_models,
+                *plan_hook.models,
+            ]
         ):
             started = time.monotonic()
             writer = writer_for_connection()
@@ -109,7 +117,9 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
                                 (Person, PERSON_COLUMNS, chunk.persons),
                                 (Employment, EMPLOYMENT_COLUMNS, chunk.employments),
                                 (Condition, CONDITION_COLUMNS, chunk.conditions),
-                                *case_generator.chunk(chunk.clients, hooks=[onward, histories, outcomes, plan_hook]).batch(),
+                                *case_generator.chunk(
+                                    chunk.clients, hooks=[onward, histories, outcomes, plan_hook]
+                                ).batch(),
                             ]
                         )
                         bar.update(len(chunk.persons))

@@ -215,8 +215,5 @@ def reset_sequences() -> None:
     with connection.cursor() as cursor:
         for model in (Obstacle, Recommendation):
             table = model._meta.db_table
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), coalesce(max(id), 0) + 1, false) FROM "
-                + connection.ops.quote_name(table),
-                [table],
-            )
+            statement = "SELECT setval(pg_get_serial_sequence(%s, 'id'), coalesce(max(id), 0) + 1, false) FROM {}"
+            cursor.execute(statement.format(connection.ops.quote_name(table)), [table])  # the model's own table

@@ -95,14 +95,28 @@ class SharingMaker:
             columns["source"], columns["person_id"], columns["written_consent_date"], columns["received_at"]
         )  # fmt: skip
         return [
-            (self._uuid(), row[person], "referral", "given", None, "", None, self.empty, "written", row[written],
-             row[received], None, row[0], "")  # fmt: skip
+            (
+                self._uuid(),
+                row[person],
+                "referral",
+                "given",
+                None,
+                "",
+                None,
+                self.empty,
+                "written",
+                row[written],
+                row[received],
+                None,
+                row[0],
+                "",
+            )  # fmt: skip
             for row in referrals
             if row[source] == "employer"
         ]
 
     def rows(self, *, cases: list[Any], agreed: dict[str, VersionMade], people: dict[str, Row],
-             case_info: dict[str, tuple[str, str]]) -> list[tuple[type[Model], tuple[str, ...], list[Row]]]:  # fmt: skip
+             case_info: dict[str, tuple[str, str]]) -> list[tuple[type[Model], Any, list[Row]]]:  # fmt: skip
         """Consents to share, employer answers and plan letters for a chunk's cases. `people` maps a person to
         (employer id, GP practice id, given name, family name, date of birth, NHS number); `case_info` a case to
         its person and its referral's reference."""

@@ -24,7 +24,8 @@ def test_plans_only_for_cases_that_reached_plan_agreed_each_with_an_agreed_first
     assert firsts.count() == Plan.objects.count()
     assert set(firsts.values_list("status", flat=True)) == {"agreed"}
     seconds = PlanVersion.objects.filter(number=2)
-    assert seconds.exists() and set(seconds.values_list("based_on_number", flat=True)) == {1}
+    assert seconds.exists()
+    assert set(seconds.values_list("based_on_number", flat=True)) == {1}
     # Every version has a work obstacle with its workplace adjustment.
     for version in PlanVersion.objects.annotate(n=Count("recommendations"))[:100]:
         assert version.n >= 1
@@ -35,7 +36,8 @@ def test_plans_only_for_cases_that_reached_plan_agreed_each_with_an_agreed_first
 def test_an_agreed_demo_version_and_its_rows_cannot_be_changed_through_sql(loaded_demo):
     version = PlanVersion.objects.filter(status="agreed").first()
     obstacle = Obstacle.objects.filter(plan_version=version).first()
-    assert version is not None and obstacle is not None
+    assert version is not None
+    assert obstacle is not None
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE plans_planversion SET fitness = 'fit' WHERE id = %s", [version.pk.hex])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -60,7 +62,8 @@ def test_the_ledger_holds_employer_referrals_consent_and_plan_shares_some_withdr
     assert shares.filter(action="given").exists()
     withdrawn = shares.filter(action="withdrawn").first()
     assert withdrawn is not None
-    assert withdrawn.plan_version_id is not None and withdrawn.recipient_id is not None
+    assert withdrawn.plan_version_id is not None
+    assert withdrawn.recipient_id is not None
     assert not consent_allows(
         person=withdrawn.person,
         purpose="share_plan",
@@ -79,7 +82,8 @@ def test_employer_actions_only_on_standing_consents_and_only_on_recommendations_
             person=response.case.person, purpose="share_plan", recipient=response.organisation,
             plan_version_id=response.plan_version_id,
         ).order_by("-recorded_at").first()  # fmt: skip
-        assert share is not None and share.action == "given"
+        assert share is not None
+        assert share.action == "given"
         removed = set(share.removed_sections)
         for answer in response.answers.all():
             recommendation = Recommendation.objects.select_related("obstacle").get(pk=answer.recommendation_id)
@@ -92,11 +96,14 @@ def test_recent_plan_letters_are_pending_without_a_pdf_and_a_download_makes_it(l
     assert letters.exists()
     assert set(letters.values_list("status", flat=True)) == {"pending"}
     letter = letters.select_related("case__person", "case__referral").first()
-    assert letter is not None and letter.pdf is None
+    assert letter is not None
+    assert letter.pdf is None
     assert letter.practice_id == letter.case.person.gp_practice_id
     person = letter.case.person
     assert letter.title.endswith(f"{person.given_name} {person.family_name}")
     text = str(letter.content)
-    assert letter.case.referral.reference in text and "QQ" not in text
+    assert letter.case.referral.reference in text
+    assert "QQ" not in text
     made = letter_make_now(letter)
-    assert made.status == "made" and bytes(made.pdf).startswith(b"%PDF")
+    assert made.status == "made"
+    assert bytes(made.pdf).startswith(b"%PDF")
