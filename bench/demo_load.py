@@ -43,6 +43,19 @@ TABLES = {
     "assessments_questionnaireresponse": "questionnaire_responses",
     "assessments_assessment": "assessments",
     "assessments_pathwaydecision": "pathway_decisions",
+    "outcomes_outcometimepoint": "outcome_time_points",
+    "outcomes_outcomerecord": "outcome_records",
+    "plans_plan": "plans",
+    "plans_planversion": "plan_versions",
+    "plans_obstacle": "plan_obstacles",
+    "plans_recommendation": "plan_recommendations",
+    "plans_timetableentry": "plan_timetable_entries",
+    "plans_phasedweek": "plan_phased_weeks",
+    "plans_fitnote": "fit_notes",
+    "consent_consent": "consents",
+    "employers_employerresponse": "employer_responses",
+    "employers_recommendationanswer": "employer_answers",
+    "cases_letter": "letters",
     "organisations_organisation": "organisations",
     "accounts_user": "users",
 }
@@ -99,11 +112,19 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--budget", type=float, default=300.0, help="seconds the load may take")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--database", help="use (drop and create afresh) this database name instead of a new ffw_bench_ one"
+    )
     options = parser.parse_args()
 
-    database = f"ffw_bench_{datetime.now(UTC):%Y%m%d_%H%M%S}_{os.getpid()}"
+    database = options.database or f"ffw_bench_{datetime.now(UTC):%Y%m%d_%H%M%S}_{os.getpid()}"
+    if not re.fullmatch(r"[a-z0-9_]+", database):
+        parser.error("--database takes lower-case letters, digits and underscores")
     database_url = server_url(database)
+    if options.database:
+        admin(f'DROP DATABASE IF EXISTS "{database}"')
     admin(f'CREATE DATABASE "{database}"')
+    load_before = os.getloadavg()
     try:
         migrate_seconds, _ = manage("migrate", "--no-input", "-v0", database_url=database_url)
         seconds, output = manage(
@@ -132,6 +153,9 @@ def main() -> int:
         "budget_seconds": options.budget,
         "within_budget": seconds <= options.budget,
         "migrate_seconds": round(migrate_seconds, 1),
+        "cpu_seconds": round(sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]), 1),
+        "load_average_before": [round(value, 2) for value in load_before],
+        "load_average_after": [round(value, 2) for value in os.getloadavg()],
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "postgresql": server_version,
         "cpus": os.cpu_count(),

@@ -11,7 +11,8 @@ seed always gives the same organisations, people, NHS numbers and relations. Eac
 a Person with a current Employment and a main Condition, and (see cases.py) a referral and, nearly always,
 the case it opened, with its history, tasks, contacts and allocation. A few referrals at each site are left
 waiting for triage (waiting.py). Cases that reached assessment get their questionnaire history, assessment and
-pathway decision (assessments.py).
+pathway decision (assessments.py). Cases that reached "plan agreed" get their plan, some a fit note, and
+consents, employer actions and recent GP letters (plans.py, sharing.py).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from fitforwork.demo.assessments import assessment_hook
 from fitforwork.demo.cases import CASE_MODELS, CaseGenerator, onward_referral_hook, site_staff
 from fitforwork.demo.clients import CONDITION_COLUMNS, EMPLOYMENT_COLUMNS, PERSON_COLUMNS, ClientGenerator
 from fitforwork.demo.outcomes import outcome_hook
+from fitforwork.demo.plans import reset_sequences
 from fitforwork.demo.referrers import make_referrer_referrals
+from fitforwork.demo.sharing import PlanHook
 from fitforwork.demo.staff import create_extra_staff, ensure_demo_users
 from fitforwork.demo.structure import StructureBuilder, demo_already_loaded
 from fitforwork.demo.waiting import WaitingReferrals
@@ -69,6 +72,7 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
     assessment_rng = random.Random(master.getrandbits(64))  # drawn after the others, so their rows do not change
     advice_rng = random.Random(master.getrandbits(64))  # drawn last, likewise
     outcome_rng = random.Random(master.getrandbits(64))
+    plan_rng = random.Random(master.getrandbits(64))  # drawn last, so the rows above do not change
     now = timezone.now()
     phases: dict[str, float] = {}
     started = time.monotonic()
@@ -88,27 +92,41 @@ def load_demo(*, cases: int, seed: int, progress: bool = False, chunk_size: int 
             team_leads={s.site_id: s.team_leads[0] for s in staff_by_site if s.team_leads},
         )
         outcome_models, outcomes = outcome_hook(rng=outcome_rng, today=timezone.localdate(now))
+        plan_hook = PlanHook(rng=plan_rng, today=timezone.localdate(now))
         phases["setup"] = time.monotonic() - started
         with indexes_rebuilt_after(
-            [Person, Employment, Condition, *CASE_MODELS, *onward_models, *assessment_models, *outcome_models]
+            [
+                Person,
+                Employment,
+                Condition,
+                *CASE_MODELS,
+                *onward_models,
+                *assessment_models,
+                *outcome_models,
+                *plan_hook.models,
+            ]
         ):
             started = time.monotonic()
             writer = writer_for_connection()
             try:
                 with tqdm(total=cases, unit=" clients", disable=not progress, smoothing=0.1) as bar:
                     for chunk in generator.chunks(cases, chunk_size):
+                        plan_hook.see(chunk.persons, chunk.employments)
                         writer.write(
                             [
                                 (Person, PERSON_COLUMNS, chunk.persons),
                                 (Employment, EMPLOYMENT_COLUMNS, chunk.employments),
                                 (Condition, CONDITION_COLUMNS, chunk.conditions),
-                                *case_generator.chunk(chunk.clients, hooks=[onward, histories, outcomes]).batch(),
+                                *case_generator.chunk(
+                                    chunk.clients, hooks=[onward, histories, outcomes, plan_hook]
+                                ).batch(),
                             ]
                         )
                         bar.update(len(chunk.persons))
             finally:
                 writer.close()
             phases["rows"] = time.monotonic() - started
+            reset_sequences()
             started = time.monotonic()
         phases["indexes"] = time.monotonic() - started
         # Through the intake, after the bulk rows (it checks them for duplicates), before the referrers claim some.
