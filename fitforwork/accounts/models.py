@@ -23,7 +23,8 @@ class Role(models.TextChoices):
     CASE_MANAGER = "case_manager", "Case manager"
     PRACTITIONER = "practitioner", "Practitioner"
     TEAM_LEAD = "team_lead", "Team lead"
-    COMMISSIONER = "commissioner", "Commissioner or evaluator"
+    COMMISSIONER = "commissioner", "Commissioner"
+    EVALUATOR = "evaluator", "Evaluator"
     ADMINISTRATOR = "administrator", "Administrator"
     DATA_PROTECTION_OFFICER = "dpo", "Data protection officer"
 

@@ -43,6 +43,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem("Break-glass to review", "cases:break-glass-reviews"),
     ],
     Role.COMMISSIONER: [NavItem("Home", HOME_URL_NAMES[Role.COMMISSIONER])],
+    Role.EVALUATOR: [NavItem("Home", HOME_URL_NAMES[Role.EVALUATOR])],
     Role.ADMINISTRATOR: [
         NavItem("Home", HOME_URL_NAMES[Role.ADMINISTRATOR]),
         NavItem("Administration", "administration:index"),
@@ -59,8 +60,12 @@ NAVIGATION: dict[str, list[NavItem]] = {
 HOME_PAGE_TEXT: dict[str, str] = {
     Role.PRACTITIONER: "See the open cases whose care team you are in.",
     Role.COMMISSIONER: (
-        "There is nothing for commissioners or evaluators to use in the service yet. Ask the service's "
+        "There is nothing for commissioners to use in the service yet. Ask the service's "
         "administrator for the figures you need."
+    ),
+    Role.EVALUATOR: (
+        "There is nothing for evaluators to use in the service yet. Ask the service's administrator for a "
+        "pseudonymised extract."
     ),
     Role.ADMINISTRATOR: "Manage the service's sites, teams, staff accounts and directory of interventions.",
     Role.DATA_PROTECTION_OFFICER: "Answer subject access requests: everything held about a person, and who read it.",
@@ -69,6 +74,7 @@ HOME_PAGE_TEXT: dict[str, str] = {
 HOME_PAGE_LINKS: dict[str, list[NavItem]] = {
     Role.PRACTITIONER: [NavItem("Cases you are part of", "cases:care-team-cases")],
     Role.COMMISSIONER: [],
+    Role.EVALUATOR: [],
     Role.ADMINISTRATOR: [
         NavItem("Administration", "administration:index"),
         NavItem("Directory of interventions", "administration:interventions"),

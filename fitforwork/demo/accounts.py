@@ -32,6 +32,7 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser(Role.PRACTITIONER, "physio@demo.fitforwork.test", "Mei", "Chen", "Physiotherapist"),
     DemoUser(Role.TEAM_LEAD, "team.lead@demo.fitforwork.test", "Grace", "Adeyemi", "Team lead"),
     DemoUser(Role.COMMISSIONER, "commissioner@demo.fitforwork.test", "Martin", "Doyle", "Commissioning manager"),
+    DemoUser(Role.EVALUATOR, "evaluator@demo.fitforwork.test", "Nadia", "Rahman", "Service evaluator"),
     DemoUser(Role.ADMINISTRATOR, "admin@demo.fitforwork.test", "Helen", "Price", "Service administrator"),
     DemoUser(Role.DATA_PROTECTION_OFFICER, "dpo@demo.fitforwork.test", "Ruth", "Abbott", "Data protection officer"),
 ]

@@ -50,6 +50,7 @@ def ensure_demo_users() -> int:
         Role.JOBCENTRE: (_organisation(Kind.JOBCENTRE, DEMO_JOBCENTRE_NAME), None, []),
         Role.COMMUNITY: (_organisation(Kind.VOLUNTARY_SECTOR, DEMO_COMMUNITY_NAME), None, []),
         Role.COMMISSIONER: (_organisation(Kind.COMMISSIONER, DEMO_COMMISSIONER_NAME), None, []),
+        Role.EVALUATOR: (None, None, []),
         Role.ADVICE_ADVISER: (site.provider, site, [teams["Advice line"]]),
         Role.CASE_MANAGER: (site.provider, site, case_management[:1]),
         Role.PRACTITIONER: (site.provider, site, [teams["Multidisciplinary team"]]),

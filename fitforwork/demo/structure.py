@@ -16,6 +16,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from fitforwork.core.calendar import Nation
 from fitforwork.demo import names
 from fitforwork.demo.areas import (
     DEMO_COMMISSIONER_NAME,
@@ -125,6 +126,7 @@ class StructureBuilder:
         self.sites: list[Site] = []
         self.teams: list[Team] = []
         self.site_practices: list[tuple[uuid.UUID, uuid.UUID]] = []
+        self.site_commissioners: list[tuple[uuid.UUID, uuid.UUID]] = []
         self.plans: list[SitePlan] = []
 
     def build(self) -> list[SitePlan]:
@@ -283,11 +285,20 @@ class StructureBuilder:
                 DEMO_COMMUNITY_NAME if spec.is_main else f"{spec.town} Community Links",
             )
         self._partner(MAIN_SITE, Kind.OH_PROVIDER, DEMO_OH_PROVIDER_NAME)
-        self._partner(MAIN_SITE, Kind.COMMISSIONER, DEMO_COMMISSIONER_NAME)
+        commissioner = self._partner(MAIN_SITE, Kind.COMMISSIONER, DEMO_COMMISSIONER_NAME)
+        # The demo commissioner pays for the English sites; the Welsh and Scottish ones have commissioners of
+        # their own who have no sign-in in the demo (the evaluator sees every site).
+        self.site_commissioners = [
+            (plan.id, commissioner.id)
+            for plan in self.plans
+            if plan.spec.nation == Nation.ENGLAND_AND_WALES and plan.spec.region != "wales"
+        ]
 
-    def _partner(self, spec: SiteSpec, kind: str, name: str) -> None:
+    def _partner(self, spec: SiteSpec, kind: str, name: str) -> Organisation:
         district = self.rng.choice(spec.districts)[0]
-        self._organisation(kind=kind, name=name, postcode=f"{district} {inward_code(self.rng)}", nation=spec.nation)
+        return self._organisation(
+            kind=kind, name=name, postcode=f"{district} {inward_code(self.rng)}", nation=spec.nation
+        )
 
     def _write(self) -> None:
         Organisation.objects.bulk_create(self.organisations, batch_size=2000)
@@ -298,6 +309,9 @@ class StructureBuilder:
                 for site, practice in self.site_practices
             ],
             batch_size=2000,
+        )
+        Site.commissioners.through.objects.bulk_create(
+            [Site.commissioners.through(site_id=site, organisation_id=org) for site, org in self.site_commissioners]
         )
         Team.objects.bulk_create(self.teams)
 

@@ -147,6 +147,13 @@ class Site(BaseModel):
         related_name="covered_by_sites",
         limit_choices_to={"kind": Organisation.Kind.GP_PRACTICE},
     )
+    commissioners = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="commissioned_sites",
+        limit_choices_to={"kind": Organisation.Kind.COMMISSIONER},
+        help_text="The commissioning organisations whose staff see this site's figures on the dashboard",
+    )
     postcode_districts = models.JSONField(
         default=list, blank=True, help_text="Outward codes covered, such as LE1 or DD2"
     )

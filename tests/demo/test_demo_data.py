@@ -10,6 +10,7 @@ from fitforwork.accounts.models import Role, User
 from fitforwork.demo.accounts import DEMO_PASSWORD, DEMO_USERS
 from fitforwork.demo.clients import MAX_AGE, MIN_AGE, REFERENCE_DATE
 from fitforwork.demo.waiting import waiting_people
+from fitforwork.evaluation.scope import dashboard_sites
 from fitforwork.organisations.models import Organisation, Site
 from fitforwork.people.models import Condition, Employment, Person
 from fitforwork.people.nhs_number import is_valid_nhs_number
@@ -45,6 +46,14 @@ def test_demo_sign_ins_belong_to_the_right_kind_of_organisation():
     assert case_manager.site is not None
     assert case_manager.teams.filter(site=case_manager.site).exists()
     assert by_role[Role.GP].organisation.covered_by_sites.filter(pk=case_manager.site.pk).exists()
+
+
+def test_the_demo_commissioner_sees_the_english_sites_and_the_evaluator_every_site():
+    by_role = {user.role: user for user in User.objects.filter(email__in=[demo.email for demo in DEMO_USERS])}
+    english = {"WorkWell Leicester", "Sheffield GP work and health coaching", "Fit for Work pilot: Birmingham"}
+
+    assert {site.name for site in dashboard_sites(by_role[Role.COMMISSIONER])} == english
+    assert dashboard_sites(by_role[Role.EVALUATOR]).count() == Site.objects.count() > len(english)
 
 
 def test_sites_each_follow_a_different_preset_in_a_nation_that_preset_allows():
