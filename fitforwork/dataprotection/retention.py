@@ -18,20 +18,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Model, QuerySet
 from django.utils import timezone
 
-from fitforwork.assessments.models import Assessment, PathwayDecision, QuestionnaireLink, QuestionnaireResponse, RedFlag
-from fitforwork.cases.models import CareTeamMember, Case, Contact, Letter, MdtNote, Task
+from fitforwork.assessments.models import RedFlag
+from fitforwork.cases.models import Case, Letter
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.outbox.models import Message
+from fitforwork.dataprotection.selectors import EXPORTED
 from fitforwork.employers.models import EmployerResponse
 from fitforwork.interventions.models import OnwardReferral
 from fitforwork.people.models import Person
-from fitforwork.plans.models import FitNote, PlanVersion
-from fitforwork.plans.models import Plan as Plan_  # the return-to-work plan; `Plan` here is a retention plan
+from fitforwork.plans.models import PlanVersion
 from fitforwork.referrals.models import Referral, Submission
 
 TOMBSTONE_ACTION = "retention.records_deleted"
@@ -83,6 +84,17 @@ class Plan:
     people: int = 0
 
 
+def _hung_off_a_case() -> list[type[Model]]:
+    """Every exported model with a `case` link: what goes with an expired case (derived, so none is forgotten)."""
+    models = []
+    for label in EXPORTED:
+        model = apps.get_model(label)
+        link = next((field for field in model._meta.concrete_fields if field.name == "case"), None)
+        if model is not Case and link is not None and link.related_model is Case:
+            models.append(model)
+    return models
+
+
 def retention_plan(now: datetime.datetime | None = None) -> Plan:
     """Count what `retention_delete` would remove now, without removing anything."""
     now = now or timezone.now()
@@ -93,22 +105,7 @@ def retention_plan(now: datetime.datetime | None = None) -> Plan:
     plan.counts["cases.case"] = cases.count()
     plan.counts["referrals.referral"] = len(referral_ids)
     plan.counts["referrals.submission"] = len(referral_ids)
-    for model in (
-        Task,
-        Contact,
-        CareTeamMember,
-        MdtNote,
-        OnwardReferral,
-        Assessment,
-        PathwayDecision,
-        QuestionnaireResponse,
-        RedFlag,
-        QuestionnaireLink,
-        Plan_,
-        FitNote,
-        Letter,
-        EmployerResponse,
-    ):
+    for model in _hung_off_a_case():
         plan.counts[model._meta.label_lower] = model.objects.filter(case__in=cases).count()
     plan.counts["outbox.message"] = Message.objects.filter(reference__in=[str(pk) for pk in referral_ids]).count()
     plan.counts["outbox.message"] += Letter.objects.filter(case__in=cases, message__isnull=False).count()

@@ -88,8 +88,11 @@ def test_deleting_removes_only_expired_records_and_leaves_the_chain_verifiable(r
     assert set(BreakGlass.objects.values_list("case_id", flat=True)) == kept
     assert Message.objects.count() == 2
     assert Submission.objects.count() == 3
-    for name in ("cases.case", "referrals.referral", "cases.contact", "outbox.message", "people.person"):
-        assert deleted[name] == plan.counts[name], name
+    # The plan counts what the delete then removes, kind by kind (its list of kinds is derived from the export's).
+    assert {name: deleted[name] for name in plan.counts if deleted[name]} == {
+        name: count for name, count in plan.counts.items() if count
+    }
+    assert {"cases.case", "cases.contact", "cases.task", "cases.casestatuschange", "people.person"} <= set(plan.counts)
 
     checked, problems = verify_chain()
     assert problems == []
