@@ -95,11 +95,7 @@ def contact_log(
     """Log a call, chat or email as the adviser talks; a promised follow-up becomes the adviser's task."""
     _ensure_line(actor, line)
     contact = Contact(line=line, adviser=actor, **_details(fields))
-    contact.stamp(actor)
-    contact.save(force_insert=True)
-    contact.topics.set(list(topics))
-    audit_record(actor=actor, action="advice_line.contact.logged", obj=contact, data={"channel": contact.channel})
-    _follow_up(actor=actor, contact=contact, description=follow_up, working_days=follow_up_days)
+    _save(actor, contact, topics, "logged", follow_up, follow_up_days, {"channel": contact.channel}, insert=True)
     return contact
 
 
@@ -121,12 +117,27 @@ def contact_update(
     contact.channel = channel  # a chat stays a chat
     if contact.adviser_id is None:
         contact.adviser = actor
-    contact.stamp(actor)
-    contact.save()
-    contact.topics.set(list(topics))
-    audit_record(actor=actor, action="advice_line.contact.updated", obj=contact)
-    _follow_up(actor=actor, contact=contact, description=follow_up, working_days=follow_up_days)
+    _save(actor, contact, topics, "updated", follow_up, follow_up_days, None, insert=False)
     return contact
+
+
+def _save(
+    actor: User,
+    contact: Contact,
+    topics: Iterable[Topic],
+    verb: str,
+    follow_up: str,
+    follow_up_days: int | None,
+    data: dict[str, Any] | None,
+    *,
+    insert: bool,
+) -> None:
+    """Save a contact with its topics, audit it as `verb`, and make the follow-up the adviser promised."""
+    contact.stamp(actor)
+    contact.save(force_insert=insert)
+    contact.topics.set(list(topics))
+    audit_record(actor=actor, action=f"advice_line.contact.{verb}", obj=contact, data=data)
+    _follow_up(actor=actor, contact=contact, description=follow_up, working_days=follow_up_days)
 
 
 @transaction.atomic
