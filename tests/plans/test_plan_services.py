@@ -151,6 +151,22 @@ def test_an_adjustment_names_its_kind_and_an_onward_referral_its_intervention(dr
         )
 
 
+def agree_next_version(version, manager, *, discussed_how):
+    """A new draft from an agreed version, marked fit and discussed today, then agreed."""
+    second = services.version_new_draft(version=version, actor=manager)
+    second = services.version_update(
+        version=second,
+        actor=manager,
+        expected_version=second.version,
+        period_from=second.period_from,
+        period_to=second.period_to,
+        fitness="fit",
+        discussed_how=discussed_how,
+        discussed_on=date.today(),
+    )
+    return services.version_agree(version=second, actor=manager, expected_version=second.version)
+
+
 def test_onward_referrals_are_made_through_the_interventions_service_when_agreed(draft, manager, directory, assessed):
     version = ready(draft, manager)
     services.recommendation_add(
@@ -169,35 +185,13 @@ def test_onward_referrals_are_made_through_the_interventions_service_when_agreed
     assert onward.intervention == directory["physiotherapy"]
     assert Recommendation.objects.get(kind="onward_referral").onward_referral == onward
     # The copy keeps the referral already made, and agreeing it again makes no second one.
-    second = services.version_new_draft(version=version, actor=manager)
-    second = services.version_update(
-        version=second,
-        actor=manager,
-        expected_version=second.version,
-        period_from=second.period_from,
-        period_to=second.period_to,
-        fitness="fit",
-        discussed_how="video",
-        discussed_on=date.today(),
-    )
-    services.version_agree(version=second, actor=manager, expected_version=second.version)
+    agree_next_version(version, manager, discussed_how="video")
     assert OnwardReferral.objects.filter(case=assessed).count() == 1
 
 
 def test_only_the_first_agreed_version_moves_the_case_and_books_the_review(draft, manager, assessed):
     agreed = agreed_version(draft, manager)
-    second = services.version_new_draft(version=agreed, actor=manager)
-    second = services.version_update(
-        version=second,
-        actor=manager,
-        expected_version=second.version,
-        period_from=second.period_from,
-        period_to=second.period_to,
-        fitness="fit",
-        discussed_how="face_to_face",
-        discussed_on=date.today(),
-    )
-    services.version_agree(version=second, actor=manager, expected_version=second.version)
+    agree_next_version(agreed, manager, discussed_how="face_to_face")
     assert Task.objects.filter(case=assessed, title=services.PLAN_REVIEW_TITLE).count() == 1
     assert assessed.status_changes.filter(to_status="plan_agreed").count() == 1
 
