@@ -17,9 +17,9 @@ from fitforwork.api.fhir.http import fhir_endpoint, fhir_response, http_date, no
 from fitforwork.api.fhir.mappers import _instant
 from fitforwork.api.fhir.search import reference_id
 from fitforwork.api.fhir.searchsets import SearchError, audited_search
+from fitforwork.api.fhir.selectors import referred_by_the_gp_with_consent
 from fitforwork.api.models import ApiClient
 from fitforwork.core.audit.services import audit_record
-from fitforwork.organisations.models import Organisation
 from fitforwork.plans.documents import recommendation_text
 from fitforwork.plans.models import PlanVersion, RecommendationKind
 
@@ -34,12 +34,7 @@ def plans_visible(client: ApiClient) -> QuerySet[PlanVersion]:
     return (
         PlanVersion.objects.select_related("plan__case")
         .prefetch_related("recommendations__intervention", "recommendations__obstacle")
-        .filter(
-            status=PlanVersion.Status.AGREED,
-            plan__case__referral__referrer_organisation_id=client.organisation_id,
-            plan__case__referral__referrer_organisation__kind=Organisation.Kind.GP_PRACTICE,
-            plan__case__referral__consent_given=True,
-        )
+        .filter(referred_by_the_gp_with_consent(client, "plan__case__"), status=PlanVersion.Status.AGREED)
     )
 
 

@@ -20,12 +20,12 @@ from fitforwork.api.fhir.http import fhir_endpoint, fhir_response, http_date, no
 from fitforwork.api.fhir.mappers import _instant
 from fitforwork.api.fhir.search import reference_id
 from fitforwork.api.fhir.searchsets import SearchError, audited_search
+from fitforwork.api.fhir.selectors import referred_by_the_gp_with_consent
 from fitforwork.api.models import ApiClient
 from fitforwork.cases.models import Case
 from fitforwork.consent.models import Consent, Purpose
 from fitforwork.consent.selectors import consent_current
 from fitforwork.core.audit.services import audit_record
-from fitforwork.organisations.models import Organisation
 
 SCOPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/consentscope"
 PATIENT_CONSENT = {"system": "http://loinc.org", "code": "59284-0", "display": "Patient Consent"}
@@ -45,11 +45,7 @@ TREATMENT = {Purpose.REFERRAL, Purpose.ASSESSMENT}
 
 def consents_visible(client: ApiClient) -> QuerySet[Consent]:
     """The ledger rows this client may read (the module's docstring says which, and why)."""
-    people = Case.objects.filter(
-        referral__referrer_organisation_id=client.organisation_id,
-        referral__referrer_organisation__kind=Organisation.Kind.GP_PRACTICE,
-        referral__consent_given=True,
-    ).values("person_id")
+    people = Case.objects.filter(referred_by_the_gp_with_consent(client, "")).values("person_id")
     about_the_service = Q(purpose__in=TREATMENT, recipient__isnull=True, recipient_name="") & (
         Q(referral__isnull=True) | Q(referral__referrer_organisation_id=client.organisation_id)
     )

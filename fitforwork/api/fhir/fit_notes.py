@@ -18,9 +18,9 @@ from fitforwork.api.fhir.http import fhir_endpoint, fhir_response, http_date, no
 from fitforwork.api.fhir.mappers import _instant
 from fitforwork.api.fhir.search import reference_id
 from fitforwork.api.fhir.searchsets import SearchError, audited_search
+from fitforwork.api.fhir.selectors import referred_by_the_gp_with_consent
 from fitforwork.api.models import ApiClient
 from fitforwork.core.audit.services import audit_record
-from fitforwork.organisations.models import Organisation
 from fitforwork.plans.documents import fit_note_document
 from fitforwork.plans.models import FitNote
 from fitforwork.plans.printable import pdf_of
@@ -30,11 +30,7 @@ FIT_NOTE_TYPE = {"text": "Fit note (Statement of Fitness for Work)"}
 
 def fit_notes_visible(client: ApiClient) -> QuerySet[FitNote]:
     """Fit notes on the cases this client's organisation referred as the person's GP, with consent."""
-    return FitNote.objects.select_related("case__person").filter(
-        case__referral__referrer_organisation_id=client.organisation_id,
-        case__referral__referrer_organisation__kind=Organisation.Kind.GP_PRACTICE,
-        case__referral__consent_given=True,
-    )
+    return FitNote.objects.select_related("case__person").filter(referred_by_the_gp_with_consent(client))
 
 
 def document_reference(note: FitNote) -> dict[str, Any]:

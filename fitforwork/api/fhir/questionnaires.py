@@ -15,11 +15,11 @@ from django.db.models import QuerySet
 
 from fitforwork.api.fhir import extensions as ext
 from fitforwork.api.fhir.mappers import _instant
+from fitforwork.api.fhir.selectors import referred_by_the_gp_with_consent
 from fitforwork.api.models import ApiClient
 from fitforwork.assessments import registry
 from fitforwork.assessments.definitions import Condition, InstrumentDefinition, Item
 from fitforwork.assessments.models import QuestionnaireResponse
-from fitforwork.organisations.models import Organisation
 
 LOINC = "http://loinc.org"
 QUESTIONNAIRE_BASE = f"{ext.LOCAL_BASE}/Questionnaire"
@@ -143,10 +143,7 @@ def responses_visible(client: ApiClient) -> QuerySet[QuestionnaireResponse]:
     any other referrer never reads health scores through the API: sharing with them waits for the consent
     ledger (issue 16)."""
     return QuestionnaireResponse.objects.select_related("case", "recorded_by").filter(
-        status=QuestionnaireResponse.Status.COMPLETED,
-        case__referral__referrer_organisation_id=client.organisation_id,
-        case__referral__referrer_organisation__kind=Organisation.Kind.GP_PRACTICE,
-        case__referral__consent_given=True,
+        referred_by_the_gp_with_consent(client), status=QuestionnaireResponse.Status.COMPLETED
     )
 
 

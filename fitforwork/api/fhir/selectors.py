@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from fitforwork.api.models import ApiClient
-from fitforwork.organisations.models import ServiceModelVersion
+from fitforwork.organisations.models import Organisation, ServiceModelVersion
 from fitforwork.people.models import Person
 from fitforwork.referrals.models import Channel, Referral, Submission
 
@@ -16,6 +16,20 @@ def referrals_visible(client: ApiClient) -> QuerySet[Referral]:
     """A client sees only the referrals its organisation made, with what their resources show."""
     return Referral.objects.select_related("person", "site", "referrer_organisation", "rules__service_model").filter(
         referrer_organisation_id=client.organisation_id
+    )
+
+
+def referred_by_the_gp_with_consent(client: ApiClient, case: str = "case__") -> Q:
+    """The rule for a person's clinical record (ADR 0025): on a case this client's organisation referred, as the
+    person's GP practice, with their consent. `case` is the path from the model filtered to its case ("" for a
+    case itself). An employer, a Jobcentre or any other referrer reads no clinical record through the API;
+    what is shared with them goes through the consent ledger."""
+    return Q(
+        **{
+            f"{case}referral__referrer_organisation_id": client.organisation_id,
+            f"{case}referral__referrer_organisation__kind": Organisation.Kind.GP_PRACTICE,
+            f"{case}referral__consent_given": True,
+        }
     )
 
 
