@@ -258,6 +258,11 @@ def alerts(case: Case, *, attempts: FailedAttempts, can_work: bool) -> list[dict
     return found
 
 
+def letter_filename(letter: Letter) -> str:
+    """What a letter's PDF is called when downloaded: its kind and the referral's reference."""
+    return f"{letter.kind.replace('_', '-')}-{letter.case.referral.reference}.pdf"
+
+
 def letter_state(letter: Letter) -> dict[str, str]:
     """Where the letter is, as an NHS.UK tag: could not be made, not sent and why, waiting, sent, or failed."""
     message = letter.message

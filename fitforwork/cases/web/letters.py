@@ -11,21 +11,18 @@ from django.views.decorators.http import require_GET
 from fitforwork.accounts.models import AuthenticatedHttpRequest
 from fitforwork.cases import access
 from fitforwork.cases.models import Case, Letter
-from fitforwork.cases.presenters import letter_state
+from fitforwork.cases.presenters import letter_filename, letter_state
 from fitforwork.cases.selectors import letters_for_case
 from fitforwork.cases.services import letter_make_now
 from fitforwork.cases.web.break_glass_page import offers_break_glass
 from fitforwork.cases.web.sections import render_section
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.documents import document_from_data, render_html
+from fitforwork.core.downloads import pdf_download
 
 
 def pdf_response(letter: Letter) -> HttpResponse:
-    response = HttpResponse(bytes(letter.pdf or b""), content_type="application/pdf")
-    filename = f"{letter.kind.replace('_', '-')}-{letter.case.referral.reference}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_download(bytes(letter.pdf or b""), letter_filename(letter))
 
 
 def _letter(case: Case, letter_id: uuid.UUID) -> Letter:

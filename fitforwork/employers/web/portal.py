@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fitforwork.accounts.models import AuthenticatedHttpRequest, Role
 from fitforwork.cases.models import Case
 from fitforwork.core.audit.services import audit_record
+from fitforwork.core.downloads import pdf_download
 from fitforwork.core.presenters import date_long
 from fitforwork.employers import selectors, services
 from fitforwork.employers.selectors import Shared
@@ -188,11 +189,10 @@ def plan_pdf(request: AuthenticatedHttpRequest, case_id: uuid.UUID, number: int)
     )
     footer = f"Return-to-work plan, version {number}, reference {case.referral.reference}"
     document = plan_version_document(shared.version, removed=shared.answer.removed_sections)
-    response = HttpResponse(pdf_of(document, author=case.site.name, footer=footer), content_type="application/pdf")
-    filename = f"return-to-work-plan-{case.referral.reference}-v{number}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_download(
+        pdf_of(document, author=case.site.name, footer=footer),
+        f"return-to-work-plan-{case.referral.reference}-v{number}.pdf",
+    )
 
 
 @require_POST

@@ -17,13 +17,14 @@ from fitforwork.cases import access
 from fitforwork.cases.models import Case
 from fitforwork.cases.rules import can_work_case
 from fitforwork.cases.web.break_glass_page import offers_break_glass
+from fitforwork.core.downloads import pdf_download
 from fitforwork.people.models import Employment
 from fitforwork.plans import fit_note_services as services
 from fitforwork.plans.documents import fit_note_document
 from fitforwork.plans.models import FitNote
 from fitforwork.plans.printable import pdf_of
 from fitforwork.plans.web.forms import IssueFitNoteForm, ReceivedFitNoteForm
-from fitforwork.plans.web.pages import _case_name, pdf_download
+from fitforwork.plans.web.pages import _case_name
 
 
 def _content(data: dict[str, Any]) -> services.FitNoteContent:

@@ -25,6 +25,7 @@ from fitforwork.cases.models import Case
 from fitforwork.cases.rules import can_work_case
 from fitforwork.cases.web.break_glass_page import offers_break_glass
 from fitforwork.cases.web.sections import render_section
+from fitforwork.core.downloads import pdf_download
 from fitforwork.core.presenters import date_long
 from fitforwork.core.versions import StaleEdit
 from fitforwork.plans import fit_note_services, selectors, services
@@ -150,13 +151,6 @@ def version_pdf(request: AuthenticatedHttpRequest, case_id: uuid.UUID, number: i
         pdf_of(plan_version_document(version), author=case.site.name, footer=footer),
         f"return-to-work-plan-{case.referral.reference}-v{number}.pdf",
     )
-
-
-def pdf_download(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_POST

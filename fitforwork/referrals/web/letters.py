@@ -14,21 +14,18 @@ from django.views.decorators.http import require_GET
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest, Role
 from fitforwork.cases.models import Letter
-from fitforwork.cases.presenters import letter_state
+from fitforwork.cases.presenters import letter_filename, letter_state
 from fitforwork.cases.selectors import letters_for_practice
 from fitforwork.cases.services import letter_make_now
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.documents import document_from_data, render_html
+from fitforwork.core.downloads import pdf_download
 from fitforwork.referrals.models import Referral
 from fitforwork.referrals.selectors import referrals_visible_to
 
 
 def _pdf(letter: Letter) -> HttpResponse:
-    response = HttpResponse(bytes(letter.pdf or b""), content_type="application/pdf")
-    filename = f"{letter.kind.replace('_', '-')}-{letter.case.referral.reference}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_download(bytes(letter.pdf or b""), letter_filename(letter))
 
 
 def practice_letters(request: AuthenticatedHttpRequest, referral: Referral) -> list[dict[str, object]]:
