@@ -277,7 +277,10 @@ def subject_access_gather(person: Person) -> dict[str, Any]:
             {**row(response), "answers": [row(answer, leave_out=("response",)) for answer in response.answers.all()]}
             for response in EmployerResponse.objects.filter(case_id__in=case_ids).order_by("created_at")
         ],
-        "fit_notes": [row(note) for note in FitNote.objects.filter(case_id__in=case_ids).order_by("period_from")],
+        "fit_notes": [
+            row(note, leave_out=("pdf",))
+            for note in FitNote.objects.filter(case_id__in=case_ids).order_by("period_from")
+        ],
         "onward_referrals": [
             row(onward) for onward in OnwardReferral.objects.filter(case_id__in=case_ids).order_by("requested_on")
         ],

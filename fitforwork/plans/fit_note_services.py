@@ -17,8 +17,10 @@ from fitforwork.core.audit.services import audit_record
 from fitforwork.core.calendar import add_working_days
 from fitforwork.core.presenters import date_long
 from fitforwork.organisations.selectors import rules_config
+from fitforwork.plans.documents import fit_note_document
 from fitforwork.plans.fit_note_rules import issue_refusals
 from fitforwork.plans.models import FitNote, Profession, StaffProfession
+from fitforwork.plans.printable import pdf_of
 
 # A fit note running out within this many working days gets a task for the case manager.
 RUNNING_OUT_WORKING_DAYS = 5
@@ -226,3 +228,19 @@ def fit_notes_running_out(*, today: date | None = None) -> int:
         note.save(update_fields=["expiry_task_made", "modified_at"])
         made += 1
     return made
+
+
+def fit_note_pdf(note: FitNote) -> bytes:
+    """The fit note's printable PDF: made at its first download (page or FHIR) and stored, so every later one
+    is the same file and costs a read. A fit note is never edited, so the file never goes stale."""
+    if note.pdf is not None:
+        return bytes(note.pdf)
+    content = pdf_of(
+        fit_note_document(note),
+        author=note.case.site.name,
+        footer=f"Fit note, reference {note.case.referral.reference}",
+    )
+    # Only the first maker stores it; one made at the same moment by another request is the same content.
+    FitNote.objects.filter(pk=note.pk, pdf__isnull=True).update(pdf=content)
+    note.pdf = content
+    return content

@@ -7,6 +7,8 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.documentreference import DocumentReference
 from pypdf import PdfReader
@@ -17,10 +19,12 @@ from fitforwork.cases.models import CaseStatus
 from fitforwork.cases.services import case_transition
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.plans.fit_note_services import FitNoteContent, fit_note_record
+from fitforwork.plans.models import FitNote
 from fitforwork.referrals.models import Referral
 from fitforwork.referrals.services import referral_accept
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import TOTPDeviceFactory, UserFactory
 from tests.api.conftest import service_request_resource
+from tests.conftest import sign_in_with_two_factor
 from tests.organisations.factories import OrganisationFactory
 
 FHIR = "application/fhir+json"
@@ -90,6 +94,27 @@ def test_the_referring_practice_reads_a_fit_note_with_its_pdf(client, practice_c
     assert AuditEvent.objects.filter(
         action="api.fhir.read", data__resource=f"DocumentReference/{note.pk}", data__api_client="Limes EMIS"
     ).exists()
+
+
+def test_the_pdf_is_made_once_and_every_read_and_download_hands_over_that_file(client, practice_client, noted):
+    case, note = noted
+    assert FitNote.objects.get(pk=note.pk).pdf is None  # nothing is made until someone asks
+
+    def attachment():
+        response = client.get(f"/fhir/R4/DocumentReference/{note.pk}", **bearer(practice_client[1]))
+        return base64.b64decode(response.json()["content"][0]["attachment"]["data"])
+
+    first = attachment()
+    stored = bytes(FitNote.objects.get(pk=note.pk).pdf)
+    assert first == stored
+    assert attachment() == stored
+    manager = case.case_manager
+    TOTPDeviceFactory(user=manager)
+    download = sign_in_with_two_factor(Client(), manager).get(
+        reverse("cases:case-fit-note-pdf", args=[case.pk, note.pk])
+    )
+    assert download.status_code == 200
+    assert download.content == stored  # the case manager's print is the file the practice received
 
 
 def test_search_by_patient_and_id_finds_the_note_and_is_audited(client, practice_client, noted):

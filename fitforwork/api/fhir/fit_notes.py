@@ -22,21 +22,22 @@ from fitforwork.api.fhir.selectors import referred_by_the_gp_with_consent
 from fitforwork.api.models import ApiClient
 from fitforwork.core.audit.services import audit_record
 from fitforwork.plans.documents import fit_note_document
+from fitforwork.plans.fit_note_services import fit_note_pdf
 from fitforwork.plans.models import FitNote
-from fitforwork.plans.printable import pdf_of
 
 FIT_NOTE_TYPE = {"text": "Fit note (Statement of Fitness for Work)"}
 
 
 def fit_notes_visible(client: ApiClient) -> QuerySet[FitNote]:
     """Fit notes on the cases this client's organisation referred as the person's GP, with consent."""
-    return FitNote.objects.select_related("case__person").filter(referred_by_the_gp_with_consent(client))
+    return FitNote.objects.select_related("case__person", "case__site", "case__referral").filter(
+        referred_by_the_gp_with_consent(client)
+    )
 
 
 def document_reference(note: FitNote) -> dict[str, Any]:
     """One fit note as a DocumentReference, its PDF inline."""
-    document = fit_note_document(note)
-    pdf = pdf_of(document)
+    pdf = fit_note_pdf(note)
     issuer = f"{note.issuer_name}, {note.get_issuer_profession_display().lower()}"
     return {
         "resourceType": "DocumentReference",
@@ -54,7 +55,7 @@ def document_reference(note: FitNote) -> dict[str, Any]:
                 "attachment": {
                     "contentType": "application/pdf",
                     "data": base64.b64encode(pdf).decode("ascii"),
-                    "title": document.title,
+                    "title": fit_note_document(note).title,
                     "creation": note.issued_on.isoformat(),
                 }
             }

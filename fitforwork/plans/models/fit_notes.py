@@ -67,6 +67,9 @@ class FitNote(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     expiry_task_made = models.BooleanField(default=False, help_text="A task was made as it neared its end")
+    pdf = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="The printable note, made once at its first download"
+    )
 
     ADJUSTMENTS = ("phased_return", "altered_hours", "amended_duties", "workplace_adaptations")
 

@@ -22,7 +22,6 @@ from fitforwork.people.models import Employment
 from fitforwork.plans import fit_note_services as services
 from fitforwork.plans.documents import fit_note_document
 from fitforwork.plans.models import FitNote
-from fitforwork.plans.printable import pdf_of
 from fitforwork.plans.web.forms import IssueFitNoteForm, ReceivedFitNoteForm
 from fitforwork.plans.web.pages import _case_name
 
@@ -151,8 +150,6 @@ def fit_note_pdf(request: AuthenticatedHttpRequest, case_id: uuid.UUID, fit_note
     note = FitNote.objects.select_related("case__person").filter(case=case, pk=fit_note_id).first()
     if note is None:
         raise Http404("No such fit note")
-    footer = f"Fit note, reference {case.referral.reference}"
     return pdf_download(
-        pdf_of(fit_note_document(note), author=case.site.name, footer=footer),
-        f"fit-note-{case.referral.reference}-{note.period_from:%Y-%m-%d}.pdf",
+        services.fit_note_pdf(note), f"fit-note-{case.referral.reference}-{note.period_from:%Y-%m-%d}.pdf"
     )
