@@ -106,7 +106,7 @@ def retention_plan(now: datetime.datetime | None = None) -> Plan:
     plan.counts["referrals.referral"] = len(referral_ids)
     plan.counts["referrals.submission"] = len(referral_ids)
     for model in _hung_off_a_case():
-        plan.counts[model._meta.label_lower] = model.objects.filter(case__in=cases).count()
+        plan.counts[model._meta.label_lower] = model._default_manager.filter(case__in=cases).count()
     plan.counts["outbox.message"] = Message.objects.filter(reference__in=[str(pk) for pk in referral_ids]).count()
     plan.counts["outbox.message"] += Letter.objects.filter(case__in=cases, message__isnull=False).count()
     plan.oldest["case"] = cases.aggregate(oldest=Min("discharged_at"))["oldest"]
