@@ -2,9 +2,11 @@
 before recording the discussion, agrees it, changes it into version 2 and compares the two; at a GP-led site
 a nurse records a fit note received, is refused one that breaks the 7-day rule, and issues one."""
 
+import io
 from datetime import date, timedelta
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from fitforwork.accounts.models import Role
 from fitforwork.cases.models import CaseStatus
@@ -119,6 +121,18 @@ def test_case_manager_builds_agrees_changes_and_compares_a_plan(browsing, workwe
     expect(page.get_by_text("Alex Morgan: may be fit for work if the advice is followed.")).to_be_visible()
     browsing.screenshot("plan-document")
     assert PlanVersion.objects.get(number=1).status == PlanVersion.Status.AGREED
+
+    # And the browser downloads the same version as a tagged PDF carrying the plan's words
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download as PDF").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    reader = PdfReader(io.BytesIO(download.path().read_bytes()))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Obstacles and recommendations" in text
+    assert "Jo in the warehouse handles deliveries" in text
+    assert "Four mornings" not in text  # version 2's phased return is not in version 1
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
 
 
 def test_nurse_records_a_fit_note_and_is_refused_one_inside_the_first_7_days(browsing, gp_led_site):  # noqa: F811
