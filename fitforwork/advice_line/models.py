@@ -40,7 +40,7 @@ class OpeningHours(models.Model):
         SATURDAY = 5, "Saturday"
         SUNDAY = 6, "Sunday"
 
-    line = models.ForeignKey(AdviceLine, on_delete=models.CASCADE, related_name="opening_hours")
+    line = models.ForeignKey(AdviceLine, on_delete=models.CASCADE, related_name="opening_hours", db_index=False)
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     opens = models.TimeField()
     closes = models.TimeField()

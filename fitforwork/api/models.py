@@ -41,7 +41,7 @@ class ServiceRequestVersion(models.Model):
     just before each change to the referral row (`api.fhir.versions`)."""
 
     referral = models.ForeignKey(
-        "referrals.Referral", on_delete=models.CASCADE, related_name="service_request_versions"
+        "referrals.Referral", on_delete=models.CASCADE, related_name="service_request_versions", db_index=False
     )
     version_id = models.CharField(max_length=30)
     last_updated = models.DateTimeField()

@@ -34,7 +34,7 @@ class Consent(models.Model):
         REFUSED = "refused", "Refused"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="consents")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="consents", db_index=False)
     purpose = models.CharField(max_length=24, choices=Purpose.choices)
     action = models.CharField(max_length=10, choices=Action.choices)
     # Who may receive it: an organisation in the directory, or one named here when it is not there. Neither, for

@@ -13,7 +13,9 @@ class BaseModel(models.Model):
     """A UUID key (safe to show in URLs and to merge across sites) and who made or last changed the row."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    # Not indexed: no query reads rows by when they were made across a whole table, and an index on every
+    # table would be written on every insert (ADR 0037). A table that needs one declares it in its Meta.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     modified_at = models.DateTimeField(auto_now=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

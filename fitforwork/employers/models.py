@@ -13,7 +13,7 @@ from fitforwork.core.models import BaseModel
 
 class EmployerResponse(BaseModel):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="employer_responses")
-    plan_version = models.ForeignKey("plans.PlanVersion", on_delete=models.CASCADE, related_name="+")
+    plan_version = models.ForeignKey("plans.PlanVersion", on_delete=models.CASCADE, related_name="+", db_index=False)
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -38,7 +38,7 @@ class RecommendationAnswer(models.Model):
         PARTLY = "partly", "Partly"
         NO = "no", "No"
 
-    response = models.ForeignKey(EmployerResponse, on_delete=models.CASCADE, related_name="answers")
+    response = models.ForeignKey(EmployerResponse, on_delete=models.CASCADE, related_name="answers", db_index=False)
     recommendation = models.ForeignKey("plans.Recommendation", on_delete=models.CASCADE, related_name="+")
     implemented = models.CharField(max_length=8, choices=Implemented.choices)
     note = models.TextField(blank=True)

@@ -45,6 +45,7 @@ class Intervention(BaseModel):
         on_delete=models.PROTECT,
         related_name="interventions",
         help_text="Leave blank if every site can refer to it",
+        db_index=False,
     )
     is_active = models.BooleanField(default=True, help_text="Untick to stop new referrals to it")
 
@@ -92,7 +93,7 @@ class OnwardReferral(BaseModel):
 
     Status = OnwardReferralStatus
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="onward_referrals")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="onward_referrals", db_index=False)
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="onward_referrals")
     status = models.CharField(
         max_length=20, choices=OnwardReferralStatus.choices, default=OnwardReferralStatus.REQUESTED
@@ -174,7 +175,9 @@ class OnwardReferral(BaseModel):
 class OnwardReferralStatusChange(models.Model):
     """The history of an onward referral: each move, who made it, when and why. Appended, never changed."""
 
-    onward_referral = models.ForeignKey(OnwardReferral, on_delete=models.CASCADE, related_name="status_changes")
+    onward_referral = models.ForeignKey(
+        OnwardReferral, on_delete=models.CASCADE, related_name="status_changes", db_index=False
+    )
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=OnwardReferralStatus.choices)
     on = models.DateField(help_text="The date the step happened, as recorded")

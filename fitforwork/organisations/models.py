@@ -95,7 +95,7 @@ class ServiceModelVersion(BaseModel):
     DELETE that goes around the model, such as `QuerySet.update()`, `QuerySet.delete()` or raw SQL.
     """
 
-    service_model = models.ForeignKey(ServiceModel, on_delete=models.PROTECT, related_name="versions")
+    service_model = models.ForeignKey(ServiceModel, on_delete=models.PROTECT, related_name="versions", db_index=False)
     number = models.PositiveIntegerField()
     config = models.JSONField()
     change_note = models.CharField(max_length=300, blank=True)
@@ -180,7 +180,7 @@ class Site(BaseModel):
 
 
 class Team(BaseModel):
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="teams")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="teams", db_index=False)
     name = models.CharField(max_length=200)
 
     class Meta:

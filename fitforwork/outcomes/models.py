@@ -40,7 +40,7 @@ class OutcomeTimePoint(BaseModel):
     Kind = TimePointKind
     Status = TimePointStatus
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outcome_time_points")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outcome_time_points", db_index=False)
     kind = models.CharField(max_length=20, choices=TimePointKind.choices)
     offset_months = models.PositiveSmallIntegerField(default=0, help_text="Months after discharge (follow-ups)")
     due_on = models.DateField()
@@ -97,7 +97,7 @@ class OutcomeRecord(BaseModel):
 
     Mode = OutcomeMode
 
-    time_point = models.ForeignKey(OutcomeTimePoint, on_delete=models.CASCADE, related_name="records")
+    time_point = models.ForeignKey(OutcomeTimePoint, on_delete=models.CASCADE, related_name="records", db_index=False)
     work_status = models.CharField(max_length=20, choices=WorkStatus.choices)
     return_to_work_date = models.DateField(null=True, blank=True)
     hours_per_week = models.DecimalField(

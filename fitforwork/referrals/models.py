@@ -104,7 +104,7 @@ class Referral(BaseModel):
     received_at = models.DateTimeField(db_index=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
     # Fixed at referral: transfers later never move a referral between sites' figures.
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="referrals")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="referrals", db_index=False)
     rules = models.ForeignKey(
         ServiceModelVersion,
         on_delete=models.PROTECT,
@@ -115,7 +115,7 @@ class Referral(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals_made"
     )
     referrer_organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals_made"
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals_made", db_index=False
     )
     referrer_name = models.CharField(max_length=200, blank=True)
     referrer_email = models.EmailField(blank=True)

@@ -113,7 +113,7 @@ class Assessment(BaseModel):
 class AssessmentRevision(models.Model):
     """An assessment's values before one edit: append-only."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="revisions")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="revisions", db_index=False)
     version = models.PositiveIntegerField(help_text="The version these values were")
     values = models.JSONField()
     replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -14,7 +14,7 @@ from django.utils import timezone
 class RedFlag(models.Model):
     """One red flag raised by one response; open until a member of staff closes it with what was done."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="red_flags")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="red_flags", db_index=False)
     response = models.ForeignKey(
         "assessments.QuestionnaireResponse", on_delete=models.PROTECT, related_name="red_flags"
     )

@@ -30,7 +30,7 @@ class QuestionnaireResponse(BaseModel):
 
     Mode = Mode
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="questionnaire_responses")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="questionnaire_responses", db_index=False)
     instrument_code = models.CharField(max_length=40)
     instrument_version = models.CharField(max_length=20)
     engine_version = models.CharField(max_length=20)

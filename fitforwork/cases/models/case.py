@@ -82,14 +82,21 @@ class Case(BaseModel):
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     # Fixed at opening, from the referral: a transfer never moves a case between sites' figures.
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="cases")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="cases", db_index=False)
     rules = models.ForeignKey(
         ServiceModelVersion, on_delete=models.PROTECT, related_name="cases", help_text="The rules the case runs under"
     )
     case_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="managed_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="managed_cases",
+        db_index=False,
     )
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
     furthest_stage = models.CharField(
         max_length=20,
@@ -165,7 +172,7 @@ class Case(BaseModel):
 class CaseStatusChange(models.Model):
     """The history of a case's status: who moved it, when and why. Appended, never changed."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes", db_index=False)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     actor = models.ForeignKey(
@@ -201,12 +208,12 @@ class Task(BaseModel):
         RED_FLAG = "red_flag", "Red flag"
         OUTCOME = "outcome", "Outcome follow-up"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
     due_on = models.DateField()
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks", db_index=False
     )
     automatic = models.BooleanField(default=False, help_text="Made from the service model, not by hand")
     completed_at = models.DateTimeField(null=True, blank=True)

@@ -25,7 +25,7 @@ class Contact(models.Model):
         ATTEMPTED = "attempted", "Tried but did not reach them"
         DID_NOT_ATTEND = "did_not_attend", "Did not attend"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts", db_index=False)
     method = models.CharField(max_length=20, choices=Method.choices)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     at = models.DateTimeField(default=timezone.now, help_text="When the contact happened or was tried")

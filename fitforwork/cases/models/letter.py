@@ -33,7 +33,7 @@ class Letter(BaseModel):
     Kind = LetterKind
     Status = LetterStatus
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters", db_index=False)
     kind = models.CharField(max_length=20, choices=LetterKind.choices)
     practice = models.ForeignKey(
         Organisation,
@@ -42,6 +42,7 @@ class Letter(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The GP practice it is to; none when the client's practice is not known",
+        db_index=False,
     )
     title = models.CharField(max_length=200)
     content = models.JSONField(help_text="The document (fitforwork.core.documents) the PDF is made from")

@@ -13,7 +13,7 @@ from fitforwork.cases.models.case import Case
 class CaseAllocation(models.Model):
     """Each time a case is given to a case manager, first or on transfer, with who decided and why."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations", db_index=False)
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -34,8 +34,12 @@ class Delegation(models.Model):
     """Cover for leave: `to_user` works `from_user`'s cases from `starts_on` to `ends_on` inclusive, then it
     ends by itself (every check compares dates; nothing has to run on the end date)."""
 
-    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given")
-    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_received")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given", db_index=False
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_received", db_index=False
+    )
     starts_on = models.DateField()
     ends_on = models.DateField()
     reason = models.TextField(blank=True)
@@ -74,8 +78,10 @@ class CareTeamMember(models.Model):
         WORK_COACH = "work_coach", "Work coach"
         FITNESS_ADVISER = "fitness_adviser", "Fitness adviser"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="care_team")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_teams")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="care_team", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_teams", db_index=False
+    )
     discipline = models.CharField(max_length=30, choices=Discipline.choices)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
@@ -105,7 +111,7 @@ class CareTeamMember(models.Model):
 class MdtNote(models.Model):
     """A note of a multidisciplinary team discussion of a case. Appended, never edited."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mdt_notes")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mdt_notes", db_index=False)
     discussed_on = models.DateField()
     attendees = models.TextField(help_text="Who took part, by name and discipline")
     note = models.TextField()
@@ -126,7 +132,9 @@ class BreakGlass(models.Model):
     is audited, and the team lead reviews each one."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass", db_index=False
+    )
     reason = models.TextField()
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -42,7 +42,7 @@ class PlanVersion(BaseModel):
         DRAFT = "draft", "Draft"
         AGREED = "agreed", "Agreed"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions", db_index=False)
     number = models.PositiveIntegerField(help_text="1, 2, 3 … in the order the versions were made")
     based_on_number = models.PositiveIntegerField(
         null=True, blank=True, help_text="The version this one was copied from"
@@ -198,7 +198,7 @@ class TimetableEntry(models.Model):
 class PhasedWeek(models.Model):
     """One week of a phased return: the hours, or the days, to work that week."""
 
-    plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="phased_weeks")
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="phased_weeks", db_index=False)
     week = models.PositiveSmallIntegerField()
     hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     days = models.PositiveSmallIntegerField(null=True, blank=True)
