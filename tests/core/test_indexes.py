@@ -22,9 +22,9 @@ def _leading_columns(model: type[models.Model]) -> set[str]:
         if index.condition is None and len(index.fields) > 1:
             leading.add(index.fields[0].lstrip("-"))
     for constraint in model._meta.constraints:
-        if isinstance(constraint, models.UniqueConstraint) and constraint.condition is None:
-            if len(constraint.fields) > 1:
-                leading.add(constraint.fields[0])
+        whole = isinstance(constraint, models.UniqueConstraint) and constraint.condition is None
+        if whole and len(constraint.fields) > 1:
+            leading.add(constraint.fields[0])
     for together in model._meta.unique_together:
         leading.add(together[0])
     return leading
