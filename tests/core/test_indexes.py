@@ -40,9 +40,7 @@ def _indexed_alone(model: type[models.Model]) -> set[str]:
 
 def test_no_column_has_its_own_index_when_a_longer_index_starts_with_it():
     redundant = sorted(
-        f"{model._meta.label}.{name}"
-        for model in _ours()
-        for name in _indexed_alone(model) & _leading_columns(model)
+        f"{model._meta.label}.{name}" for model in _ours() for name in _indexed_alone(model) & _leading_columns(model)
     )
     assert redundant == []
 
