@@ -52,16 +52,8 @@ def staff(manager):  # noqa: F811
 
 
 def employee_case(site, manager, org, **overrides):  # noqa: F811
-    case = open_case(
-        site,
-        manager,
-        case_manager=manager,
-        source="employer",
-        referrer_organisation=org,
-        employer=org,
-        written_consent_date=date.today(),
-        **overrides,
-    )
+    referral = {"source": "employer", "referrer_organisation": org, "written_consent_date": date.today()}
+    case = open_case(site, manager, case_manager=manager, employer=org, **{**referral, **overrides})
     case = case_transition(case=case, to=CaseStatus.CONTACTED, actor=manager)
     assessment_save(
         case=case,
