@@ -21,7 +21,11 @@ CASELOAD_ITEMS = [NavItem("Your caseload", "cases:caseload"), NavItem("Your task
 
 NAVIGATION: dict[str, list[NavItem]] = {
     Role.GP: [NavItem("Home", HOME_URL_NAMES[Role.GP]), *REFERRER_ITEMS],
-    Role.EMPLOYER: [NavItem("Home", HOME_URL_NAMES[Role.EMPLOYER]), *REFERRER_ITEMS],
+    Role.EMPLOYER: [
+        NavItem("Home", HOME_URL_NAMES[Role.EMPLOYER]),
+        *REFERRER_ITEMS,
+        NavItem("Employees' plans", "employers:employees"),
+    ],
     Role.JOBCENTRE: [NavItem("Home", HOME_URL_NAMES[Role.JOBCENTRE]), *REFERRER_ITEMS],
     Role.COMMUNITY: [NavItem("Home", HOME_URL_NAMES[Role.COMMUNITY]), *REFERRER_ITEMS],
     Role.ADVICE_ADVISER: [

@@ -12,6 +12,7 @@ from fitforwork.consent.models import Consent
 from fitforwork.core.outbox.models import Message
 from fitforwork.employers import services
 from fitforwork.employers.models import EmployerResponse
+from fitforwork.employers.web.forms import ResponseForm
 from fitforwork.plans import services as plan_services
 from tests.employers.conftest import (
     HEALTH_ADVICE,
@@ -230,3 +231,16 @@ def test_withdrawing_consent_before_the_plan_letter_is_made_cancels_it_unmade(ma
     assert letter.pdf is None
     assert letter.message is None
     assert practice.name in letter.not_sent_reason
+
+
+def test_the_portal_is_in_the_employers_header_on_every_page(employer_user):
+    page = as_user(employer_user).get(reverse("referrals:list")).content.decode()
+    header = page.split("</header>")[0]
+    assert f'href="{reverse("employers:employees")}"' in header
+    assert "Employees&#39; plans" in header
+
+
+def test_a_recommendation_ending_in_a_full_stop_is_asked_about_with_one():
+    form = ResponseForm(recommendations=[("a", "Start on half days and build up over three weeks.")])
+    label = form.fields["rec_a"].label
+    assert label == "Recommendation 1: Start on half days and build up over three weeks. Was it put in place?"

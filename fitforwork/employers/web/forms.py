@@ -89,7 +89,7 @@ class ResponseForm(ServiceForm):
         self.recommendation_fields: list[tuple[str, str]] = []
         for index, (pk, text) in enumerate(recommendations, start=1):
             self.fields[f"rec_{pk}"] = forms.ChoiceField(
-                label=f"Recommendation {index}: {text}. Was it put in place?",
+                label=f"Recommendation {index}: {text.rstrip(' .')}. Was it put in place?",
                 choices=IMPLEMENTED,
                 widget=forms.RadioSelect,
                 error_messages={"required": f"Select whether recommendation {index} was put in place"},
