@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from fitforwork.core.calendar import Nation
 from fitforwork.core.models import BaseModel
@@ -189,3 +191,42 @@ class Team(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.site.name}"
+
+
+class FitNoteLoad(models.Model):
+    """One file of fit notes issued per practice per month, as loaded (`fitforwork fitnotes load`), with the
+    row-by-row report of what was loaded and what was refused and why."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, help_text="The file's SHA-256, so the same file can be recognised")
+    loaded_at = models.DateTimeField(default=timezone.now)
+    loaded_by = models.CharField(max_length=200, blank=True, help_text="Who ran the load, as they named themselves")
+    report = models.JSONField(default=list, help_text="Each row: its number, what was sent, the outcome and why")
+
+    class Meta:
+        ordering = ["-loaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} loaded {self.loaded_at:%Y-%m-%d %H:%M}"
+
+
+class FitNoteCount(models.Model):
+    """How many fit notes a GP practice issued in a month (from NHS England's or a board's published figures):
+    the denominator of referrals per 1,000 fit notes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="fit_note_counts", db_index=False)
+    month = models.DateField(help_text="The first day of the month counted")
+    count = models.PositiveIntegerField()
+    load = models.ForeignKey(FitNoteLoad, on_delete=models.PROTECT, related_name="counts")
+
+    class Meta:
+        ordering = ["practice", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "month"], name="fit_note_count_once_a_month"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="fit_note_count_month_starts_on_day_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice}: {self.count} fit notes in {self.month:%B %Y}"
