@@ -259,15 +259,17 @@ def return_notice_withdraw(
     return withdrawal, cancelled
 
 
-def return_notice_queue(*, case: Case, actor: User | None) -> list[Message]:
-    """Queue, in the caller's transaction, the email telling the employer the person is back at work, when the
-    case's work status at discharge is a return and the ledger allows it now; audit a refusal. Once per case
-    and employer: a notice already queued or sent is not queued again."""
-    if case.status != Case.Status.DISCHARGED or case.work_status_at_discharge not in RETURNED:
+def _return_notice_queue(
+    *, case: Case, actor: User | None, work_status: str, returned_on: datetime.date
+) -> list[Message]:
+    if case.status != Case.Status.DISCHARGED or work_status not in RETURNED:
         return []
     employer = employer_of(case)
     if employer is None:
         return []
+    reference = return_reference(case.pk, employer.pk)
+    if Message.objects.filter(reference=reference).exclude(status=Message.Status.CANCELLED).exists():
+        return []  # told already (or about to be): once per case and employer
     answer = consent_allows(person=case.person, purpose=Purpose.RETURN_NOTICE, recipient=employer)
     if not answer:
         audit_record(
@@ -277,11 +279,6 @@ def return_notice_queue(*, case: Case, actor: User | None) -> list[Message]:
             data={"recipient": employer.name, "reason": answer.reason},
         )
         return []
-    reference = return_reference(case.pk, employer.pk)
-    if Message.objects.filter(reference=reference).exclude(status=Message.Status.CANCELLED).exists():
-        return []
-    assert case.discharged_at is not None  # noqa: S101  # the database constraint guarantees it
-    returned_on = case.return_to_work_date or timezone.localdate(case.discharged_at)
     # Only that they are back and from when: nothing from the plan, the assessment or the discharge note.
     personalisation = {
         "organisation": employer.name,
@@ -313,6 +310,28 @@ def return_notice_queue(*, case: Case, actor: User | None) -> list[Message]:
         },
     )
     return queued
+
+
+def return_notice_queue(*, case: Case, actor: User | None) -> list[Message]:
+    """Queue, in the caller's transaction, the email telling the employer the person is back at work, when the
+    case's work status at discharge is a return and the ledger allows it now; audit a refusal. Once per case
+    and employer: a notice already queued or sent is not queued again. The date is the return to work date, or
+    else the day of discharge."""
+    if case.discharged_at is None:
+        return []
+    returned_on = case.return_to_work_date or timezone.localdate(case.discharged_at)
+    return _return_notice_queue(
+        case=case, actor=actor, work_status=case.work_status_at_discharge, returned_on=returned_on
+    )
+
+
+def return_notice_at_outcome(
+    *, case: Case, actor: User | None, work_status: str, return_to_work_date: datetime.date | None
+) -> list[Message]:
+    """A follow-up after discharge that finds the person back at work tells the employer then, as at discharge,
+    if they were not told already. The date is the return to work date recorded, or else today."""
+    returned_on = return_to_work_date or timezone.localdate()
+    return _return_notice_queue(case=case, actor=actor, work_status=work_status, returned_on=returned_on)
 
 
 @refusals_audited(case_services.STALE_EDIT_REFUSED)

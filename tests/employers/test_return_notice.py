@@ -6,15 +6,22 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
+from fitforwork.cases.models import Case
+from fitforwork.cases.services import case_reopen
 from fitforwork.consent.models import Consent
 from fitforwork.consent.services import consent_give
 from fitforwork.core.audit.models import AuditEvent
 from fitforwork.core.outbox.models import Message
 from fitforwork.core.presenters import date_long
 from fitforwork.core.versions import StaleEdit
+from fitforwork.dataprotection.retention import retention_delete
 from fitforwork.employers import services
+from fitforwork.outcomes.models import OutcomeTimePoint, TimePointKind
+from fitforwork.outcomes.services import outcome_record, outcome_schedule_create
 from tests.employers.conftest import HEALTH_TEXT, WORK_ADVICE
 
 pytestmark = pytest.mark.django_db
@@ -147,8 +154,6 @@ def test_a_refused_discharge_queues_nothing_and_its_refusal_is_audited_once(empl
 
 
 def test_a_second_discharge_after_reopening_does_not_tell_the_employer_twice(employee, manager):
-    from fitforwork.cases.services import case_reopen
-
     consent(employee, manager)
     discharged = discharge(employee, manager)
     case_reopen(case=discharged, actor=manager, reason="Wrong date", expected_version=discharged.version)
@@ -202,3 +207,44 @@ def test_the_case_says_why_the_employer_was_not_told(staff, employee, manager):
     page = staff.get(reverse("cases:case-consent", args=[employee.pk])).content.decode()
     assert "Employer not told" in page
     assert "the person had not agreed to their employer being told" in page
+
+
+def test_a_consent_to_tell_an_employer_names_the_employer(employee, manager):
+    with pytest.raises(ValidationError) as refused:
+        consent_give(person=employee.person, purpose="return_notice", how="written", actor=manager)
+    assert "names who" in str(refused.value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_retention_deletes_the_return_to_work_email_with_the_case(employee, manager):
+    consent(employee, manager)
+    discharge(employee, manager)
+    assert notices(employee).count() == 1
+    Case.objects.filter(pk=employee.pk).update(discharged_at=timezone.now() - timedelta(days=365 * 9))
+    retention_delete()
+    assert not Case.objects.filter(pk=employee.pk).exists()
+    assert not notices(employee).exists()
+
+
+def test_a_follow_up_that_finds_the_person_back_at_work_tells_the_employer_then(employee, version, manager):
+    consent(employee, manager)
+    discharged = discharge(employee, manager, work_status="off_sick", reason_code="no_longer_helps")
+    outcome_schedule_create(case=discharged, actor=manager)
+    assert not notices(employee).exists()
+    follow_up = OutcomeTimePoint.objects.filter(case=employee, kind=TimePointKind.FOLLOW_UP).order_by("due_on")[0]
+    back_on = date.today()  # the referral was today, and a return is on or after it
+
+    outcome_record(
+        time_point=follow_up,
+        actor=manager,
+        work_status="in_work_adjusted",
+        mode="phone",
+        return_to_work_date=back_on,
+        hours_per_week=20,
+    )
+
+    [message] = notices(employee)
+    assert message.personalisation["return_date"] == date_long(back_on)
+    later = OutcomeTimePoint.objects.filter(case=employee, kind=TimePointKind.FOLLOW_UP).order_by("due_on")[1]
+    outcome_record(time_point=later, actor=manager, work_status="in_work_usual", mode="phone", hours_per_week=37)
+    assert notices(employee).count() == 1  # told once
