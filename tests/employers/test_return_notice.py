@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +23,10 @@ from fitforwork.dataprotection.retention import retention_delete
 from fitforwork.employers import services
 from fitforwork.outcomes.models import OutcomeTimePoint, TimePointKind
 from fitforwork.outcomes.services import outcome_record, outcome_schedule_create
+from tests.accounts.factories import UserFactory
+from tests.conftest import sign_in_with_two_factor
 from tests.employers.conftest import HEALTH_TEXT, WORK_ADVICE
+from tests.organisations.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +252,14 @@ def test_a_follow_up_that_finds_the_person_back_at_work_tells_the_employer_then(
     later = OutcomeTimePoint.objects.filter(case=employee, kind=TimePointKind.FOLLOW_UP).order_by("due_on")[1]
     outcome_record(time_point=later, actor=manager, work_status="in_work_usual", mode="phone", hours_per_week=37)
     assert notices(employee).count() == 1  # told once
+
+
+def test_only_the_case_team_can_record_the_consent(employee):
+    outsider = UserFactory(role="case_manager", site=SiteFactory(), with_device=True)  # another site's
+    client = sign_in_with_two_factor(Client(), outsider)
+    response = client.post(
+        reverse("cases:case-consent-return", args=[employee.pk]),
+        {"return-how": "online", **_date("return-given_on", date.today())},
+    )
+    assert response.status_code in (403, 404)
+    assert not Consent.objects.filter(purpose="return_notice").exists()

@@ -54,10 +54,8 @@ def return_notice(case: Case) -> ReturnNotice:
     if employer is None:
         status = "Not told: the person's employer is not on our list."
     elif case.status != Case.Status.DISCHARGED:
-        status = (
-            f"Not yet: {employer.name} is told when the case is discharged with the person back at work, "
-            "if the person agrees."
-        )
+        agreed = "as the person agreed" if consent else "if the person agrees"
+        status = f"Not yet: {employer.name} is told when the case is discharged with the person back at work, {agreed}."
     elif case.work_status_at_discharge not in services.RETURNED:
         status = "Not told: the person was not back at work for their employer when the case was discharged."
     else:
