@@ -36,6 +36,7 @@ from fitforwork.core.versions import refusals_audited
 from fitforwork.employers.models import EmployerResponse, RecommendationAnswer
 from fitforwork.employers.selectors import employer_of
 from fitforwork.organisations.models import Organisation
+from fitforwork.people.models import Person
 from fitforwork.plans.models import PlanVersion
 
 TEMPLATE = "plan_shared_with_employer"
@@ -207,6 +208,12 @@ def return_reference(case_id: Any, organisation_id: Any) -> str:
     return f"return:{case_id}:{organisation_id}"
 
 
+def _lock_ledger(person_id: Any) -> None:
+    """Take the person's row for the rest of the transaction, so that a withdrawal and a discharge reading the
+    ledger run one after the other: the email queued by one is seen, and cancelled, by the other."""
+    Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def return_notice_give(
     *, case: Case, how: str, actor: User, given_on: datetime.date | None = None, note: str = ""
@@ -242,6 +249,7 @@ def return_notice_withdraw(
     sent, on every case of the person. Returns the new row and how many emails were cancelled."""
     if consent.person_id != case.person_id or consent.purpose != Purpose.RETURN_NOTICE:
         raise ValidationError({"consent": "Choose a consent to tell this person's employer they are back at work"})
+    _lock_ledger(consent.person_id)
     withdrawal = consent_withdraw(consent=consent, how=how, given_on=given_on, actor=actor)
     cases = Case.objects.filter(person_id=consent.person_id).values_list("pk", flat=True)
     references = [return_reference(pk, consent.recipient_id) for pk in cases]
@@ -267,6 +275,7 @@ def _return_notice_queue(
     employer = employer_of(case)
     if employer is None:
         return []
+    _lock_ledger(case.person_id)
     reference = return_reference(case.pk, employer.pk)
     if Message.objects.filter(reference=reference).exclude(status=Message.Status.CANCELLED).exists():
         return []  # told already (or about to be): once per case and employer
