@@ -19,6 +19,8 @@ class Purpose(models.TextChoices):
     ASSESSMENT = "assessment", "Being assessed"
     SHARE_PLAN = "share_plan", "Sharing a return-to-work plan"
     THIRD_PARTY_CONTACT = "third_party_contact", "Contact with someone outside the service"
+    # Only that the person is back at work, and the date: never anything from the plan or the assessment.
+    RETURN_NOTICE = "return_notice", "Telling their employer they are back at work"
 
 
 class How(models.TextChoices):

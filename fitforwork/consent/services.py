@@ -33,7 +33,7 @@ def _check(row: Consent) -> None:
         errors["given_on"] = "The date consent was given must be today or in the past"
     if row.purpose == Purpose.SHARE_PLAN and row.plan_version_id is None:
         errors["plan_version"] = "A consent to share a plan names the plan version"
-    if row.purpose in (Purpose.SHARE_PLAN, Purpose.THIRD_PARTY_CONTACT) and not (
+    if row.purpose in (Purpose.SHARE_PLAN, Purpose.THIRD_PARTY_CONTACT, Purpose.RETURN_NOTICE) and not (
         row.recipient_id or row.recipient_name
     ):
         errors["recipient"] = "A consent to share or to contact someone names who"

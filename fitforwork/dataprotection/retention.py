@@ -159,6 +159,9 @@ def _delete_for_person(person_id: Any, now: datetime.datetime) -> Counter[str]:
         count(EmployerResponse.objects.filter(case_id__in=case_ids).delete())
         for version_id in PlanVersion.objects.filter(plan__case_id__in=case_ids).values_list("pk", flat=True):
             count(Message.objects.filter(reference__startswith=f"share:{version_id}:").delete())
+        # The emails that told the employer the person was back at work (employers.services.return_reference).
+        for case_id in case_ids:
+            count(Message.objects.filter(reference__startswith=f"return:{case_id}:").delete())
         count(Case.objects.filter(pk__in=case_ids).delete())
         # A referral flagged as a possible duplicate of one going now keeps its flag, not the link (the link
         # protects the referral it points to, even from a referral deleted alongside it).

@@ -21,6 +21,7 @@ from fitforwork.cases.models import Case, CaseStatus, CaseStatusChange, Discharg
 from fitforwork.cases.rules import ensure_can_work_case
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.choices import EmploymentStatus
+from fitforwork.employers import services as employer_services
 from fitforwork.organisations.selectors import rules_config
 from fitforwork.outcomes import schedule
 from fitforwork.outcomes.models import OutcomeMode, OutcomeRecord, OutcomeTimePoint, TimePointKind, TimePointStatus
@@ -222,6 +223,9 @@ def outcome_record(
         return_to_work_date=return_to_work_date, hours_per_week=hours_per_week, note=note.strip(),
     )  # fmt: skip
     _finish(locked, actor)
+    employer_services.return_notice_at_outcome(
+        case=locked.case, actor=actor, work_status=work_status, return_to_work_date=return_to_work_date
+    )
     if locked.task_id is not None:
         task = Task.objects.get(pk=locked.task_id)
         if task.completed_at is None and task.cancelled_at is None:
@@ -268,6 +272,9 @@ def outcome_record_by_client(
         return_to_work_date=return_to_work_date, hours_per_week=hours_per_week, note="",
     )  # fmt: skip
     _finish(time_point, None)
+    employer_services.return_notice_at_outcome(
+        case=time_point.case, actor=None, work_status=work_status, return_to_work_date=return_to_work_date
+    )
     if not locked_link.instrument_codes:
         locked_link.used_at = timezone.now()
         locked_link.save(update_fields=["used_at"])

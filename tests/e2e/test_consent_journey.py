@@ -45,7 +45,7 @@ def share_with_employer(browsing: Browsing, version: int, employer_name: str) ->
     page.get_by_label(f"Version {version}", exact=True).check()
     page.get_by_label(f"{employer_name} (their employer)").check()
     page.get_by_label("Health obstacles").check()
-    page.get_by_label("In writing").check()
+    page.get_by_role("group", name="How the person gave consent", exact=True).get_by_label("In writing").check()
     fill_date(page, "Date consent was given", date.today())
     page.get_by_role("button", name="Record consent to share").click()
     expect(page.get_by_text("Consent to share the plan recorded")).to_be_visible()

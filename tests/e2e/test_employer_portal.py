@@ -1,6 +1,7 @@
-"""A plan is agreed and the person consents to share it with their employer, less the health obstacles; the
-employer reads it (page and PDF), acknowledges it and says what they did; the case manager sees their answers.
-Then the consent is withdrawn and the employer's next request is refused."""
+"""A plan is agreed and the person consents to share it with their employer, less the health obstacles, and to
+the employer being told when they are back at work; the employer reads it (page and PDF), acknowledges it and
+says what they did; the case manager sees their answers. Then the consent is withdrawn and the employer's next
+request is refused."""
 
 from datetime import date
 
@@ -52,11 +53,25 @@ def test_plan_shared_with_the_employer_less_a_section_read_and_actioned(
     page.get_by_label("Version 1").check()
     page.get_by_label("Fosse Way Logistics Ltd (their employer)").check()
     page.get_by_label("Health obstacles").check()
-    page.get_by_label("In writing").check()
+    page.get_by_role("group", name="How the person gave consent", exact=True).get_by_label("In writing").check()
     fill_date(page, "Date consent was given", date.today())
     page.get_by_role("button", name="Record consent to share").click()
     expect(page.get_by_text("Consent to share the plan recorded")).to_be_visible()
     expect(page.locator("#consent-ledger")).to_contain_text("health obstacles")
+    browsing.check_accessibility()
+
+    # And they record the person's consent to their employer being told when they are back at work
+    page.get_by_role("button", name="Record consent to tell the employer").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Select how the person agreed to their employer being told"
+    )
+    browsing.check_accessibility()
+    told = page.get_by_role("group", name="How the person agreed to their employer being told", exact=True)
+    told.get_by_label("Spoken").check()
+    fill_date(page, "Date they agreed", date.today())
+    page.get_by_role("button", name="Record consent to tell the employer").click()
+    expect(page.get_by_text("Consent to tell their employer about the return to work recorded")).to_be_visible()
+    expect(page.locator("[data-return-notice]")).to_contain_text("as the person agreed")
     browsing.check_accessibility()
     browsing.screenshot("consent-section")
 

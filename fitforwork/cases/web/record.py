@@ -31,6 +31,7 @@ from fitforwork.cases.web.record_forms import (
 from fitforwork.cases.web.sections import section_url, summary_page, tasks_page
 from fitforwork.core.audit.services import audit_record
 from fitforwork.core.versions import StaleEdit
+from fitforwork.employers import services as employer_services
 from fitforwork.outcomes import services as outcome_services
 
 # A stale edit is refused with 409 Conflict and the page as it is now.
@@ -111,7 +112,8 @@ def case_discharge(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            discharged = services.case_discharge(
+            # With the employer's return-to-work notice, when the person consented (same transaction).
+            discharged = employer_services.case_discharge(
                 case=case,
                 actor=request.user,
                 reason_code=data["reason_code"],

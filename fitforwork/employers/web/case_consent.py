@@ -1,5 +1,6 @@
 """The "Consent" section of the case record: the person's consent ledger, recording their consent to share an
-agreed plan version (with the parts they want left out), withdrawing it, and what employers said back.
+agreed plan version (with the parts they want left out) and to their employer being told they are back at work,
+withdrawing either, what the employer was told of the return, and what employers said back.
 
 Every page gets its case through `access.case_for`, which checks the reader's relationship and audits the read.
 """
@@ -14,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fitforwork.accounts.models import AuthenticatedHttpRequest
 from fitforwork.cases import access
@@ -27,11 +28,14 @@ from fitforwork.consent.models import Consent, Purpose
 from fitforwork.consent.selectors import consent_current, consent_history
 from fitforwork.core.presenters import date_long
 from fitforwork.employers import selectors, services
-from fitforwork.employers.web.forms import SECTION_CHOICES, ShareForm, WithdrawForm
+from fitforwork.employers.web.forms import SECTION_CHOICES, ReturnNoticeForm, ShareForm, WithdrawForm
+from fitforwork.employers.web.return_notice import return_notice, return_notice_form
 from fitforwork.organisations.models import Organisation
 from fitforwork.plans.models import PlanVersion
 
 SECTION_LABELS = dict(SECTION_CHOICES)
+# The consents withdrawn from this section, each by its own service (which cancels what is queued to carry it).
+WITHDRAWABLE = (Purpose.SHARE_PLAN, Purpose.RETURN_NOTICE)
 
 
 def _recipients(case: Case) -> dict[str, Organisation]:
@@ -82,7 +86,7 @@ def _ledger_rows(case: Case) -> list[dict[str, Any]]:
                 "how": row.get_how_display(),
                 "by": str(row.recorded_by) if row.recorded_by else "The service",
                 "withdraw": reverse("cases:case-consent-withdraw", args=[case.pk, row.pk])
-                if row.purpose == Purpose.SHARE_PLAN and _is_current_given(row)
+                if row.purpose in WITHDRAWABLE and _is_current_given(row)
                 else "",
             }
         )
@@ -114,7 +118,12 @@ def response_rows(case: Case) -> list[dict[str, Any]]:
 
 
 def consent_section(
-    request: AuthenticatedHttpRequest, case: Case, *, form: ShareForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    *,
+    form: ShareForm | None = None,
+    return_form: ReturnNoticeForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     versions = _agreed(case)
     recipients = _recipients(case)
@@ -133,6 +142,8 @@ def consent_section(
         has_agreed=bool(versions),
         withdrawn=[row for row in rows if row["action"] == "Withdrawn"],
         responses=response_rows(case),
+        return_notice=return_notice(case),
+        return_form=return_form or return_notice_form(),
     )
 
 
@@ -173,12 +184,33 @@ def consent_page(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
     return redirect("cases:case-consent", case_id=case.pk)
 
 
+@require_POST
+@offers_break_glass
+def return_notice_page(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Record the person's consent to their employer being told they are back at work."""
+    case = access.case_for(request, case_id, section="consent")
+    if not can_work_case(request.user, case):
+        raise Http404("Only the case's team can record consent")
+    form = return_notice_form(request.POST)
+    if not form.is_valid():
+        return consent_section(request, case, return_form=form, status=400)
+    try:
+        services.return_notice_give(
+            case=case, how=form.cleaned_data["how"], given_on=form.cleaned_data["given_on"], actor=request.user
+        )
+    except ValidationError as refused:
+        form.add_error(None, "; ".join(refused.messages))
+        return consent_section(request, case, return_form=form, status=400)
+    messages.success(request, "Consent to tell their employer about the return to work recorded")
+    return redirect("cases:case-consent", case_id=case.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @offers_break_glass
 def consent_withdraw_page(request: AuthenticatedHttpRequest, case_id: uuid.UUID, consent_id: uuid.UUID) -> HttpResponse:
     case = access.case_for(request, case_id, section="consent")
     consent = (
-        Consent.objects.filter(pk=consent_id, person=case.person, purpose=Purpose.SHARE_PLAN)
+        Consent.objects.filter(pk=consent_id, person=case.person, purpose__in=WITHDRAWABLE)
         .select_related("recipient", "person")
         .first()
     )
@@ -187,8 +219,10 @@ def consent_withdraw_page(request: AuthenticatedHttpRequest, case_id: uuid.UUID,
     form = WithdrawForm(request.POST or None)
     error = ""
     if request.method == "POST" and can_work_case(request.user, case) and form.is_valid():
+        is_return = consent.purpose == Purpose.RETURN_NOTICE
+        withdraw = services.return_notice_withdraw if is_return else services.plan_share_withdraw
         try:
-            _, cancelled = services.plan_share_withdraw(
+            _, cancelled = withdraw(
                 case=case,
                 consent=consent,
                 how=form.cleaned_data["how"],

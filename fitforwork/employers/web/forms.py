@@ -107,3 +107,16 @@ class ResponseForm(ServiceForm):
             radio.removeprefix("rec_"): (self.cleaned_data[radio], self.cleaned_data.get(note) or "")
             for radio, note in self.recommendation_fields
         }
+
+
+class ReturnNoticeForm(ServiceForm):
+    """The person's consent to their employer being told they are back at work (no choice of recipient: the
+    case's employer)."""
+
+    how = forms.ChoiceField(
+        label="How the person agreed to their employer being told",
+        choices=How.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the person agreed to their employer being told"},
+    )
+    given_on = DateField(label="Date they agreed", noun="the date they agreed", example="4 12 2026")
