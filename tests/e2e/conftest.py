@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django_otp.oath import totp
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still synchronous.
@@ -60,7 +61,14 @@ class Browsing:
         self.check_accessibility()
 
     def check_accessibility(self):
-        results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        # A click that navigates returns before the new document exists; axe run in between
+        # finds no document. Wait for the page to load, and once more if it was still going.
+        self.page.wait_for_load_state("load")
+        try:
+            results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        except PlaywrightError:
+            self.page.wait_for_load_state("load")
+            results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
         self.checked.append(self.page.url)
 

@@ -47,6 +47,7 @@ def record_contact(browsing, *, method, outcome):
     page = browsing.page
     section(browsing, "Contacts")
     page.get_by_role("link", name="Record a contact").click()
+    expect(page.get_by_role("button", name="Save contact")).to_be_visible()
     browsing.check_accessibility()
     page.get_by_label(method).check()
     page.get_by_label(outcome).check()
