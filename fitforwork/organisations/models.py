@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -136,6 +137,11 @@ DEFAULT_SAFETY_PROTOCOL = (
 )
 
 
+class PopulationBasis(models.TextChoices):
+    WORKING_AGE = "working_age", "working-age population (16 to 64)"
+    EMPLOYED = "employed", "people in employment"
+
+
 class Site(BaseModel):
     """A place the service runs: one nation, an area, and the service model it follows."""
 
@@ -167,6 +173,17 @@ class Site(BaseModel):
     )
     safety_protocol = models.TextField(
         blank=True, help_text="What staff do when a red flag is raised; shown on the case. Blank: the standard text"
+    )
+    population = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The area's population the service is measured against (penetration), of the kind below",
+    )
+    population_basis = models.CharField(
+        max_length=20,
+        choices=PopulationBasis.choices,
+        default=PopulationBasis.WORKING_AGE,
+        help_text="Which population the figure above counts",
     )
 
     class Meta:
@@ -230,3 +247,28 @@ class FitNoteCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice}: {self.count} fit notes in {self.month:%B %Y}"
+
+
+class ReferralForecast(models.Model):
+    """How many referrals a site was expected to receive in a month, as the commissioner entered it. Entering a
+    month again adds a row: the newest is the forecast, the earlier ones stay as they were given."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="referral_forecasts", db_index=False)
+    month = models.DateField(help_text="The first day of the month forecast")
+    expected = models.PositiveIntegerField()
+    note = models.TextField(blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["site", "month", "-entered_at"]
+        indexes = [models.Index(fields=["site", "month", "-entered_at"], name="referral_forecast_latest")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(month__day=1), name="referral_forecast_month_starts_on_day_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site}: {self.expected} referrals expected in {self.month:%B %Y}"
